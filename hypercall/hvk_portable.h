@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The few definitions the portable parsers need, from the kernel when built
+ * into a module and from libc when built into host unit tests and fuzzers.
+ * Only code that parses untrusted input (device tree, hypervisor-written
+ * memory) is written against this header, so the same source is tested on
+ * the host under sanitizers and runs in the guest.
+ */
+#ifndef _HVK_PORTABLE_H
+#define _HVK_PORTABLE_H
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#else
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#endif
+
+/* Device-tree cells are big-endian whatever the CPU; read them bytewise. */
+static inline u32 hvk_get_be32(const void *p)
+{
+	const u8 *b = p;
+
+	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+
+#endif /* _HVK_PORTABLE_H */

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Fetch a Debian distro kernel (image, modules and build headers) for a
+# foreign architecture into a cache directory, without installing anything
+# on the host and without touching the host's apt state.
+#
+# usage: fetch-kernel.sh ARCH KVER [--print VAR]
+#   ARCH  powerpc | arm64 (kernel ARCH names)
+#   KVER  6.1 (bookworm) | 6.12 (trixie) | 7 (sid)
+#   --print kdir|image|modules|release|dir   print one path/value and exit
+#
+# Layout of the cache ($HVKIT_CACHE, default ~/.cache/hvkit):
+#   kernels/<arch>-<kver>/root/       extracted packages
+#   kernels/<arch>-<kver>/env         KDIR=, IMAGE=, MODULES=, RELEASE=
+set -euo pipefail
+
+arch=${1:?usage: fetch-kernel.sh ARCH KVER [--print VAR]}
+kver=${2:?usage: fetch-kernel.sh ARCH KVER [--print VAR]}
+print=${4:-}
+[ "${3:-}" = "--print" ] || print=
+
+case "$arch" in
+powerpc) debarch=ppc64el; flavour=powerpc64le; imgpat='boot/vmlinux-*' ;;
+arm64)   debarch=arm64;   flavour=arm64;       imgpat='boot/vmlinuz-*' ;;
+*) echo "fetch-kernel: no supported hypercall method for ARCH=$arch (supported: powerpc, arm64)" >&2
+   exit 2 ;;
+esac
+case "$kver" in
+6.1)  suite=bookworm ;;
+6.12) suite=trixie ;;
+7)    suite=sid ;;
+*) echo "fetch-kernel: unknown KVER=$kver (supported: 6.1, 6.12, 7)" >&2; exit 2 ;;
+esac
+
+cache=${HVKIT_CACHE:-$HOME/.cache/hvkit}
+dir=$cache/kernels/$arch-$kver
+env_file=$dir/env
+
+emit() {
+	# shellcheck disable=SC1090
+	. "$env_file"
+	case "$print" in
+	kdir) echo "$KDIR" ;;
+	image) echo "$IMAGE" ;;
+	modules) echo "$MODULES" ;;
+	release) echo "$RELEASE" ;;
+	dir) echo "$dir" ;;
+	"") cat "$env_file" ;;
+	*) echo "fetch-kernel: unknown --print $print" >&2; exit 2 ;;
+	esac
+}
+
+if [ -f "$env_file" ]; then
+	emit
+	exit 0
+fi
+
+log() { echo "fetch-kernel: $*" >&2; }
+
+# Use the Debian archive this machine is already configured with.
+mirror_uri() {
+	local uri
+	uri=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list 2>/dev/null |
+		grep -o -E '(https?|file)://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ')
+	[ -n "$uri" ] || { log "cannot find a Debian archive in the apt sources"; exit 1; }
+	echo "${uri%/}"
+}
+
+mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial" "$dir/debs"
+echo "deb [arch=amd64,$debarch] $(mirror_uri) $suite main" >"$dir/apt/sources.list"
+aptopts=(-o "Dir::Etc::SourceList=$dir/apt/sources.list"
+	-o Dir::Etc::SourceParts=/dev/null
+	-o "Dir::State::Lists=$dir/apt/lists"
+	-o "Dir::Cache=$dir/apt"
+	-o "Dir::State::status=/dev/null"
+	-o APT::Architecture=amd64
+	-o "APT::Architectures::=amd64" -o "APT::Architectures::=$debarch"
+	-o Debug::NoLocking=1 -o Acquire::Retries=3)
+
+log "updating package index for $suite ($debarch)"
+apt-get -q "${aptopts[@]}" update >"$dir/apt/update.log" 2>&1 ||
+	{ cat "$dir/apt/update.log" >&2; exit 1; }
+
+field() { # package field
+	apt-cache "${aptopts[@]}" show --no-all-versions "$1" 2>/dev/null |
+		sed -n "s/^$2: //p" | head -n1
+}
+
+meta=linux-image-$flavour:$debarch
+image_pkg=$(field "$meta" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
+	grep -E '^linux-image-[0-9]' | head -n1)
+[ -n "$image_pkg" ] || { log "no kernel image behind $meta in $suite"; exit 1; }
+image_ver=$(field "$image_pkg:$debarch" Version)
+abi=${image_pkg#linux-image-}
+abi=${abi%-unsigned}
+hdr_pkg=linux-headers-$abi
+log "kernel $image_pkg $image_ver"
+
+# The headers name the exact common-headers and kbuild packages they need.
+deps=$(field "$hdr_pkg:$debarch" Depends | tr ',' '\n' | sed 's/^ *//')
+common=$(echo "$deps" | grep -E '^linux-headers-.*-common' | sed 's/ .*//' | head -n1)
+kbuild=$(echo "$deps" | grep -E '^linux-kbuild-' | sed 's/ .*//' | head -n1)
+kbuild_ver=$(echo "$deps" | grep -E '^linux-kbuild-' | sed -n 's/.*(= \(.*\))/\1/p' | head -n1)
+[ -n "$kbuild" ] || { log "cannot resolve the kbuild package of $hdr_pkg"; exit 1; }
+[ -n "$kbuild_ver" ] || kbuild_ver=$image_ver
+
+want=("$image_pkg:$debarch=$image_ver" "$hdr_pkg:$debarch=$image_ver"
+	"$kbuild:amd64=$kbuild_ver")
+[ -n "$common" ] && want+=("$common:all=$image_ver")
+# The image package may only carry the kernel; modules can live elsewhere.
+mods=$(field "$image_pkg:$debarch" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
+	grep -E '^linux-modules-' | head -n1 || true)
+[ -n "$mods" ] && want+=("$mods:$debarch=$image_ver")
+
+log "downloading ${want[*]}"
+(cd "$dir/debs" && apt-get -q "${aptopts[@]}" download "${want[@]}" >&2)
+
+rm -rf "$dir/root"
+mkdir -p "$dir/root"
+for deb in "$dir"/debs/*.deb; do
+	dpkg-deb -x "$deb" "$dir/root"
+done
+
+kdir=$dir/root/usr/src/$hdr_pkg
+[ -d "$kdir" ] || { log "headers not found at $kdir"; exit 1; }
+# The flavour headers include the common ones by absolute path.
+sed -i "s#/usr/src/#$dir/root/usr/src/#g" "$kdir/Makefile"
+image=$(ls "$dir"/root/$imgpat | head -n1)
+release=$(basename "$(ls -d "$dir"/root/lib/modules/* 2>/dev/null | head -n1)")
+[ -n "$release" ] || release=$(basename "$(ls -d "$dir"/root/usr/lib/modules/* | head -n1)")
+modules=$dir/root/lib/modules/$release
+[ -d "$modules" ] || modules=$dir/root/usr/lib/modules/$release
+rm -rf "$dir/debs" "$dir/apt/archives"
+
+cat >"$env_file.tmp" <<EOT
+KDIR=$kdir
+IMAGE=$image
+MODULES=$modules
+RELEASE=$release
+EOT
+mv "$env_file.tmp" "$env_file"
+emit
