@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvkit top-level Makefile.
+#
+#   make                       build for the running kernel (KDIR=...)
+#   make ARCH=powerpc          cross-build against Debian's ppc64el kernel
+#   make ARCH=arm64            cross-build against Debian's arm64 kernel
+#        KVER=6.1|6.12|7       which Debian kernel (bookworm, trixie, sid)
+#   make lint | unit | vm-test | check | clean
+#
+# Cross builds fetch the distro kernel into $(HVKIT_CACHE) (never into the
+# repo, never onto the host) and leave the modules in build/<ARCH>-<KVER>/.
+
+KVER ?= 6.1
+HVKIT_CACHE ?= $(HOME)/.cache/hvkit
+export HVKIT_CACHE
+
+host_arch := $(shell uname -m | sed -e 's/^ppc64.*/powerpc/' -e 's/^aarch64$$/arm64/')
+ARCH ?= $(host_arch)
+MODULES := hv_vio hv_console hv_net hv_scsi
+
+build_goals := $(if $(MAKECMDGOALS),$(filter all modules install,$(MAKECMDGOALS)),all)
+ifneq ($(build_goals),)
+ifeq ($(filter powerpc arm64,$(ARCH)),)
+$(error hvkit: no supported hypercall method on $(ARCH): hvkit speaks "sc1" on powerpc and "hvc"/"smc" on arm64; cross-build with make ARCH=powerpc or make ARCH=arm64)
+endif
+endif
+
+ifeq ($(ARCH),$(host_arch))
+# Native build for the running (or given) kernel, in place, as DKMS does.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+BUILD_SRC := $(CURDIR)
+MAKE_ARGS :=
+else
+CROSS_COMPILE_powerpc := powerpc64le-linux-gnu-
+CROSS_COMPILE_arm64 := aarch64-linux-gnu-
+CROSS_COMPILE ?= $(CROSS_COMPILE_$(ARCH))
+BUILD := $(CURDIR)/build/$(ARCH)-$(KVER)
+BUILD_SRC := $(BUILD)/src
+KDIR ?= $(shell $(CURDIR)/scripts/fetch-kernel.sh $(ARCH) $(KVER) --print kdir)
+MAKE_ARGS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+endif
+
+SOURCES := Kbuild drivers hypercall include selftests/kmod
+
+.PHONY: all modules install clean lint unit vm-test check
+
+all: modules
+
+modules:
+	@test -d "$(KDIR)" || { echo "hvkit: no kernel build tree at KDIR=$(KDIR)"; exit 1; }
+ifneq ($(BUILD_SRC),$(CURDIR))
+	@mkdir -p $(BUILD_SRC)/selftests
+	@for s in $(SOURCES); do \
+		mkdir -p $(BUILD_SRC)/$$(dirname $$s); \
+		cp -rs --remove-destination $(CURDIR)/$$s $(BUILD_SRC)/$$(dirname $$s)/; \
+	done
+endif
+	$(MAKE) -C $(KDIR) M=$(BUILD_SRC) $(MAKE_ARGS) $(EXTRA_KBUILD) modules
+ifneq ($(BUILD_SRC),$(CURDIR))
+	@find $(BUILD_SRC) -name '*.ko' -exec cp {} $(BUILD)/ \;
+	@echo "hvkit: modules for $(ARCH) $(KVER) in $(BUILD)/"
+endif
+
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build
+
+lint:
+	scripts/lint.sh
+
+unit:
+	$(MAKE) -C selftests/host check
+
+vm-test:
+	selftests/vm/run.sh --arch $(ARCH) --kver $(KVER)
+
+check:
+	scripts/check.sh
