@@ -74,6 +74,12 @@ static void set_why(char *buf, size_t len, const char *what)
 	snprintf(buf, len, "%s", what);
 }
 
+/* An hcall-instructions value must be one to four whole cells. */
+static bool hcall_insns_len_ok(int len)
+{
+	return len >= 4 && len <= 16 && !(len % 4);
+}
+
 /* Check that the words after the call instruction are all @nop. */
 static bool only_nops_follow(const void *val, int nwords, u32 nop)
 {
@@ -93,7 +99,7 @@ enum hvk_method hvk_dt_decode_hcall_instructions(const void *val, int len,
 	u32 first;
 	u32 nop;
 
-	if (!val || len < 4 || len > 16 || len % 4) {
+	if (!val || !hcall_insns_len_ok(len)) {
 		snprintf(why, why_len,
 			 "hcall-instructions must be 1 to 4 cells, not %d bytes",
 			 val ? len : 0);
@@ -266,8 +272,9 @@ static bool child_string(const struct hvk_dt_ops *ops, void *ctx,
 		snprintf(why, HVK_DT_WHY_MAX, "missing '%s'", prop);
 		return false;
 	}
+	/* Even when only the first string is used, the list must end in NUL. */
 	slen = len > 0 ? strnlen(s, len) : 0;
-	if (len <= 0 || slen == (size_t)len || slen == 0 ||
+	if (len <= 0 || s[len - 1] != '\0' || slen == 0 ||
 	    (!first_only && slen + 1 != (size_t)len)) {
 		snprintf(why, HVK_DT_WHY_MAX, "'%s' is not a valid string", prop);
 		return false;
@@ -409,8 +416,9 @@ static int hvkit_node_method(const struct hvk_dt_ops *ops, void *ctx,
 		cfg->epapr_method =
 			hvk_dt_decode_hcall_instructions(insns, len, cfg->err_why,
 							 sizeof(cfg->err_why));
+		/* A value of the wrong size is malformed, not just unknown. */
 		if (cfg->epapr_method == HVK_METHOD_NONE)
-			return -EOPNOTSUPP;
+			return hcall_insns_len_ok(len) ? -EOPNOTSUPP : -EINVAL;
 		if (named != HVK_METHOD_NONE && named != cfg->epapr_method) {
 			snprintf(cfg->err_why, sizeof(cfg->err_why),
 				 "method \"%s\" contradicts hcall-instructions (%s)",
