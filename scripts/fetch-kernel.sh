@@ -58,35 +58,20 @@ fi
 
 log() { echo "fetch-kernel: $*" >&2; }
 
-# Use the Debian archive this machine is already configured with.
-mirror_uri() {
-	local uri
-	uri=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list 2>/dev/null |
-		grep -o -E '(https?|file)://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ')
-	[ -n "$uri" ] || { log "cannot find a Debian archive in the apt sources"; exit 1; }
-	echo "${uri%/}"
-}
+# The private apt setup (sources, lists, cache under $dir/apt) is shared
+# with fetch-debs.sh.
+# shellcheck source=fetch-debs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/fetch-debs.sh"
 
-mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial" "$dir/debs"
-echo "deb [arch=amd64,$debarch] $(mirror_uri) $suite main" >"$dir/apt/sources.list"
-aptopts=(-o "Dir::Etc::SourceList=$dir/apt/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null
-	-o "Dir::State::Lists=$dir/apt/lists"
-	-o "Dir::Cache=$dir/apt"
-	-o "Dir::State::status=/dev/null"
-	-o APT::Architecture=amd64
-	-o "APT::Architectures::=amd64" -o "APT::Architectures::=$debarch"
-	-o Debug::NoLocking=1 -o Acquire::Retries=3)
+mkdir -p "$dir/debs"
+hvk_apt_init "$dir" "$suite" amd64 "$debarch" ||
+	{ log "cannot find a Debian archive in the apt sources"; exit 1; }
+aptopts=("${HVK_APT_OPTS[@]}")
 
 log "updating package index for $suite ($debarch)"
-apt-get -q "${aptopts[@]}" update >"$dir/apt/update.log" 2>&1 ||
-	{ cat "$dir/apt/update.log" >&2; exit 1; }
+hvk_apt_update "$dir" || exit 1
 
-field() { # package field
-	apt-cache "${aptopts[@]}" show --no-all-versions "$1" 2>/dev/null |
-		sed -n "s/^$2: //p" | head -n1
-}
+field() { hvk_apt_field "$@"; } # package field
 
 meta=linux-image-$flavour:$debarch
 image_pkg=$(field "$meta" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
