@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The hvkit bus: device model, driver matching, sysfs and per-device
+ * hypercall accounting.
+ */
+#define pr_fmt(fmt) "hvkit: " fmt
+
+#include <linux/device.h>
+#include <linux/export.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/version.h>
+
+#include "conduit.h"
+#include "internal.h"
+
+/* The driver core made these callbacks take const pointers over time. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define HVK_MATCH_DRV_CONST const
+#else
+#define HVK_MATCH_DRV_CONST
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define HVK_UEVENT_DEV_CONST const
+#else
+#define HVK_UEVENT_DEV_CONST
+#endif
+
+static const struct hvk_device_id *
+hvk_match_id(const struct hvk_device_id *ids, const struct hvk_device *hdev)
+{
+	for (; ids && (ids->type || ids->compat); ids++) {
+		if (ids->type && strncmp(hdev->type, ids->type, strlen(ids->type)))
+			continue;
+		if (ids->compat && strcmp(hdev->compatible, ids->compat))
+			continue;
+		return ids;
+	}
+	return NULL;
+}
+
+static int hvk_bus_match(struct device *dev,
+			 HVK_MATCH_DRV_CONST struct device_driver *drv)
+{
+	const struct hvk_driver *hdrv =
+		container_of(drv, const struct hvk_driver, driver);
+
+	return hvk_match_id(hdrv->id_table, to_hvk_device(dev)) != NULL;
+}
+
+static int hvk_bus_uevent(HVK_UEVENT_DEV_CONST struct device *dev,
+			  struct kobj_uevent_env *env)
+{
+	const struct hvk_device *hdev =
+		container_of(dev, const struct hvk_device, dev);
+
+	return add_uevent_var(env, "MODALIAS=hvkit:T%sS%s", hdev->type,
+			      hdev->compatible);
+}
+
+static int hvk_bus_probe(struct device *dev)
+{
+	struct hvk_device *hdev = to_hvk_device(dev);
+	struct hvk_driver *hdrv = to_hvk_driver(dev->driver);
+	const struct hvk_device_id *id;
+
+	id = hvk_match_id(hdrv->id_table, hdev);
+	if (!id)
+		return -ENODEV;
+	if (!hvk_conduit_online()) {
+		dev_info(dev, "not binding %s: the hypervisor is offline\n",
+			 hdrv->name);
+		return -ENODEV;
+	}
+	return hdrv->probe ? hdrv->probe(hdev, id) : 0;
+}
+
+static void hvk_bus_remove(struct device *dev)
+{
+	struct hvk_driver *hdrv = to_hvk_driver(dev->driver);
+
+	if (hdrv->remove)
+		hdrv->remove(to_hvk_device(dev));
+}
+
+static void hvk_bus_shutdown(struct device *dev)
+{
+	struct hvk_driver *hdrv;
+
+	if (!dev->driver)
+		return;
+	hdrv = to_hvk_driver(dev->driver);
+	if (hdrv->shutdown)
+		hdrv->shutdown(to_hvk_device(dev));
+}
+
+static ssize_t unit_address_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%08x\n", to_hvk_device(dev)->unit_address);
+}
+static DEVICE_ATTR_RO(unit_address);
+
+static ssize_t devtype_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_hvk_device(dev)->type);
+}
+static DEVICE_ATTR_RO(devtype);
+
+static ssize_t compatible_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_hvk_device(dev)->compatible);
+}
+static DEVICE_ATTR_RO(compatible);
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_hvk_device(dev)->backend->name);
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t method_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hvk_method_name(hvk_hcall_method()));
+}
+static DEVICE_ATTR_RO(method);
+
+static ssize_t irq_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_hvk_device(dev)->irq);
+}
+static DEVICE_ATTR_RO(irq);
+
+static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct hvk_device *hdev = to_hvk_device(dev);
+
+	return sysfs_emit(buf, "hvkit:T%sS%s\n", hdev->type, hdev->compatible);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static struct attribute *hvk_dev_attrs[] = {
+	&dev_attr_unit_address.attr,
+	&dev_attr_devtype.attr,
+	&dev_attr_compatible.attr,
+	&dev_attr_backend.attr,
+	&dev_attr_method.attr,
+	&dev_attr_irq.attr,
+	&dev_attr_modalias.attr,
+	NULL,
+};
+
+static const struct attribute_group hvk_dev_group = {
+	.attrs = hvk_dev_attrs,
+};
+
+#define HVK_STAT_ATTR(field)						\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n",				\
+		(long long)atomic64_read(&to_hvk_device(dev)->stats.field)); \
+}									\
+static DEVICE_ATTR_RO(field)
+
+HVK_STAT_ATTR(hcalls);
+HVK_STAT_ATTR(errors);
+HVK_STAT_ATTR(busy);
+HVK_STAT_ATTR(injected);
+
+static struct attribute *hvk_stats_attrs[] = {
+	&dev_attr_hcalls.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_busy.attr,
+	&dev_attr_injected.attr,
+	NULL,
+};
+
+static const struct attribute_group hvk_stats_group = {
+	.name = "stats",
+	.attrs = hvk_stats_attrs,
+};
+
+static const struct attribute_group *hvk_dev_groups[] = {
+	&hvk_dev_group,
+	&hvk_stats_group,
+	NULL,
+};
+
+struct bus_type hvk_bus_type = {
+	.name = "hvkit",
+	.match = hvk_bus_match,
+	.uevent = hvk_bus_uevent,
+	.probe = hvk_bus_probe,
+	.remove = hvk_bus_remove,
+	.shutdown = hvk_bus_shutdown,
+	.dev_groups = hvk_dev_groups,
+};
+
+int __hvk_driver_register(struct hvk_driver *drv, struct module *owner)
+{
+	drv->driver.name = drv->name;
+	drv->driver.bus = &hvk_bus_type;
+	drv->driver.owner = owner;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(__hvk_driver_register);
+
+void hvk_driver_unregister(struct hvk_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(hvk_driver_unregister);
+
+long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
+		   struct hvk_hcall_regs *regs)
+{
+	unsigned int delay;
+	bool injected;
+	long status;
+
+	status = __hvk_hcall(opcode, regs, &injected);
+	atomic64_inc(&hdev->stats.hcalls);
+	if (status < 0)
+		atomic64_inc(&hdev->stats.errors);
+	else if (hvk_hcall_is_busy(status, &delay))
+		atomic64_inc(&hdev->stats.busy);
+	if (injected)
+		atomic64_inc(&hdev->stats.injected);
+	return status;
+}
+EXPORT_SYMBOL_GPL(hvk_dev_hcall);
+
+long hvk_dev_set_irq(struct hvk_device *hdev, bool enable)
+{
+	struct hvk_hcall_regs regs = {
+		.in = { hdev->unit_address, enable ? 1 : 0 },
+	};
+
+	return hvk_dev_hcall(hdev, HVK_H_VIO_SIGNAL, &regs);
+}
+EXPORT_SYMBOL_GPL(hvk_dev_set_irq);
+
+static int match_unit_address(struct device *dev, const void *data)
+{
+	return to_hvk_device(dev)->unit_address == *(const u32 *)data;
+}
+
+struct hvk_device *hvk_find_device(u32 unit_address)
+{
+	struct device *dev;
+
+	dev = bus_find_device(&hvk_bus_type, NULL, &unit_address,
+			      match_unit_address);
+	return dev ? to_hvk_device(dev) : NULL;
+}
+EXPORT_SYMBOL_GPL(hvk_find_device);
+
+static void hvk_device_release(struct device *dev)
+{
+	struct hvk_device *hdev = to_hvk_device(dev);
+
+	if (hdev->backend)
+		hdev->backend->release_device(hdev);
+	of_node_put(dev->of_node);
+	kfree(hdev->type);
+	kfree(hdev->compatible);
+	kfree(hdev);
+}
+
+struct hvk_device *hvk_device_create(const struct hvk_backend *backend,
+				     const struct hvk_dt_child *child,
+				     struct device *root)
+{
+	struct device_node *np = (struct device_node *)child->node;
+	struct hvk_device *hdev;
+	int err;
+
+	hdev = kzalloc(sizeof(*hdev), GFP_KERNEL);
+	if (!hdev)
+		return ERR_PTR(-ENOMEM);
+	device_initialize(&hdev->dev);
+	hdev->dev.release = hvk_device_release;
+	hdev->dev.bus = &hvk_bus_type;
+	/*
+	 * Only of_node, not the fwnode: fw_devlink must not wait for a
+	 * supplier device of the interrupt parent, which never exists here.
+	 */
+	hdev->dev.of_node = of_node_get(np);
+	hdev->unit_address = child->unit_address;
+	hdev->type = kstrdup(child->type, GFP_KERNEL);
+	hdev->compatible = kstrdup(child->compatible, GFP_KERNEL);
+	err = dev_set_name(&hdev->dev, "%x", child->unit_address);
+	if (!hdev->type || !hdev->compatible || err) {
+		err = -ENOMEM;
+		goto put;
+	}
+
+	err = backend->init_device(hdev, np, root);
+	if (err)
+		goto put;
+	hdev->backend = backend;
+
+	err = device_add(&hdev->dev);
+	if (err)
+		goto put;
+	return hdev;
+
+put:
+	put_device(&hdev->dev);
+	return ERR_PTR(err);
+}
+
+void hvk_device_destroy(struct hvk_device *hdev)
+{
+	device_unregister(&hdev->dev);
+}
+
+int hvk_bus_init(void)
+{
+	return bus_register(&hvk_bus_type);
+}
+
+void hvk_bus_exit(void)
+{
+	bus_unregister(&hvk_bus_type);
+}

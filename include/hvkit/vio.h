@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvkit bus: virtual devices offered by the hypervisor, and their drivers.
+ */
+#ifndef _HVKIT_VIO_H
+#define _HVKIT_VIO_H
+
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/mod_devicetable.h>
+#include <hvkit/hcall.h>
+
+struct hvk_backend;
+
+struct hvk_device_stats {
+	atomic64_t hcalls;
+	atomic64_t errors;
+	atomic64_t busy;
+	atomic64_t injected;
+};
+
+struct hvk_device {
+	struct device dev;
+	u32 unit_address;
+	const char *type;		/* device_type */
+	const char *compatible;		/* first compatible string, or "" */
+	unsigned int irq;		/* Linux irq, 0 if none */
+	/* The device to hand to the DMA API (the vio device on PAPR). */
+	struct device *dma_dev;
+	const struct hvk_backend *backend;
+	void *backend_data;
+	struct hvk_device_stats stats;
+};
+
+/* Matches when @type is a prefix of the device_type and @compat matches. */
+struct hvk_device_id {
+	const char *type;
+	const char *compat;
+};
+
+struct hvk_driver {
+	const char *name;
+	const struct hvk_device_id *id_table;	/* ends with an empty entry */
+	int (*probe)(struct hvk_device *hdev, const struct hvk_device_id *id);
+	void (*remove)(struct hvk_device *hdev);
+	void (*shutdown)(struct hvk_device *hdev);
+	struct device_driver driver;
+};
+
+#define to_hvk_device(d)	container_of(d, struct hvk_device, dev)
+#define to_hvk_driver(d)	container_of(d, struct hvk_driver, driver)
+
+int __hvk_driver_register(struct hvk_driver *drv, struct module *owner);
+#define hvk_driver_register(drv) __hvk_driver_register(drv, THIS_MODULE)
+void hvk_driver_unregister(struct hvk_driver *drv);
+
+/* A hypercall made on behalf of @hdev, counted in its stats. */
+long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
+		   struct hvk_hcall_regs *regs);
+
+/* Gate the device's interrupt at the hypervisor (H_VIO_SIGNAL). */
+long hvk_dev_set_irq(struct hvk_device *hdev, bool enable);
+
+/* The device with this unit address, with a reference held, or NULL. */
+struct hvk_device *hvk_find_device(u32 unit_address);
+
+static inline void hvk_put_device(struct hvk_device *hdev)
+{
+	put_device(&hdev->dev);
+}
+
+#endif /* _HVKIT_VIO_H */
