@@ -24,7 +24,7 @@
 
 static struct dentry *selftest_dir;
 static DEFINE_MUTEX(result_lock);
-static char result[16 * (HVK_HCALL_MAX_ARGS + 1) + 8] = "none\n";
+static char result[20 * (HVK_HCALL_MAX_ARGS + 1) + 8] = "none\n";
 
 static int parse_command(char *cmd, unsigned int *opcode,
 			 struct hvk_hcall_regs *regs, unsigned int *nargs)
