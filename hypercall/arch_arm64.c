@@ -8,6 +8,8 @@
  */
 #include <linux/arm-smccc.h>
 #include <linux/kernel.h>
+#include <linux/of.h>
+#include <linux/string.h>
 #include <linux/uuid.h>
 #include <asm/cpufeature.h>
 #include <asm/sysreg.h>
@@ -46,6 +48,39 @@ static bool el3_implemented(void)
 			ID_AA64PFR0_EL1_EL3_SHIFT) != 0;
 }
 
+static const struct of_device_id psci_ids[] = {
+	{ .compatible = "arm,psci" },
+	{ .compatible = "arm,psci-0.2" },
+	{ .compatible = "arm,psci-1.0" },
+	{}
+};
+
+/*
+ * The conduit the firmware (PSCI) is reached by, as the device tree says.
+ * arm_smccc_1_1_get_conduit() cannot tell: it answers "none" whenever the
+ * firmware predates SMCCC 1.1, as QEMU's built-in PSCI does.
+ */
+static enum arm_smccc_conduit firmware_conduit(void)
+{
+	enum arm_smccc_conduit conduit = arm_smccc_1_1_get_conduit();
+	struct device_node *np;
+	const char *method;
+
+	if (conduit != SMCCC_CONDUIT_NONE)
+		return conduit;
+	np = of_find_matching_node(NULL, psci_ids);
+	if (!np)
+		return SMCCC_CONDUIT_NONE;
+	if (!of_property_read_string(np, "method", &method)) {
+		if (!strcmp(method, "hvc"))
+			conduit = SMCCC_CONDUIT_HVC;
+		else if (!strcmp(method, "smc"))
+			conduit = SMCCC_CONDUIT_SMC;
+	}
+	of_node_put(np);
+	return conduit;
+}
+
 /*
  * HVC reaches whatever runs at EL2. If this kernel runs there (VHE), or EL2
  * exists but the firmware conduit is not HVC, then EL2 belongs to this
@@ -55,7 +90,7 @@ static int check_hvc(char *why, size_t why_len)
 {
 	if (is_kernel_in_hyp_mode() ||
 	    (el2_implemented() &&
-	     arm_smccc_1_1_get_conduit() != SMCCC_CONDUIT_HVC)) {
+	     firmware_conduit() != SMCCC_CONDUIT_HVC)) {
 		snprintf(why, why_len,
 			 "method \"hvc\" cannot work here: this kernel was booted at EL2 and owns it");
 		return -EOPNOTSUPP;
@@ -66,8 +101,7 @@ static int check_hvc(char *why, size_t why_len)
 /* SMC is undefined unless EL3, or firmware emulating it, takes it. */
 static int check_smc(char *why, size_t why_len)
 {
-	if (!el3_implemented() &&
-	    arm_smccc_1_1_get_conduit() != SMCCC_CONDUIT_SMC) {
+	if (!el3_implemented() && firmware_conduit() != SMCCC_CONDUIT_SMC) {
 		snprintf(why, why_len,
 			 "method \"smc\" cannot work here: no EL3 and the firmware conduit is not SMC");
 		return -EOPNOTSUPP;
