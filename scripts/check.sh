@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvkit end-to-end check (make check, .ci/run): every step runs even after
+# a failure, so one run shows everything; the exit status is non-zero if any
+# step failed. Logs of each step are kept in build/check/.
+#
+# Environment:
+#   HVKIT_CHECK_STEPS     run only these steps (names as in the table)
+#   HVKIT_CHECK_NO_SKIP   1: a step whose test code is missing fails
+#                         instead of being skipped
+#   HVKIT_STEP_TIMEOUT    seconds, overrides every step's own time limit
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 1
+logdir=$repo/build/check
+mkdir -p "$logdir"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+names=() statuses=() times=()
+passed=0 failed=0 skipped=0
+start_all=$SECONDS
+
+wanted() {
+	[ -z "${HVKIT_CHECK_STEPS:-}" ] && return 0
+	case " $HVKIT_CHECK_STEPS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+add_result() { # name status seconds
+	names+=("$1")
+	statuses+=("$2")
+	times+=("$3")
+	case "$2" in
+	PASS) passed=$((passed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+}
+
+banner() {
+	printf '\n'
+	printf '#%.0s' {1..72}
+	printf '\n# %s\n' "$*"
+	printf '#%.0s' {1..72}
+	printf '\n'
+}
+
+# step NAME TIMEOUT COMMAND...
+step() {
+	local name=$1 limit=${HVKIT_STEP_TIMEOUT:-$2} t0 rc status log
+	shift 2
+	wanted "$name" || return 0
+	log=$logdir/$name.log
+	banner "[$(date +%H:%M:%S)] $name: $*"
+	t0=$SECONDS
+	# timeout runs the step in its own process group and signals all of
+	# it (QEMU included) on expiry or when we are interrupted; stdin is
+	# closed: nothing may wait for a user.
+	{
+		timeout -k 30 "$limit" "$@" </dev/null 2>&1 | tee "$log"
+		exit "${PIPESTATUS[0]}"
+	} &
+	current=$!
+	wait "$current"
+	rc=$?
+	current=
+	status=PASS
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		status=TIMEOUT
+	elif [ "$rc" -ne 0 ]; then
+		status=FAIL
+	fi
+	add_result "$name" "$status" $((SECONDS - t0))
+	printf -- '--- %s: %s in %ss (exit %s, log %s)\n' "$name" "$status" \
+		$((SECONDS - t0)) "$rc" "${log#"$repo"/}"
+}
+
+# step_if PATH NAME TIMEOUT COMMAND...: skip loudly while PATH is missing.
+step_if() {
+	local need=$1 name=$2
+	shift
+	wanted "$name" || return 0
+	if [ -e "$need" ]; then
+		step "$@"
+		return
+	fi
+	banner "$name: SKIPPED"
+	printf '!!!\n!!! SKIPPED %s: %s does not exist yet\n!!!\n' "$name" "$need"
+	if [ "${HVKIT_CHECK_NO_SKIP:-0}" = 1 ]; then
+		add_result "$name" FAIL 0
+	else
+		add_result "$name" SKIP 0
+	fi
+}
+
+current=
+interrupted() {
+	# the step's timeout and tee are children of the $current subshell
+	[ -z "$current" ] || { pkill -TERM -P "$current"; wait "$current"; }
+	echo "check: interrupted" >&2
+	exit 130
+}
+trap interrupted INT TERM
+
+vm=selftests/vm/run.sh
+
+step deps 1800 scripts/install-deps.sh
+step lint 1800 make --no-print-directory lint
+step_if selftests/host/Makefile unit 1200 make --no-print-directory unit
+step_if scripts/dt-binding-check.sh dt-bindings 900 scripts/dt-binding-check.sh
+step build-powerpc 900 make --no-print-directory -j"$jobs" ARCH=powerpc HVKIT_SELFTEST=m
+step build-arm64 900 make --no-print-directory -j"$jobs" ARCH=arm64 HVKIT_SELFTEST=m
+step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
+step_if "$vm" vm-arm64-hvc 1800 "$vm" --arch arm64 --method hvc
+step_if "$vm" vm-arm64-smc 1800 "$vm" --arch arm64 --method smc
+
+banner "summary ($((SECONDS - start_all))s total)"
+printf '%-16s %-8s %8s\n' STEP RESULT TIME
+for i in "${!names[@]}"; do
+	printf '%-16s %-8s %7ss\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
+done
+if [ "$skipped" -gt 0 ]; then
+	printf '\n!!! %d step(s) SKIPPED because their test code does not exist yet\n' \
+		"$skipped"
+fi
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
