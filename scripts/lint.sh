@@ -105,8 +105,11 @@ lint_checkpatch() {
 		return
 	fi
 	for f in "${files[@]}"; do
-		out=$(perl "$ck_dir/checkpatch.pl" --strict --no-tree --terse \
-			--show-types --no-summary --ignore "$ck_ignore" -f "$f" 2>&1)
+		# Run from the cache directory: checkpatch reads a .checkpatch.conf
+		# and writes a .checkpatch-camelcase.* file in its working directory.
+		out=$(cd "$ck_dir" && perl ./checkpatch.pl --strict --no-tree --terse \
+			--show-types --no-summary --ignore "$ck_ignore" -f "$repo/$f" 2>&1)
+		out=${out//"$repo/"/}
 		if [ -n "$out" ]; then
 			printf '%s\n' "$out"
 			n=$((n + $(printf '%s\n' "$out" | grep -c -E ': (ERROR|WARNING|CHECK):')))
