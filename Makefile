@@ -6,7 +6,7 @@
 #   make ARCH=powerpc          cross-build against Debian's ppc64el kernel
 #   make ARCH=arm64            cross-build against Debian's arm64 kernel
 #        KVER=6.1|6.12|7       which Debian kernel (bookworm, trixie, sid)
-#   make lint | unit | vm-test | check | clean
+#   make lint | unit | vm-test | check | demo | clean
 #
 # Cross builds fetch the distro kernel into $(HVKIT_CACHE) (never into the
 # repo, never onto the host) and leave the modules in build/<ARCH>-<KVER>/.
@@ -43,7 +43,7 @@ endif
 
 SOURCES := Kbuild drivers hypercall include selftests/kmod
 
-.PHONY: all modules install clean lint unit vm-test check
+.PHONY: all modules install clean lint unit vm-test check demo
 
 all: modules
 
@@ -80,3 +80,6 @@ vm-test:
 
 check:
 	scripts/check.sh
+
+demo:
+	scripts/demo.sh
