@@ -239,14 +239,15 @@ static int hcall_stats_show(struct seq_file *m, void *unused)
 			seq_printf(m, "0x%03x %s %llu\n", i * 4,
 				   hvk_hcall_opcode_name(i * 4), sum->opcode[i]);
 	if (sum->opcode[OPC_SLOT_OTHER])
-		seq_printf(m, "other other %llu\n", sum->opcode[OPC_SLOT_OTHER]);
+		seq_printf(m, "other unlisted %llu\n",
+			   sum->opcode[OPC_SLOT_OTHER]);
 	for (i = 0; i < ST_SLOT_OTHER; i++)
 		if (sum->status[i])
 			seq_printf(m, "status %ld %s %llu\n", slot_status(i),
 				   hvk_hcall_status_name(slot_status(i)),
 				   sum->status[i]);
 	if (sum->status[ST_SLOT_OTHER])
-		seq_printf(m, "status other other %llu\n",
+		seq_printf(m, "status other unlisted %llu\n",
 			   sum->status[ST_SLOT_OTHER]);
 	kfree(sum);
 	return 0;

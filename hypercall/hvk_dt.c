@@ -337,7 +337,7 @@ static bool parse_child(const struct hvk_dt_ops *ops, void *ctx,
 			"'interrupts' is not a whole number of cells");
 		return false;
 	}
-	c->has_interrupts = irq != NULL;
+	c->has_interrupts = !!irq;
 	return true;
 }
 
@@ -571,6 +571,6 @@ int hvk_dt_select(const struct hvk_dt_ops *ops, void *ctx, enum hvk_arch arch,
 
 	copy_name(cfg->err_node, "/");
 	set_why(cfg->err_why, sizeof(cfg->err_why),
-		"no \"" HVK_COMPAT_PREFIX "1\" node and no PAPR /vdevice with /rtas ibm,hypertas-functions");
+		"no \"" HVK_COMPAT_PREFIX "1\" node and no PAPR /vdevice + /rtas hypertas");
 	return -ENODEV;
 }

@@ -17,12 +17,12 @@
 #include "internal.h"
 
 /* The driver core made these callbacks take const pointers over time. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
 #define HVK_MATCH_DRV_CONST const
 #else
 #define HVK_MATCH_DRV_CONST
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 #define HVK_UEVENT_DEV_CONST const
 #else
 #define HVK_UEVENT_DEV_CONST
@@ -47,7 +47,7 @@ static int hvk_bus_match(struct device *dev,
 	const struct hvk_driver *hdrv =
 		container_of(drv, const struct hvk_driver, driver);
 
-	return hvk_match_id(hdrv->id_table, to_hvk_device(dev)) != NULL;
+	return !!hvk_match_id(hdrv->id_table, to_hvk_device(dev));
 }
 
 static int hvk_bus_uevent(HVK_UEVENT_DEV_CONST struct device *dev,
@@ -162,25 +162,44 @@ static const struct attribute_group hvk_dev_group = {
 	.attrs = hvk_dev_attrs,
 };
 
-#define HVK_STAT_ATTR(field)						\
-static ssize_t field##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%lld\n",				\
-		(long long)atomic64_read(&to_hvk_device(dev)->stats.field)); \
-}									\
-static DEVICE_ATTR_RO(field)
+struct hvk_stat_attribute {
+	struct device_attribute attr;
+	size_t offset;		/* of the atomic64_t in hvk_device_stats */
+};
 
-HVK_STAT_ATTR(hcalls);
-HVK_STAT_ATTR(errors);
-HVK_STAT_ATTR(busy);
-HVK_STAT_ATTR(injected);
+static ssize_t stat_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	const struct hvk_stat_attribute *sa =
+		container_of(attr, struct hvk_stat_attribute, attr);
+	const atomic64_t *counter = (const void *)&to_hvk_device(dev)->stats +
+				    sa->offset;
+
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(counter));
+}
+
+static struct hvk_stat_attribute stat_hcalls = {
+	__ATTR(hcalls, 0444, stat_show, NULL),
+	offsetof(struct hvk_device_stats, hcalls)
+};
+static struct hvk_stat_attribute stat_errors = {
+	__ATTR(errors, 0444, stat_show, NULL),
+	offsetof(struct hvk_device_stats, errors)
+};
+static struct hvk_stat_attribute stat_busy = {
+	__ATTR(busy, 0444, stat_show, NULL),
+	offsetof(struct hvk_device_stats, busy)
+};
+static struct hvk_stat_attribute stat_injected = {
+	__ATTR(injected, 0444, stat_show, NULL),
+	offsetof(struct hvk_device_stats, injected)
+};
 
 static struct attribute *hvk_stats_attrs[] = {
-	&dev_attr_hcalls.attr,
-	&dev_attr_errors.attr,
-	&dev_attr_busy.attr,
-	&dev_attr_injected.attr,
+	&stat_hcalls.attr.attr,
+	&stat_errors.attr.attr,
+	&stat_busy.attr.attr,
+	&stat_injected.attr.attr,
 	NULL,
 };
 
