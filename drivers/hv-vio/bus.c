@@ -11,22 +11,10 @@
 #include <linux/of.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/version.h>
+#include <hvkit/compat.h>
 
 #include "conduit.h"
 #include "internal.h"
-
-/* The driver core made these callbacks take const pointers over time. */
-#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
-#define HVK_MATCH_DRV_CONST const
-#else
-#define HVK_MATCH_DRV_CONST
-#endif
-#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
-#define HVK_UEVENT_DEV_CONST const
-#else
-#define HVK_UEVENT_DEV_CONST
-#endif
 
 static const struct hvk_device_id *
 hvk_match_id(const struct hvk_device_id *ids, const struct hvk_device *hdev)
@@ -182,14 +170,17 @@ static struct hvk_stat_attribute stat_hcalls = {
 	__ATTR(hcalls, 0444, stat_show, NULL),
 	offsetof(struct hvk_device_stats, hcalls)
 };
+
 static struct hvk_stat_attribute stat_errors = {
 	__ATTR(errors, 0444, stat_show, NULL),
 	offsetof(struct hvk_device_stats, errors)
 };
+
 static struct hvk_stat_attribute stat_busy = {
 	__ATTR(busy, 0444, stat_show, NULL),
 	offsetof(struct hvk_device_stats, busy)
 };
+
 static struct hvk_stat_attribute stat_injected = {
 	__ATTR(injected, 0444, stat_show, NULL),
 	offsetof(struct hvk_device_stats, injected)

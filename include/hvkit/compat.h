@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The one place that knows kernel versions. hvkit builds out of tree against
+ * several distro kernels (Debian 6.1, 6.12, 7.x); where an interface changed
+ * between them, the difference is spelled here and nowhere else.
+ */
+#ifndef _HVKIT_COMPAT_H
+#define _HVKIT_COMPAT_H
+
+#include <linux/version.h>
+
+/* bus_type.match() takes a const driver since 6.11. */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define HVK_MATCH_DRV_CONST const
+#else
+#define HVK_MATCH_DRV_CONST
+#endif
+
+/* bus_type.uevent() takes a const device since 6.3. */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define HVK_UEVENT_DEV_CONST const
+#else
+#define HVK_UEVENT_DEV_CONST
+#endif
+
+#endif /* _HVKIT_COMPAT_H */
