@@ -147,7 +147,7 @@ enum hvk_method hvk_dt_decode_hcall_instructions(const void *val, int len,
  * Returns the string or NULL with @why set.
  */
 static const char *get_one_string(const struct hvk_dt_ops *ops, void *ctx,
-				  hvk_dt_node node, const char *name,
+				  const struct hvk_dt_node *node, const char *name,
 				  char *why, size_t why_len)
 {
 	const char *s;
@@ -179,13 +179,15 @@ static int find_hvkit_compatible(const char *prop, int len,
 	while (pos < len) {
 		const char *s = prop + pos;
 		size_t slen = strnlen(s, len - pos);
+		bool ours = slen >= plen && !memcmp(s, HVK_COMPAT_PREFIX, plen);
 		unsigned long v = 0;
 		size_t i;
 
+		/* Another node's broken compatible is not ours to judge. */
 		if (slen == (size_t)(len - pos))
-			return -EINVAL;
+			return ours ? -EINVAL : 0;
 		pos += slen + 1;
-		if (slen < plen || memcmp(s, HVK_COMPAT_PREFIX, plen))
+		if (!ours)
 			continue;
 		if (slen == plen || slen - plen > 4)
 			return -EINVAL;
@@ -208,17 +210,18 @@ static void copy_name(char *dst, const char *src)
 }
 
 static int fail(struct hvk_dt_config *cfg, const struct hvk_dt_ops *ops,
-		void *ctx, hvk_dt_node node, int err)
+		void *ctx, const struct hvk_dt_node *node, int err)
 {
 	copy_name(cfg->err_node, ops->name(ctx, node));
 	return err;
 }
 
-static hvk_dt_node find_child(const struct hvk_dt_ops *ops, void *ctx,
-			      hvk_dt_node parent, const char *want)
+static const struct hvk_dt_node *
+find_child(const struct hvk_dt_ops *ops, void *ctx,
+	   const struct hvk_dt_node *parent, const char *want)
 {
 	size_t wlen = strlen(want);
-	hvk_dt_node n;
+	const struct hvk_dt_node *n;
 
 	for (n = ops->first_child(ctx, parent); n; n = ops->next_sibling(ctx, n)) {
 		const char *name = ops->name(ctx, n);
@@ -230,8 +233,8 @@ static hvk_dt_node find_child(const struct hvk_dt_ops *ops, void *ctx,
 	return NULL;
 }
 
-static int read_u32(const struct hvk_dt_ops *ops, void *ctx, hvk_dt_node node,
-		    const char *name, u32 *val)
+static int read_u32(const struct hvk_dt_ops *ops, void *ctx,
+		    const struct hvk_dt_node *node, const char *name, u32 *val)
 {
 	const void *p;
 	int len;
@@ -260,7 +263,7 @@ static void skip_child(struct hvk_dt_config *cfg, const char *node,
 
 /* Copy a one-string property into @dst, or explain why not. */
 static bool child_string(const struct hvk_dt_ops *ops, void *ctx,
-			 hvk_dt_node node, const char *prop, bool first_only,
+			 const struct hvk_dt_node *node, const char *prop, bool first_only,
 			 char *dst, char *why)
 {
 	const char *s;
@@ -289,7 +292,7 @@ static bool child_string(const struct hvk_dt_ops *ops, void *ctx,
 }
 
 static bool child_disabled(const struct hvk_dt_ops *ops, void *ctx,
-			   hvk_dt_node node)
+			   const struct hvk_dt_node *node)
 {
 	const char *s;
 	int len;
@@ -303,7 +306,7 @@ static bool child_disabled(const struct hvk_dt_ops *ops, void *ctx,
 
 /* Parse one child; false (with @why) if it cannot become a device. */
 static bool parse_child(const struct hvk_dt_ops *ops, void *ctx,
-			hvk_dt_node node, bool need_compatible,
+			const struct hvk_dt_node *node, bool need_compatible,
 			struct hvk_dt_child *c, char *why)
 {
 	const void *irq;
@@ -352,12 +355,12 @@ static int find_duplicate(const struct hvk_dt_config *cfg, u32 ua)
 }
 
 static void collect_children(const struct hvk_dt_ops *ops, void *ctx,
-			     hvk_dt_node parent, bool need_compatible,
+			     const struct hvk_dt_node *parent, bool need_compatible,
 			     struct hvk_dt_config *cfg)
 {
 	char why[HVK_DT_WHY_MAX];
 	struct hvk_dt_child c;
-	hvk_dt_node n;
+	const struct hvk_dt_node *n;
 	int dup;
 
 	for (n = ops->first_child(ctx, parent); n; n = ops->next_sibling(ctx, n)) {
@@ -390,7 +393,7 @@ static void collect_children(const struct hvk_dt_ops *ops, void *ctx,
 
 /* The method of an hvkit node: "method", "hcall-instructions", or both. */
 static int hvkit_node_method(const struct hvk_dt_ops *ops, void *ctx,
-			     hvk_dt_node node, struct hvk_dt_config *cfg)
+			     const struct hvk_dt_node *node, struct hvk_dt_config *cfg)
 {
 	enum hvk_method named = HVK_METHOD_NONE;
 	const char *method;
@@ -440,7 +443,7 @@ static int hvkit_node_method(const struct hvk_dt_ops *ops, void *ctx,
 }
 
 static int check_cells(const struct hvk_dt_ops *ops, void *ctx,
-		       hvk_dt_node node, const char *name, u32 want,
+		       const struct hvk_dt_node *node, const char *name, u32 want,
 		       struct hvk_dt_config *cfg)
 {
 	u32 val;
@@ -465,7 +468,7 @@ static int check_cells(const struct hvk_dt_ops *ops, void *ctx,
 }
 
 static int select_hvkit(const struct hvk_dt_ops *ops, void *ctx,
-			enum hvk_arch arch, hvk_dt_node node,
+			enum hvk_arch arch, const struct hvk_dt_node *node,
 			unsigned int version, struct hvk_dt_config *cfg)
 {
 	int err;
@@ -501,10 +504,11 @@ static int select_hvkit(const struct hvk_dt_ops *ops, void *ctx,
 }
 
 /* PAPR: /vdevice plus /rtas with ibm,hypertas-functions. */
-static hvk_dt_node find_papr(const struct hvk_dt_ops *ops, void *ctx,
-			     hvk_dt_node root)
+static const struct hvk_dt_node *
+find_papr(const struct hvk_dt_ops *ops, void *ctx,
+	  const struct hvk_dt_node *root)
 {
-	hvk_dt_node vdevice, rtas;
+	const struct hvk_dt_node *vdevice, *rtas;
 	int len;
 
 	vdevice = find_child(ops, ctx, root, "vdevice");
@@ -516,7 +520,7 @@ static hvk_dt_node find_papr(const struct hvk_dt_ops *ops, void *ctx,
 }
 
 static int select_papr(const struct hvk_dt_ops *ops, void *ctx,
-		       enum hvk_arch arch, hvk_dt_node vdevice,
+		       enum hvk_arch arch, const struct hvk_dt_node *vdevice,
 		       struct hvk_dt_config *cfg)
 {
 	copy_name(cfg->hv_node_name, ops->name(ctx, vdevice));
@@ -536,7 +540,7 @@ static int select_papr(const struct hvk_dt_ops *ops, void *ctx,
 int hvk_dt_select(const struct hvk_dt_ops *ops, void *ctx, enum hvk_arch arch,
 		  struct hvk_dt_config *cfg)
 {
-	hvk_dt_node root, n, vdevice;
+	const struct hvk_dt_node *root, *n, *vdevice;
 	unsigned int version = 0;
 	const char *compat;
 	int len, found;

@@ -10,18 +10,23 @@
 #include "hvk_portable.h"
 #include <hvkit/method.h>
 
-/* An opaque node handle owned by the reader; NULL means "no node". */
-typedef const void *hvk_dt_node;
+/*
+ * An opaque node handle owned by the reader (a struct device_node in the
+ * kernel, an encoded libfdt offset on the host); NULL means "no node".
+ */
+struct hvk_dt_node;
 
 struct hvk_dt_ops {
-	hvk_dt_node (*root)(void *ctx);
-	hvk_dt_node (*first_child)(void *ctx, hvk_dt_node node);
-	hvk_dt_node (*next_sibling)(void *ctx, hvk_dt_node node);
+	const struct hvk_dt_node *(*root)(void *ctx);
+	const struct hvk_dt_node *(*first_child)(void *ctx,
+						 const struct hvk_dt_node *node);
+	const struct hvk_dt_node *(*next_sibling)(void *ctx,
+						  const struct hvk_dt_node *node);
 	/* Raw property bytes and length, or NULL if the property is absent. */
-	const void *(*prop)(void *ctx, hvk_dt_node node, const char *name,
-			    int *len);
+	const void *(*prop)(void *ctx, const struct hvk_dt_node *node,
+			    const char *name, int *len);
 	/* The node's name with unit address ("vty@30000000"), for messages. */
-	const char *(*name)(void *ctx, hvk_dt_node node);
+	const char *(*name)(void *ctx, const struct hvk_dt_node *node);
 };
 
 #define HVK_DT_MAX_CHILDREN	64
@@ -30,7 +35,7 @@ struct hvk_dt_ops {
 #define HVK_DT_WHY_MAX		128
 
 struct hvk_dt_child {
-	hvk_dt_node node;
+	const struct hvk_dt_node *node;
 	u32 unit_address;
 	char type[HVK_DT_STR_MAX];
 	char compatible[HVK_DT_STR_MAX];
@@ -47,7 +52,8 @@ struct hvk_dt_config {
 	enum hvk_method method;
 	enum hvk_backend_kind backend;
 	unsigned int abi_version;	/* hvkit ABI; 0 on PAPR */
-	hvk_dt_node hv_node;		/* hvkit node, or /vdevice on PAPR */
+	/* The hvkit node, or /vdevice on PAPR. */
+	const struct hvk_dt_node *hv_node;
 	char hv_node_name[HVK_DT_STR_MAX];
 	/* Method named by an ePAPR hcall-instructions property, if any. */
 	enum hvk_method epapr_method;

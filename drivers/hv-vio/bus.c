@@ -290,7 +290,7 @@ struct hvk_device *hvk_device_create(const struct hvk_backend *backend,
 				     const struct hvk_dt_child *child,
 				     struct device *root)
 {
-	struct device_node *np = (struct device_node *)child->node;
+	struct device_node *np = hvk_to_of_node(child->node);
 	struct hvk_device *hdev;
 	int err;
 

@@ -116,7 +116,7 @@ static int select_hypervisor(struct hvk_core *c)
 			    "PAPR platform without pseries support in this kernel");
 		return -EOPNOTSUPP;
 	}
-	c->hv_node = of_node_get((struct device_node *)c->cfg.hv_node);
+	c->hv_node = of_node_get(hvk_to_of_node(c->cfg.hv_node));
 	return 0;
 }
 

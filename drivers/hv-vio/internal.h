@@ -24,7 +24,12 @@ extern const struct hvk_backend hvk_backend_dt;
 extern const struct hvk_backend hvk_backend_papr;
 #endif
 
-/* The OF glue for the portable parser. */
+/* The OF glue for the portable parser: its nodes are device_nodes. */
+static inline struct device_node *hvk_to_of_node(const struct hvk_dt_node *n)
+{
+	return (struct device_node *)n;
+}
+
 extern const struct hvk_dt_ops hvk_of_dt_ops;
 
 /* bus.c */

@@ -11,26 +11,33 @@
 
 #include "internal.h"
 
-static hvk_dt_node of_root_node(void *ctx)
+static const struct hvk_dt_node *to_hvk_node(const struct device_node *np)
+{
+	return (const struct hvk_dt_node *)np;
+}
+
+static const struct hvk_dt_node *of_root_node(void *ctx)
 {
 	struct device_node *root = of_find_node_by_path("/");
 
 	of_node_put(root);
-	return root;
+	return to_hvk_node(root);
 }
 
-static hvk_dt_node of_first_child(void *ctx, hvk_dt_node node)
+static const struct hvk_dt_node *
+of_first_child(void *ctx, const struct hvk_dt_node *node)
 {
 	struct device_node *child;
 
-	child = of_get_next_child((struct device_node *)node, NULL);
+	child = of_get_next_child(hvk_to_of_node(node), NULL);
 	of_node_put(child);
-	return child;
+	return to_hvk_node(child);
 }
 
-static hvk_dt_node of_next_sibling(void *ctx, hvk_dt_node node)
+static const struct hvk_dt_node *
+of_next_sibling(void *ctx, const struct hvk_dt_node *node)
 {
-	struct device_node *np = (struct device_node *)node;
+	struct device_node *np = hvk_to_of_node(node);
 	struct device_node *parent = of_get_parent(np);
 	struct device_node *next;
 
@@ -40,18 +47,18 @@ static hvk_dt_node of_next_sibling(void *ctx, hvk_dt_node node)
 	next = of_get_next_child(parent, of_node_get(np));
 	of_node_put(next);
 	of_node_put(parent);
-	return next;
+	return to_hvk_node(next);
 }
 
-static const void *of_prop(void *ctx, hvk_dt_node node, const char *name,
-			   int *len)
+static const void *of_prop(void *ctx, const struct hvk_dt_node *node,
+			   const char *name, int *len)
 {
-	return of_get_property((const struct device_node *)node, name, len);
+	return of_get_property(hvk_to_of_node(node), name, len);
 }
 
-static const char *of_name(void *ctx, hvk_dt_node node)
+static const char *of_name(void *ctx, const struct hvk_dt_node *node)
 {
-	const struct device_node *np = node;
+	const struct device_node *np = hvk_to_of_node(node);
 
 	if (!np->parent)
 		return "/";

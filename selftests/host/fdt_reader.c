@@ -15,14 +15,14 @@
 
 #include "fdt_reader.h"
 
-static hvk_dt_node to_node(int offset)
+static const struct hvk_dt_node *to_node(int offset)
 {
 	if (offset < 0)
 		return NULL;
-	return (hvk_dt_node)(uintptr_t)((unsigned int)offset + 1);
+	return (const struct hvk_dt_node *)(uintptr_t)((unsigned int)offset + 1);
 }
 
-static int to_offset(hvk_dt_node node)
+static int to_offset(const struct hvk_dt_node *node)
 {
 	return (int)((uintptr_t)node - 1);
 }
@@ -32,7 +32,7 @@ static const void *blob(void *ctx)
 	return ((const struct hvk_fdt_reader *)ctx)->fdt;
 }
 
-static hvk_dt_node fdt_ops_root(void *ctx)
+static const struct hvk_dt_node *fdt_ops_root(void *ctx)
 {
 	/* The root node always sits at the start of the structure block. */
 	if (!blob(ctx))
@@ -40,14 +40,16 @@ static hvk_dt_node fdt_ops_root(void *ctx)
 	return to_node(0);
 }
 
-static hvk_dt_node fdt_ops_first_child(void *ctx, hvk_dt_node node)
+static const struct hvk_dt_node *
+fdt_ops_first_child(void *ctx, const struct hvk_dt_node *node)
 {
 	if (!node)
 		return NULL;
 	return to_node(fdt_first_subnode(blob(ctx), to_offset(node)));
 }
 
-static hvk_dt_node fdt_ops_next_sibling(void *ctx, hvk_dt_node node)
+static const struct hvk_dt_node *
+fdt_ops_next_sibling(void *ctx, const struct hvk_dt_node *node)
 {
 	if (!node)
 		return NULL;
@@ -80,8 +82,8 @@ static const void *copy_prop(struct hvk_fdt_reader *r, const void *val,
 	return copy;
 }
 
-static const void *fdt_ops_prop(void *ctx, hvk_dt_node node, const char *name,
-				int *len)
+static const void *fdt_ops_prop(void *ctx, const struct hvk_dt_node *node,
+				const char *name, int *len)
 {
 	struct hvk_fdt_reader *r = ctx;
 	const void *val;
@@ -105,7 +107,7 @@ static const void *fdt_ops_prop(void *ctx, hvk_dt_node node, const char *name,
 	return val;
 }
 
-static const char *fdt_ops_name(void *ctx, hvk_dt_node node)
+static const char *fdt_ops_name(void *ctx, const struct hvk_dt_node *node)
 {
 	const char *name;
 	int offset;

@@ -135,7 +135,7 @@ static void expect_skip(const char *file, int line, int got, const char *node,
 #define EXPECT_SKIP(got, node, why) \
 	expect_skip(__FILE__, __LINE__, got, node, why)
 
-static const char *node_name(hvk_dt_node n)
+static const char *node_name(const struct hvk_dt_node *n)
 {
 	return hvk_fdt_ops.name(&reader, n);
 }
@@ -641,6 +641,24 @@ TEST(papr_without_rtas_is_no_hypervisor)
 	EXPECT_ERR(run(PPC), -ENODEV, "/", "no \"hvkit,hypervisor-v1\" node");
 }
 
+TEST(unrelated_broken_compatible_ignored)
+{
+	/* Another vendor's malformed node does not stop PAPR detection. */
+	papr_tree(true);
+	dtb_begin(&B, "acme-firmware");
+	DTB_RAW(&B, "compatible", "acme,fw\0acme,fw-unterminated");
+	dtb_end(&B);
+	EXPECT_EQ(run(PPC), 0);
+	EXPECT_EQ(cfg->backend, HVK_BACKEND_PAPR);
+
+	/* But an unterminated hvkit compatible is still refused. */
+	papr_tree(true);
+	dtb_begin(&B, "hypervisor");
+	DTB_RAW(&B, "compatible", "acme,hv\0hvkit,hypervisor-v1");
+	dtb_end(&B);
+	EXPECT_ERR(run(PPC), -EINVAL, "hypervisor", "malformed 'compatible'");
+}
+
 TEST(hvkit_node_wins_over_papr)
 {
 	papr_tree(true);
@@ -683,7 +701,7 @@ TEST(empty_tree)
 	EXPECT_ERR(run(PPC), -ENODEV, "/", "no \"hvkit,hypervisor-v1\" node");
 }
 
-static hvk_dt_node null_root(void *ctx)
+static const struct hvk_dt_node *null_root(void *ctx)
 {
 	(void)ctx;
 	return NULL;
