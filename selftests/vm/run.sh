@@ -1,0 +1,713 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvkit in-VM test runner: boots Debian's kernel under QEMU (TCG) with an
+# initramfs holding busybox, the hvkit modules and the guest test scripts,
+# collects the KTAP document the guest prints and judges the run.
+# Documentation/testing-vm.rst describes it in full.
+#
+# usage: run.sh --arch ppc64le|arm64 [options]
+#   --kver K            Debian kernel: 6.1 (default), 6.12, 7
+#   --kernel NAME       kernel provider: distro (default)
+#   --modules DIR       hvkit .ko files (default build/<karch>-<kver>/, built
+#                       with make when missing or older than the sources)
+#   --no-build          never run make; use the .ko files as they are
+#   --tests 'a b'       test scripts to run in every boot (default: the plan)
+#   --boots 'x y'       boots of the plan to run (default: all)
+#   --tests-dir DIR     more test scripts (e.g. selftests/vm/meta)
+#   --out DIR           output directory (default
+#                       build/selftests/<arch>-<kver>/<timestamp>/)
+#   --timeout S         hard limit per boot, QEMU is killed after it (300)
+#   --test-timeout S    limit per test script inside the guest (120)
+#   --keep              keep initramfs and disk images even if all passed
+#   -v, --verbose       stream the guest console while it runs
+#   --list              list the plan's boots and the known tests
+# Benchmark mode (see bench/):
+#   --bench WORKLOAD --alternate N --set-a 'mods...' --set-b 'mods...'
+#                       boots 2N times alternating set A and set B, runs
+#                       bench/WORKLOAD.sh and reports per-metric medians
+#                       and the ratio B/A. A set lists modules to load in
+#                       order (hvkit or distro) and VAR=value words that are
+#                       passed to the workload's environment.
+#
+# Exit status: 0 when every test passed, 1 when anything failed, 2 on
+# usage or setup errors.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+log() { echo "run.sh: $*" >&2; }
+die() { log "$*"; exit 2; }
+usage() {
+	sed -n '/^# usage:/,/^# Exit status/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+	exit 2
+}
+
+# ----------------------------------------------------------------------------
+# Options
+
+arch=
+kver=6.1
+kernel=distro
+moddir=
+build=1
+tests_override=
+boots_select=
+tests_dirs=("$here/tests")
+out=
+timeout=300
+test_timeout=120
+keep=0
+verbose=0
+list=0
+bench=
+alternate=3
+set_a=
+set_b=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch) arch=${2:?}; shift ;;
+	--kver) kver=${2:?}; shift ;;
+	--kernel) kernel=${2:?}; shift ;;
+	--modules) moddir=${2:?}; shift ;;
+	--no-build) build=0 ;;
+	--tests) tests_override=${2?}; shift ;;
+	--boots) boots_select=${2?}; shift ;;
+	--tests-dir) tests_dirs+=("$(cd "${2:?}" && pwd)"); shift ;;
+	--out) out=${2:?}; shift ;;
+	--timeout) timeout=${2:?}; shift ;;
+	--test-timeout) test_timeout=${2:?}; shift ;;
+	--keep) keep=1 ;;
+	-v | --verbose) verbose=1 ;;
+	--list) list=1 ;;
+	--bench) bench=${2:?}; shift ;;
+	--alternate) alternate=${2:?}; shift ;;
+	--set-a) set_a=${2?}; shift ;;
+	--set-b) set_b=${2?}; shift ;;
+	-h | --help) usage ;;
+	*) log "unknown argument $1"; usage ;;
+	esac
+	shift
+done
+
+case "$arch" in
+ppc64le | powerpc | ppc64el) arch=ppc64le; karch=powerpc ;;
+arm64 | aarch64) arch=arm64; karch=arm64 ;;
+"") log "--arch is required"; usage ;;
+*) die "unsupported --arch $arch (ppc64le, arm64)" ;;
+esac
+for n in "$timeout" "$test_timeout" "$alternate"; do
+	case "$n" in '' | *[!0-9]*) die "not a number: $n" ;; esac
+done
+if [ -n "$bench" ]; then
+	[ -f "$here/bench/$bench.sh" ] || die "no workload $here/bench/$bench.sh"
+	[ "$alternate" -ge 1 ] || die "--alternate must be at least 1"
+fi
+
+# ----------------------------------------------------------------------------
+# Plan: "boot NAME key=value..." lines, sourced from plans/<arch>.
+
+boot_names=()
+declare -A boot_kv=()
+boot() {
+	local name=$1 kv
+	shift
+	boot_names+=("$name")
+	boot_kv[$name]=
+	for kv in "$@"; do
+		case "$kv" in
+		*=*) ;;
+		*) die "plan $arch: boot $name: '$kv' is not key=value" ;;
+		esac
+		boot_kv[$name]+="${kv}"$'\n'
+	done
+}
+# boot_get NAME KEY : value of KEY for boot NAME (empty if unset).
+boot_get() {
+	printf '%s' "${boot_kv[$1]}" | sed -n "s/^$2=//p" | tail -n1
+}
+# shellcheck source=plans/ppc64le
+. "$here/plans/$arch"
+[ ${#boot_names[@]} -gt 0 ] || die "plan $arch has no boots"
+
+known_tests() {
+	local d f
+	for d in "${tests_dirs[@]}"; do
+		for f in "$d"/*.sh; do
+			[ -f "$f" ] && basename "$f" .sh
+		done
+	done | sort -u
+}
+
+if [ "$list" = 1 ]; then
+	echo "boots of plan $arch:"
+	for b in "${boot_names[@]}"; do
+		echo "  $b: $(printf '%s' "${boot_kv[$b]}" | tr '\n' ' ')"
+	done
+	echo "tests: $(known_tests | tr '\n' ' ')"
+	echo "workloads: $(cd "$here/bench" && ls -- *.sh 2>/dev/null | sed 's/\.sh$//' | tr '\n' ' ')"
+	exit 0
+fi
+
+if [ -n "$boots_select" ]; then
+	for b in $boots_select; do
+		[ -n "${boot_kv[$b]+x}" ] || die "plan $arch has no boot $b (have: ${boot_names[*]})"
+	done
+fi
+
+# ----------------------------------------------------------------------------
+# Host dependencies: installed with apt-get when missing.
+
+host_packages=(qemu-system-ppc qemu-system-arm device-tree-compiler cpio
+	gcc-powerpc64le-linux-gnu gcc-aarch64-linux-gnu xz-utils kmod make)
+
+ensure_host_deps() {
+	local p st missing=() sudo=()
+	command -v dpkg-query >/dev/null || die "needs a Debian system (dpkg-query not found)"
+	for p in "${host_packages[@]}"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[ "$st" = installed ] || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing host packages: ${missing[*]}"
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null || die "not root and no sudo: install ${missing[*]}"
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q update >&2
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y \
+		--no-install-recommends -o Dpkg::Options::=--force-confdef \
+		-o Dpkg::Options::=--force-confold install "${missing[@]}" </dev/null >&2
+}
+ensure_host_deps
+
+# ----------------------------------------------------------------------------
+# Kernel providers. Each sets:
+#   K_IMAGE          kernel image for -kernel
+#   K_RELEASE        uname -r of that kernel
+#   K_DISTRO_MODS    its modules directory (lib/modules/<release>)
+#   K_HVKIT_DEFAULT  default hvkit .ko directory for that kernel
+#   K_BUILD          command (array) that builds the .ko into K_HVKIT_DEFAULT
+#   K_CMDLINE        extra kernel command line
+# A new provider is a function kernel_<name>; nothing else needs to change.
+
+kernel_distro() {
+	local env
+	env=$("$repo/scripts/fetch-kernel.sh" "$karch" "$kver") ||
+		die "cannot fetch the Debian $karch $kver kernel"
+	K_IMAGE=$(sed -n 's/^IMAGE=//p' <<<"$env")
+	K_RELEASE=$(sed -n 's/^RELEASE=//p' <<<"$env")
+	K_DISTRO_MODS=$(sed -n 's/^MODULES=//p' <<<"$env")
+	K_HVKIT_DEFAULT=$repo/build/$karch-$kver
+	K_BUILD=(make -C "$repo" ARCH="$karch" KVER="$kver" HVKIT_SELFTEST=m)
+	K_CMDLINE=
+}
+
+declare -F "kernel_$kernel" >/dev/null || die "unknown --kernel $kernel (known: distro)"
+"kernel_$kernel"
+[ -f "$K_IMAGE" ] || die "kernel image $K_IMAGE missing"
+
+# ----------------------------------------------------------------------------
+# hvkit modules
+
+hvkit_modules=(hv_vio hv_console hv_net hv_scsi hvk_selftest)
+
+modules_stale() { # dir : true if a .ko is missing or older than a source
+	local m newest
+	for m in "${hvkit_modules[@]}"; do
+		[ -f "$1/$m.ko" ] || return 0
+	done
+	newest=$(cd "$repo" && find Kbuild Makefile drivers hypercall include selftests/kmod \
+		-type f -newer "$1/$(cd "$1" && ls -t -- *.ko | tail -n1)" -print -quit 2>/dev/null)
+	[ -n "$newest" ]
+}
+
+if [ -z "$moddir" ]; then
+	moddir=$K_HVKIT_DEFAULT
+	if [ "$build" = 1 ] && modules_stale "$moddir"; then
+		log "building hvkit modules: ${K_BUILD[*]}"
+		mkdir -p "$repo/build"
+		mlog=$repo/build/.vm-make-$karch-$kver.log
+		# Serialise with other runs of this script; the build tree is shared,
+		# so a build clobbered by a concurrent one gets a second chance.
+		if ! flock "$repo/build/.vm-make-$karch-$kver.lock" "${K_BUILD[@]}" >"$mlog" 2>&1; then
+			log "build failed, retrying once"
+			sleep 3
+			flock "$repo/build/.vm-make-$karch-$kver.lock" "${K_BUILD[@]}" >"$mlog" 2>&1 ||
+				{ tail -n 40 "$mlog" >&2; die "module build failed (log: $mlog)"; }
+		fi
+	fi
+fi
+moddir=$(cd "$moddir" 2>/dev/null && pwd) || die "no module directory $moddir"
+for m in "${hvkit_modules[@]}"; do
+	[ -f "$moddir/$m.ko" ] || die "missing $moddir/$m.ko"
+done
+
+# ----------------------------------------------------------------------------
+# Guest userland
+
+bbroot=$("$repo/scripts/fetch-debs.sh" --kver "$kver" "$karch" busybox-static) ||
+	die "cannot fetch busybox-static for $karch"
+busybox=$bbroot/bin/busybox
+[ -x "$busybox" ] || die "no busybox in $bbroot"
+
+# ----------------------------------------------------------------------------
+# Output directory
+
+stamp=$(date +%Y%m%d-%H%M%S)
+[ -n "$out" ] || out=$repo/build/selftests/$arch-$kver/$stamp
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+: >"$out/console.log"
+log "output in $out"
+
+# ----------------------------------------------------------------------------
+# Initramfs
+
+# Known-benign kernel log patterns, without comments and blank lines.
+grep -v -E '^(#|[[:space:]]*$)' "$here/lib/dmesg-allow" >"$out/dmesg-allow"
+
+# cpio_pack DIR FILE : newc archive of DIR, owned by root, gzip-compressed.
+cpio_pack() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) | gzip -1 >"$2"
+}
+
+# Distro modules named NAMES (with their dependencies from modules.dep)
+# into DIR/lib/modules/<release>/, with a matching modules.dep.
+pack_distro_modules() { # dir names...
+	local dst=$1/lib/modules/$K_RELEASE name line path deps=()
+	shift
+	[ $# -gt 0 ] || return 0
+	mkdir -p "$dst"
+	for name in "$@"; do
+		name=${name//-/_}
+		line=$(awk -F: -v n="$name" '{
+			f = $1; sub(/.*\//, "", f); sub(/\.ko(\.[a-z]+)?$/, "", f); gsub(/-/, "_", f)
+			if (f == n) { print; exit } }' "$K_DISTRO_MODS/modules.dep")
+		[ -n "$line" ] || die "distro kernel $K_RELEASE has no module $name"
+		deps+=("${line%%:*}")
+		for path in ${line#*:}; do
+			deps+=("$path")
+		done
+	done
+	for path in $(printf '%s\n' "${deps[@]}" | sort -u); do
+		mkdir -p "$dst/$(dirname "$path")"
+		cp "$K_DISTRO_MODS/$path" "$dst/$path"
+		grep -E "^$path:" "$K_DISTRO_MODS/modules.dep" >>"$dst/modules.dep"
+	done
+}
+
+# Distro modules every boot may need: the plan's modules= and the bench sets.
+distro_mods=()
+for b in "${boot_names[@]}"; do
+	for m in $(boot_get "$b" modules); do distro_mods+=("$m"); done
+done
+for w in $set_a $set_b; do
+	case "$w" in *=*) continue ;; esac
+	[ -f "$moddir/$w.ko" ] || distro_mods+=("$w")
+done
+
+stage=$out/.stage-common
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,data,tests,bench,lib/hvkit}
+cp "$busybox" "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+install -m 0755 "$here/lib/init" "$stage/init"
+cp "$here/lib/ktap.sh" "$stage/lib/hvkit/"
+cp "$out/dmesg-allow" "$stage/lib/hvkit/dmesg-allow"
+cp "$moddir"/*.ko "$stage/lib/hvkit/"
+for d in "${tests_dirs[@]}"; do
+	cp "$d"/*.sh "$stage/tests/" 2>/dev/null || true
+done
+cp "$here"/bench/*.sh "$stage/bench/" 2>/dev/null || true
+pack_distro_modules "$stage" "${distro_mods[@]}"
+cpio_pack "$stage" "$out/common.cpio.gz"
+rm -rf "$stage"
+
+# ----------------------------------------------------------------------------
+# Machines. machine_<arch> BOOTDIR DATADIR BOOTNAME fills the array QEMU
+# (host files live in BOOTDIR) and describes the devices it creates in
+# DATADIR/devices ("<unit address> <device_type> <compatible>" lines), which
+# the guest sees as /data.
+
+disk=$out/disk.img
+
+machine_ppc64le() {
+	local bd=$1 dd=$2 b=$3 mopts
+	mopts=$(boot_get "$b" machine)
+	[ -f "$disk" ] || truncate -s 16M "$disk"
+	# Unit addresses: two vtys at 0x3000x000 (IRQ 0x11f0/0x11f1) and the
+	# other devices above 0x71000000 with distinct low bytes, clear of the
+	# nvram at 0x71000000 (papr-vio-abi.md 1.3).
+	cat >"$dd/devices" <<-EOF
+	0x30000000 serial hvterm1
+	0x30001000 serial hvterm1
+	0x71000000 nvram qemu,spapr-nvram
+	0x71000010 network IBM,l-lan
+	0x71000020 vscsi IBM,v-scsi
+	EOF
+	echo 0x30001000 >"$dd/vty1-ua"
+	vty1_fifo=$bd/vty1
+	# shellcheck disable=SC2054 # commas belong to the QEMU options
+	QEMU=(qemu-system-ppc64 -M "pseries,x-vof=on${mopts:+,$mopts}" -cpu POWER9
+		-m 1G -smp 1 -nodefaults -nographic -no-reboot
+		-chardev "file,id=con0,path=$bd/console.log"
+		-device spapr-vty,chardev=con0,reg=0x30000000
+		-chardev "pipe,id=vty1,path=$vty1_fifo"
+		-device spapr-vty,chardev=vty1,reg=0x30001000
+		-netdev user,id=n0,restrict=on
+		-device spapr-vlan,netdev=n0,mac=52:54:00:12:34:56,reg=0x71000010
+		-device spapr-vscsi,id=scsi0,reg=0x71000020
+		-drive "if=none,id=d0,file=$disk,format=raw"
+		-device scsi-hd,bus=scsi0.0,drive=d0,channel=0,scsi-id=0,lun=0
+		-kernel "$K_IMAGE" -initrd "$bd/initramfs.cpio.gz"
+		-append "console=hvc0 panic=-1 $K_CMDLINE")
+}
+
+machine_arm64() {
+	local bd=$1 dd=$2 b=$3 mopts method base
+	mopts=$(boot_get "$b" machine)
+	method=$(boot_get "$b" method)
+	base=(-M "virt,gic-version=3${mopts:+,$mopts}" -cpu cortex-a57 -m 1G -smp 1
+		-nodefaults -nographic -no-reboot)
+	# The machine's own tree, then the hvkit hypervisor node on top of it
+	# (dtc merges the second definition of / into the first).
+	qemu-system-aarch64 "${base[@]}" -M "dumpdtb=$bd/machine.dtb" \
+		>"$bd/dumpdtb.log" 2>&1 || { cat "$bd/dumpdtb.log" >&2; die "dumpdtb failed"; }
+	dtc -q -I dtb -O dts -o "$bd/machine.dts" "$bd/machine.dtb"
+	if [ -n "$method" ]; then
+		cat >"$bd/hvkit.dts" <<-EOF
+		/include/ "machine.dts"
+		/ {
+		 	hypervisor {
+		 		compatible = "hvkit,hypervisor-v1";
+		 		method = "$method";
+		 		#address-cells = <1>;
+		 		#size-cells = <0>;
+		 		vty@30000000 {
+		 			compatible = "hvterm1";
+		 			device_type = "serial";
+		 			reg = <0x30000000>;
+		 		};
+		 		l-lan@30000001 {
+		 			compatible = "IBM,l-lan";
+		 			device_type = "network";
+		 			reg = <0x30000001>;
+		 			local-mac-address = [52 54 00 12 34 56];
+		 		};
+		 	};
+		};
+		EOF
+		cat >"$dd/devices" <<-EOF
+		0x30000000 serial hvterm1
+		0x30000001 network IBM,l-lan
+		EOF
+	else
+		cp "$bd/machine.dts" "$bd/hvkit.dts"
+		: >"$dd/devices"
+	fi
+	dtc -q -I dts -O dtb -o "$bd/hvkit.dtb" "$bd/hvkit.dts" ||
+		die "dtc failed on $bd/hvkit.dts"
+	vty1_fifo=
+	QEMU=(qemu-system-aarch64 "${base[@]}"
+		-chardev "file,id=con0,path=$bd/console.log" -serial chardev:con0
+		-dtb "$bd/hvkit.dtb"
+		-kernel "$K_IMAGE" -initrd "$bd/initramfs.cpio.gz"
+		-append "console=ttyAMA0 panic=-1 $K_CMDLINE")
+}
+
+# ----------------------------------------------------------------------------
+# One boot
+
+# 16 random bytes without CR and NUL.
+random_vty_input() {
+	local f=$1
+	: >"$f"
+	while [ "$(stat -c %s "$f")" -lt 16 ]; do
+		head -c 64 /dev/urandom | tr -d '\r\000' | head -c $((16 - $(stat -c %s "$f"))) >>"$f"
+	done
+}
+
+# run_boot ID BOOTNAME MODE TESTS [BENCH_SET BENCH_MODULES BENCH_ENV]
+# Leaves BOOTDIR/result (ok | not ok), BOOTDIR/ktap (the guest document, if
+# any) and BOOTDIR/diag (host diagnostics).
+run_boot() {
+	local id=$1 b=$2 mode=$3 tests=$4 bset=${5:-} bmods=${6:-} benv=${7:-}
+	local bd=$out/$id runid rc=0 k v t0 t1 vin vout tailpid=
+	rm -rf "$bd"
+	mkdir -p "$bd/stage/data"
+	runid=$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
+	{
+		echo "RUN_ID=$runid"
+		echo "ARCH=$arch"
+		echo "KVER=$kver"
+		echo "KERNEL=$kernel"
+		echo "BOOT=$b"
+		echo "MODE=$mode"
+		echo "TESTS='$tests'"
+		echo "TEST_TIMEOUT=$test_timeout"
+		echo "BENCH='$bench'"
+		echo "BENCH_SET='$bset'"
+		echo "BENCH_MODULES='$bmods'"
+		echo "BENCH_ENV='$benv'"
+		printf '%s' "${boot_kv[$b]}" | while IFS= read -r kv; do
+			k=${kv%%=*}
+			v=${kv#*=}
+			k=$(echo "$k" | tr 'a-z-' 'A-Z_')
+			printf "BOOT_%s='%s'\n" "$k" "${v//\'/\'\\\'\'}"
+		done
+	} >"$bd/stage/data/boot.env"
+	"machine_$arch" "$bd" "$bd/stage/data" "$b"
+	random_vty_input "$bd/stage/data/vty1-input"
+	cpio_pack "$bd/stage" "$bd/boot.cpio.gz"
+	cp -r "$bd/stage/data" "$bd/data"
+	rm -rf "$bd/stage"
+	cat "$out/common.cpio.gz" "$bd/boot.cpio.gz" >"$bd/initramfs.cpio.gz"
+	rm -f "$bd/boot.cpio.gz"
+	printf '%q ' "${QEMU[@]}" >"$bd/qemu.cmd"
+	echo >>"$bd/qemu.cmd"
+	: >"$bd/console.log"
+
+	if [ -n "$vty1_fifo" ]; then
+		# QEMU opens <path>.in and <path>.out; holding both open read-write
+		# here means neither side ever blocks in open().
+		mkfifo "$vty1_fifo.in" "$vty1_fifo.out"
+		exec {vin}<>"$vty1_fifo.in" {vout}<>"$vty1_fifo.out"
+	fi
+	t0=$(date +%s.%N)
+	timeout --kill-after=5 "$timeout" "${QEMU[@]}" </dev/null \
+		>"$bd/qemu.out" 2>"$bd/qemu.err" &
+	local qpid=$!
+	if [ -n "$vty1_fifo" ]; then
+		# QEMU accepts 16 bytes of vty input; they wait in the pipe until
+		# it reads them.
+		cat "$bd/data/vty1-input" >&"$vin"
+	fi
+	if [ "$verbose" = 1 ]; then
+		tail -n +1 -f --pid="$qpid" "$bd/console.log" >&2 &
+		tailpid=$!
+	fi
+	wait "$qpid" || rc=$?
+	t1=$(date +%s.%N)
+	[ -z "$tailpid" ] || wait "$tailpid" 2>/dev/null || true
+	if [ -n "$vty1_fifo" ]; then
+		dd if=/proc/self/fd/"$vout" of="$bd/vty1.out.log" iflag=nonblock \
+			status=none 2>/dev/null || true
+		exec {vin}>&- {vout}>&-
+		rm -f "$vty1_fifo.in" "$vty1_fifo.out"
+	fi
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }' >"$bd/seconds"
+	{
+		echo "##### hvkit boot $id ($arch $b, kernel $kernel $K_RELEASE): $(cat "$bd/qemu.cmd")"
+		cat "$bd/console.log"
+		echo
+	} >>"$out/console.log"
+	judge_boot "$bd" "$runid" "$rc"
+}
+
+# Lines of the console that are kernel messages matching the oops scan and
+# not allowed.
+console_bad() {
+	tr -d '\r' <"$1" |
+		grep -E '\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Call Trace|Kernel panic|general protection)' |
+		grep -v -E -f "$out/dmesg-allow" || true
+}
+
+judge_boot() { # bootdir runid qemu-rc
+	local bd=$1 runid=$2 rc=$3 ok=1 bad
+	: >"$bd/diag"
+	tr -d '\r' <"$bd/console.log" | awk -v id="$runid" '
+		$0 == "HVKIT-KTAP-END " id { end = 1; exit }
+		on { print }
+		$0 == "HVKIT-KTAP-BEGIN " id { on = 1 }
+		END { if (!end) exit 1 }' >"$bd/ktap" || {
+		ok=0
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			echo "guest did not reach the end marker: killed after the ${timeout} s timeout" >>"$bd/diag"
+		else
+			echo "guest did not reach the end marker (QEMU exit status $rc)" >>"$bd/diag"
+		fi
+		tr -d '\r' <"$bd/console.log" | tail -n 15 | sed 's/^/console| /' >>"$bd/diag"
+		[ -s "$bd/qemu.err" ] && sed 's/^/qemu| /' "$bd/qemu.err" | tail -n 5 >>"$bd/diag"
+	}
+	if [ "$ok" = 1 ]; then
+		# The guest's top level: all ok and as many results as planned.
+		local verdict
+		verdict=$(awk '
+			/^1\.\.[0-9]+/ { if (plan == "") plan = substr($1, 4) + 0 }
+			/^ok [0-9]+/ { n++ }
+			/^not ok [0-9]+/ { n++; bad++ }
+			END {
+				if (plan == "") print "guest document has no plan"
+				else if (n != plan) print "guest planned " plan ", reported " n
+				else if (bad) print bad " of " n " guest tests failed"
+				else print "ok"
+			}' "$bd/ktap")
+		if [ "$verdict" != ok ]; then
+			ok=0
+			echo "$verdict" >>"$bd/diag"
+		fi
+		if [ "$rc" != 0 ]; then
+			ok=0
+			echo "QEMU exit status $rc after the end marker" >>"$bd/diag"
+		fi
+	fi
+	bad=$(console_bad "$bd/console.log")
+	if [ -n "$bad" ]; then
+		ok=0
+		echo "console shows kernel oops/BUG/WARNING lines:" >>"$bd/diag"
+		# Mangle the keywords so the scan does not match our own output.
+		printf '%s\n' "$bad" | head -n 20 |
+			sed 's/^/console| /; s/Oops/O-ops/g; s/BUG:/B-UG:/g; s/WARNING:/W-ARNING:/g; s/Call Trace/C-all Trace/g; s/Kernel panic/K-ernel panic/g' >>"$bd/diag"
+	fi
+	if [ "$ok" = 1 ]; then echo ok; else echo "not ok"; fi >"$bd/result"
+}
+
+# ----------------------------------------------------------------------------
+# Reporting
+
+# Nest the guest document of BOOTDIR under a top-level result NUMBER NAME.
+emit_boot() { # bootdir number name
+	local bd=$1
+	if [ -s "$bd/ktap" ]; then
+		awk -v name="$3" '
+			NR == 1 && /^KTAP version/ { print "    " $0; print "    # Subtest: " name; next }
+			{ print "    " $0 }' "$bd/ktap"
+	fi
+	sed "s/^/# $3: /" "$bd/diag"
+	echo "# $3: $(cat "$bd/seconds") s, log $bd/console.log"
+	echo "$(cat "$bd/result") $2 $3"
+}
+
+# Count results: a result with no subtests counts as passed, failed or
+# skipped; a failed result whose subtests all passed counts as one failure
+# (crash, timeout, plan mismatch, host check).
+count_results() {
+	awk '
+	{
+		match($0, /^ */); lvl = int(RLENGTH / 4); s = substr($0, RLENGTH + 1)
+		if (s !~ /^(not )?ok [0-9]+/) next
+		fail = (s ~ /^not ok/)
+		if (!kids[lvl]) {
+			if (s ~ /# SKIP/) skip++
+			else if (fail) failed++
+			else passed++
+		} else if (fail && !kidfail[lvl]) failed++
+		kids[lvl] = 0; kidfail[lvl] = 0
+		if (lvl > 0) { kids[lvl - 1] = 1; if (fail) kidfail[lvl - 1] = 1 }
+	}
+	END { printf "%d %d %d\n", passed, failed, skip }' "$1"
+}
+
+report() { # ids...
+	local i=0 id
+	{
+		echo "KTAP version 1"
+		echo "1..$#"
+		for id in "$@"; do
+			i=$((i + 1))
+			emit_boot "$out/$id" "$i" "$arch:$id"
+		done
+	} >"$out/ktap.txt"
+	cat "$out/ktap.txt"
+}
+
+finish() {
+	local counts passed failed skipped
+	counts=$(count_results "$out/ktap.txt")
+	read -r passed failed skipped <<<"$counts"
+	echo "$passed passed, $failed failed"
+	[ "$skipped" = 0 ] || echo "$skipped skipped"
+	if [ "$failed" = 0 ]; then
+		if [ "$keep" = 0 ]; then
+			rm -f "$out"/*.cpio.gz "$out"/*/initramfs.cpio.gz "$disk"
+		fi
+		log "all passed; logs in $out"
+		exit 0
+	fi
+	log "FAILED; everything kept in $out (console: $out/console.log, KTAP: $out/ktap.txt)"
+	exit 1
+}
+
+# ----------------------------------------------------------------------------
+# Test mode
+
+if [ -z "$bench" ]; then
+	sel=("${boot_names[@]}")
+	# shellcheck disable=SC2206 # word splitting is intended
+	[ -z "$boots_select" ] || sel=($boots_select)
+	ids=()
+	for b in "${sel[@]}"; do
+		tests=${tests_override:-$(boot_get "$b" tests)}
+		[ -n "$tests" ] || die "boot $b has no tests"
+		for t in $tests; do
+			known_tests | grep -qx -- "$t" || die "no test script $t.sh (known: $(known_tests | tr '\n' ' '))"
+		done
+		log "boot $b: $tests"
+		run_boot "$b" "$b" test "$tests"
+		log "boot $b: $(cat "$out/$b/result") ($(cat "$out/$b/seconds") s)"
+		ids+=("$b")
+	done
+	report "${ids[@]}"
+	finish
+fi
+
+# ----------------------------------------------------------------------------
+# Benchmark mode: A,B,A,B... on the first selected boot of the plan.
+
+split_set() { # words -> "modules|env"
+	local w mods=() envs=()
+	for w in $1; do
+		case "$w" in
+		*=*) envs+=("$w") ;;
+		*) mods+=("$w") ;;
+		esac
+	done
+	echo "${mods[*]}|${envs[*]}"
+}
+
+b=${boot_names[0]}
+[ -z "$boots_select" ] || b=${boots_select%% *}
+ids=()
+echo "iteration,set,boot,metric,value,unit" >"$out/bench.csv"
+for i in $(seq 1 "$alternate"); do
+	for s in a b; do
+		if [ "$s" = a ]; then spec=$set_a; else spec=$set_b; fi
+		ms=$(split_set "$spec")
+		id=bench-$i$s
+		log "$id: boot $b, set ${s^^}: ${spec:-(nothing)}"
+		run_boot "$id" "$b" bench "" "$s" "${ms%%|*}" "${ms#*|}"
+		# BENCH <metric> <value> <unit>, anywhere in the nested document.
+		sed -n 's/^ *BENCH \([^ ]*\) \([^ ]*\) \(.*\)$/\1 \2 \3/p' "$out/$id/ktap" |
+			while read -r metric value unit; do
+				echo "$i,${s^^},$b,$metric,$value,$unit"
+			done >>"$out/bench.csv"
+		log "$id: $(cat "$out/$id/result") ($(cat "$out/$id/seconds") s)"
+		ids+=("$id")
+	done
+done
+report "${ids[@]}"
+
+# Medians per set and metric, and the ratio B/A.
+{
+	printf '%-24s %-10s %14s %14s %8s %s\n' metric unit "median A" "median B" "B/A" "samples A/B"
+	tail -n +2 "$out/bench.csv" | cut -d, -f4,6 | sort -u | while IFS=, read -r metric unit; do
+		med() {
+			awk -F, -v m="$metric" -v s="$1" '$4 == m && $2 == s { print $5 }' "$out/bench.csv" |
+				sort -g | awk '{ v[NR] = $1 } END {
+					if (NR == 0) { print "-"; exit }
+					if (NR % 2) print v[(NR + 1) / 2]
+					else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+		}
+		cnt() { awk -F, -v m="$metric" -v s="$1" '$4 == m && $2 == s' "$out/bench.csv" | wc -l; }
+		ma=$(med A)
+		mb=$(med B)
+		ratio=$(awk -v a="$ma" -v b="$mb" 'BEGIN {
+			if (a == "-" || b == "-" || a + 0 == 0) print "-"; else printf "%.3f\n", b / a }')
+		printf '%-24s %-10s %14s %14s %8s %s\n' "$metric" "$unit" "$ma" "$mb" "$ratio" "$(cnt A)/$(cnt B)"
+	done
+} | tee "$out/bench.txt"
+log "CSV: $out/bench.csv"
+finish
