@@ -112,6 +112,7 @@ step_if selftests/host/Makefile unit 1200 make --no-print-directory unit
 step_if scripts/dt-binding-check.sh dt-bindings 900 scripts/dt-binding-check.sh
 step build-powerpc 900 make --no-print-directory -j"$jobs" ARCH=powerpc HVKIT_SELFTEST=m
 step build-arm64 900 make --no-print-directory -j"$jobs" ARCH=arm64 HVKIT_SELFTEST=m
+step package 900 packaging/check-package.sh
 step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 step_if "$vm" vm-arm64-hvc 1800 "$vm" --arch arm64 --method hvc
 step_if "$vm" vm-arm64-smc 1800 "$vm" --arch arm64 --method smc
