@@ -206,8 +206,9 @@ lint_shellcheck() {
 		return
 	fi
 	# Errors and warnings fail; info and style notes are not findings.
-	if shellcheck --severity=warning --format=gcc --external-sources \
-		--source-path=SCRIPTDIR "${files[@]}"; then
+	# Each script is checked on its own: following sourced files (-x)
+	# mixes the variables of a library's main part into its users.
+	if shellcheck --severity=warning --format=gcc "${files[@]}"; then
 		record shellcheck PASS "${#files[@]} scripts"
 	else
 		record shellcheck FAIL "findings in ${#files[@]} scripts"
