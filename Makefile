@@ -37,8 +37,26 @@ CROSS_COMPILE_arm64 := aarch64-linux-gnu-
 CROSS_COMPILE ?= $(CROSS_COMPILE_$(ARCH))
 BUILD := $(CURDIR)/build/$(ARCH)-$(KVER)
 BUILD_SRC := $(BUILD)/src
-KDIR ?= $(shell $(CURDIR)/scripts/fetch-kernel.sh $(ARCH) $(KVER) --print kdir)
+ifndef KDIR
+KDIR := $(shell $(CURDIR)/scripts/fetch-kernel.sh $(ARCH) $(KVER) --print kdir)
+endif
 MAKE_ARGS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+# Debian names the exact gcc its kernel was built with (trixie and sid use
+# gcc-14, bookworm ships gcc-12). Without that cross compiler, build with the
+# host's and drop the one option gcc-12 lacks: good for compiling and lint,
+# and documented as such in Documentation/build.rst.
+kernel_gcc := $(shell sed -n 's/^CC = .*(CROSS_COMPILE)\(gcc-[0-9]*\).*/\1/p' \
+		$(KDIR)/.kernelvariables 2>/dev/null)
+ifneq ($(kernel_gcc),)
+ifeq ($(shell command -v $(CROSS_COMPILE)$(kernel_gcc)),)
+MAKE_ARGS += CC=$(CROSS_COMPILE)gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=
+$(info hvkit: $(CROSS_COMPILE)$(kernel_gcc) not found; building with $(CROSS_COMPILE)gcc)
+endif
+endif
+# Module BTF is optional; without pahole, build the modules without it.
+ifeq ($(shell command -v pahole),)
+MAKE_ARGS += CONFIG_DEBUG_INFO_BTF_MODULES=
+endif
 endif
 
 SOURCES := Kbuild drivers hypercall include selftests/kmod

@@ -7,6 +7,7 @@
  * outputs in x1..x9. See Documentation/hcall-abi.rst.
  */
 #include <linux/arm-smccc.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/of.h>
 #include <linux/string.h>

@@ -4,6 +4,7 @@
  * wrappers so that the powerpc hcall tracepoints count hvkit's calls
  * exactly as they count the in-tree drivers'.
  */
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <asm/hvcall.h>
 #include <asm/firmware.h>

@@ -117,6 +117,41 @@ release=$(basename "$(ls -d "$dir"/root/lib/modules/* 2>/dev/null | head -n1)")
 [ -n "$release" ] || release=$(basename "$(ls -d "$dir"/root/usr/lib/modules/* | head -n1)")
 modules=$dir/root/lib/modules/$release
 [ -d "$modules" ] || modules=$dir/root/usr/lib/modules/$release
+
+# kbuild's host tools come from the kernel's suite and may need a newer
+# glibc than this machine has (trixie's and sid's do on bookworm). Run those
+# through that suite's own loader and libc, kept beside them in the cache.
+host_tool_needs_newer_glibc() {
+	local out
+	out=$(timeout 5 "$1" </dev/null 2>&1 || true)
+	[[ $out == *"GLIBC_"*"not found"* ]]
+}
+
+wrap_host_tools() {
+	local tools=() f loader libdir
+	while IFS= read -r f; do
+		[ "$(head -c4 "$f" | tr -d '\0')" = $'\x7fELF' ] || continue
+		host_tool_needs_newer_glibc "$f" && tools+=("$f")
+	done < <(find "$dir"/root/usr/lib/linux-kbuild-* -type f -perm -u+x)
+	[ "${#tools[@]}" -gt 0 ] || return 0
+
+	log "kbuild host tools need $suite's glibc: fetching libc6:amd64"
+	(cd "$dir/debs" && apt-get -q "${aptopts[@]}" download libc6:amd64 >&2)
+	mkdir -p "$dir/hostlibc"
+	dpkg-deb -x "$dir"/debs/libc6_*_amd64.deb "$dir/hostlibc"
+	loader=$(find "$dir/hostlibc" -name 'ld-linux-x86-64.so.2' -type f | head -n1)
+	libdir=$(dirname "$(find "$dir/hostlibc" -name 'libc.so.6' | head -n1)")
+	[ -n "$loader" ] && [ -n "$libdir" ] ||
+		{ log "libc6:amd64 of $suite has no loader"; exit 1; }
+	for f in "${tools[@]}"; do
+		mv "$f" "$f.bin"
+		printf '#!/bin/sh\nexec "%s" --library-path "%s" "$0.bin" "$@"\n' \
+			"$loader" "$libdir" >"$f"
+		chmod +x "$f"
+	done
+}
+wrap_host_tools
+
 rm -rf "$dir/debs" "$dir/apt/archives"
 
 cat >"$env_file.tmp" <<EOT
