@@ -203,6 +203,13 @@ dmesg_since() {
 	dmesg | tail -n +$((${DMESG_MARK:-0} + 1))
 }
 
+# busybox insmod/modprobe (1.35) try finit_module() first and, when it
+# fails for any reason, load the image again with init_module(). A module
+# whose init refuses to load therefore runs its init twice, and prints its
+# refusal twice, for one insmod command.
+# shellcheck disable=SC2034 # used by the test scripts
+BB_LOAD_ATTEMPTS_ON_FAILURE=2
+
 # Load an hvkit module by name from HVKIT_MODDIR.
 hvk_insmod() {
 	local m=$1
