@@ -94,10 +94,12 @@ kbuild_ver=$(echo "$deps" | grep -E '^linux-kbuild-' | sed -n 's/.*(= \(.*\))/\1
 want=("$image_pkg:$debarch=$image_ver" "$hdr_pkg:$debarch=$image_ver"
 	"$kbuild:amd64=$kbuild_ver")
 [ -n "$common" ] && want+=("$common:all=$image_ver")
-# The image package may only carry the kernel; modules can live elsewhere.
-mods=$(field "$image_pkg:$debarch" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
-	grep -E '^linux-modules-' | head -n1 || true)
-[ -n "$mods" ] && want+=("$mods:$debarch=$image_ver")
+# Newer suites split the image package: the kernel and its modules live in
+# packages of the same ABI that the image package depends on.
+for part in $(field "$image_pkg:$debarch" Depends | tr ',|' '\n\n' |
+	sed 's/^ *//; s/ .*//' | grep -F -- "$abi" | sort -u); do
+	want+=("$part:$debarch=$image_ver")
+done
 
 log "downloading ${want[*]}"
 (cd "$dir/debs" && apt-get -q "${aptopts[@]}" download "${want[@]}" >&2)
@@ -112,11 +114,20 @@ kdir=$dir/root/usr/src/$hdr_pkg
 [ -d "$kdir" ] || { log "headers not found at $kdir"; exit 1; }
 # The flavour headers include the common ones by absolute path.
 sed -i "s#/usr/src/#$dir/root/usr/src/#g" "$kdir/Makefile"
-image=$(ls "$dir"/root/$imgpat | head -n1)
-release=$(basename "$(ls -d "$dir"/root/lib/modules/* 2>/dev/null | head -n1)")
-[ -n "$release" ] || release=$(basename "$(ls -d "$dir"/root/usr/lib/modules/* | head -n1)")
-modules=$dir/root/lib/modules/$release
-[ -d "$modules" ] || modules=$dir/root/usr/lib/modules/$release
+# /boot and /lib on older suites; sid keeps the kernel beside its modules.
+first_existing() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+# shellcheck disable=SC2086 # $imgpat is a glob
+image=$(first_existing "$dir"/root/$imgpat "$dir"/root/usr/lib/modules/*/vmlinu*) ||
+	{ log "no kernel image in the extracted packages"; exit 1; }
+modules=$(first_existing "$dir"/root/lib/modules/* "$dir"/root/usr/lib/modules/*) ||
+	{ log "no modules directory in the extracted packages"; exit 1; }
+release=$(basename "$modules")
 
 # kbuild's host tools come from the kernel's suite and may need a newer
 # glibc than this machine has (trixie's and sid's do on bookworm). Run those
