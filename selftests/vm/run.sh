@@ -15,6 +15,9 @@
 #   --tests 'a b'       test scripts to run in every boot (default: the plan)
 #   --boots 'x y'       boots of the plan to run (default: all)
 #   --tests-dir DIR     more test scripts (e.g. selftests/vm/meta)
+#   --distro-modules 'm ...'
+#                       distro kernel modules to pack (with dependencies) in
+#                       addition to the plan's modules= (guest: modprobe m)
 #   --out DIR           output directory (default
 #                       build/selftests/<arch>-<kver>/<timestamp>/)
 #   --timeout S         hard limit per boot, QEMU is killed after it (300)
@@ -55,6 +58,7 @@ build=1
 tests_override=
 boots_select=
 tests_dirs=("$here/tests")
+extra_distro_mods=
 out=
 timeout=300
 test_timeout=120
@@ -75,6 +79,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests_override=${2?}; shift ;;
 	--boots) boots_select=${2?}; shift ;;
 	--tests-dir) tests_dirs+=("$(cd "${2:?}" && pwd)"); shift ;;
+	--distro-modules) extra_distro_mods=${2?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--test-timeout) test_timeout=${2:?}; shift ;;
@@ -274,18 +279,44 @@ cpio_pack() {
 		cpio --quiet -o -H newc -R 0:0) | gzip -1 >"$2"
 }
 
+# modules.dep of the kernel's modules. Debian's postinst normally makes it;
+# the packages were only unpacked, so depmod runs here, writing into the
+# cache (never into the extracted kernel tree).
+distro_modules_dep() {
+	local dep_root=${HVKIT_CACHE:-$HOME/.cache/hvkit}/depmod/$kernel-$K_RELEASE
+	if [ -f "$K_DISTRO_MODS/modules.dep" ]; then
+		echo "$K_DISTRO_MODS/modules.dep"
+		return
+	fi
+	if [ ! -f "$dep_root/lib/modules/$K_RELEASE/modules.dep" ]; then
+		# A hard-linked copy of the module tree (bookworm's depmod has no
+		# --outdir), then depmod on that.
+		local d=$dep_root/lib/modules/$K_RELEASE f
+		rm -rf "$dep_root"
+		mkdir -p "$d"
+		cp -al "$K_DISTRO_MODS/kernel" "$d/" 2>/dev/null ||
+			cp -a "$K_DISTRO_MODS/kernel" "$d/"
+		for f in modules.order modules.builtin modules.builtin.modinfo; do
+			[ -f "$K_DISTRO_MODS/$f" ] && cp "$K_DISTRO_MODS/$f" "$d/"
+		done
+		depmod -b "$dep_root" "$K_RELEASE" || die "depmod failed for $K_RELEASE"
+	fi
+	echo "$dep_root/lib/modules/$K_RELEASE/modules.dep"
+}
+
 # Distro modules named NAMES (with their dependencies from modules.dep)
 # into DIR/lib/modules/<release>/, with a matching modules.dep.
 pack_distro_modules() { # dir names...
-	local dst=$1/lib/modules/$K_RELEASE name line path deps=()
+	local dst=$1/lib/modules/$K_RELEASE name line path deps=() depfile
 	shift
 	[ $# -gt 0 ] || return 0
+	depfile=$(distro_modules_dep)
 	mkdir -p "$dst"
 	for name in "$@"; do
 		name=${name//-/_}
 		line=$(awk -F: -v n="$name" '{
 			f = $1; sub(/.*\//, "", f); sub(/\.ko(\.[a-z]+)?$/, "", f); gsub(/-/, "_", f)
-			if (f == n) { print; exit } }' "$K_DISTRO_MODS/modules.dep")
+			if (f == n) { print; exit } }' "$depfile")
 		[ -n "$line" ] || die "distro kernel $K_RELEASE has no module $name"
 		deps+=("${line%%:*}")
 		for path in ${line#*:}; do
@@ -295,12 +326,13 @@ pack_distro_modules() { # dir names...
 	for path in $(printf '%s\n' "${deps[@]}" | sort -u); do
 		mkdir -p "$dst/$(dirname "$path")"
 		cp "$K_DISTRO_MODS/$path" "$dst/$path"
-		grep -E "^$path:" "$K_DISTRO_MODS/modules.dep" >>"$dst/modules.dep"
+		grep -E "^$path:" "$depfile" >>"$dst/modules.dep"
 	done
 }
 
 # Distro modules every boot may need: the plan's modules= and the bench sets.
 distro_mods=()
+for m in $extra_distro_mods; do distro_mods+=("$m"); done
 for b in "${boot_names[@]}"; do
 	for m in $(boot_get "$b" modules); do distro_mods+=("$m"); done
 done
@@ -448,6 +480,7 @@ run_boot() {
 		echo "MODE=$mode"
 		echo "TESTS='$tests'"
 		echo "TEST_TIMEOUT=$test_timeout"
+		echo "DISTRO_MODULES='${distro_mods[*]}'"
 		echo "BENCH='$bench'"
 		echo "BENCH_SET='$bset'"
 		echo "BENCH_MODULES='$bmods'"
