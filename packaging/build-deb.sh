@@ -5,7 +5,7 @@
 # copy (the packaging lives in packaging/debian, not in ./debian).
 #
 # usage: packaging/build-deb.sh [OUTDIR]     (default OUTDIR: build/deb)
-# Needs: dpkg-dev debhelper dh-dkms (apt-get install debhelper dh-dkms)
+# Needs: build-essential dpkg-dev debhelper dh-dkms
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,7 @@ out=$(cd "$out" && pwd)
 
 for tool in dpkg-buildpackage dh dh_dkms; do
 	command -v "$tool" >/dev/null || {
-		echo "build-deb: $tool is missing: apt-get install dpkg-dev debhelper dh-dkms" >&2
+		echo "build-deb: $tool is missing: apt-get install build-essential dpkg-dev debhelper dh-dkms" >&2
 		exit 1
 	}
 done

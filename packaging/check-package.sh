@@ -15,7 +15,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 targets=${HVKIT_PACKAGE_TARGETS:-powerpc:6.1 arm64:6.1}
 
 # The packaging tools are needed for this test only.
-HVKIT_EXTRA_DEPS="dpkg-dev debhelper dh-dkms dkms" "$repo/scripts/install-deps.sh"
+HVKIT_EXTRA_DEPS="build-essential dpkg-dev debhelper dh-dkms dkms" "$repo/scripts/install-deps.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
