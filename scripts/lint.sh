@@ -67,7 +67,7 @@ fetch_checkpatch() {
 		rm -rf "$tmp"
 		return 1
 	fi
-	deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n1)
+	deb=$(find "$tmp" -maxdepth 1 -name "*.deb" | head -n1)
 	src=$(dpkg-deb -c "$deb" | grep -o '\./usr/src/linux-source-[^/]*\.tar\.xz$' | head -n1)
 	if [ -z "$src" ]; then
 		echo "lint: no kernel source tarball in $deb" >&2
@@ -145,7 +145,7 @@ hvkit_diagnostics() {
 }
 
 lint_build() {
-	local t arch kver out src log kdir rc diags n
+	local t arch kver out src log kdir rc diags n lock=
 	for t in $targets; do
 		arch=${t%%:*}
 		kver=${t#*:}
@@ -155,6 +155,11 @@ lint_build() {
 		out=$repo/build/lint-$arch-$kver
 		src=$out/src
 		log=$out/build.log
+		mkdir -p "$repo/build"
+		[ -z "$lock" ] || exec {lock}>&-
+		# Two lint runs in one tree would share the directory: take turns.
+		exec {lock}>"$repo/build/.lint-$arch-$kver.lock"
+		flock "$lock"
 		rm -rf "$out"
 		mkdir -p "$out"
 		if ! kdir=$(scripts/fetch-kernel.sh "$arch" "$kver" --print kdir); then
@@ -165,7 +170,8 @@ lint_build() {
 			BUILD="$out" HVKIT_SELFTEST=m EXTRA_KBUILD="C=2 W=1" modules \
 			>"$log" 2>&1
 		rc=$?
-		diags=$(hvkit_diagnostics "$log" "$src")
+		# A warning in a header shows once per file that includes it.
+		diags=$(hvkit_diagnostics "$log" "$src" | awk '!seen[$0]++')
 		n=0
 		[ -z "$diags" ] || n=$(printf '%s\n' "$diags" | wc -l)
 		if ! grep -q -E '^  CHECK ' "$log" && [ "$rc" -eq 0 ]; then
@@ -176,10 +182,10 @@ lint_build() {
 		if [ "$rc" -ne 0 ]; then
 			tail -n 40 "$log"
 			[ -z "$diags" ] || printf '\n%s\n' "$diags"
-			record "build $arch $kver" FAIL "build failed (exit $rc), $n findings; log: ${log#"$repo"/}"
+			record "build $arch $kver" FAIL "build failed (exit $rc), $n finding(s); log: ${log#"$repo"/}"
 		elif [ "$n" -gt 0 ]; then
 			printf '%s\n' "$diags"
-			record "build $arch $kver" FAIL "$n findings; log: ${log#"$repo"/}"
+			record "build $arch $kver" FAIL "$n finding(s); log: ${log#"$repo"/}"
 		else
 			echo "$(grep -c -E '^  CHECK ' "$log") files checked by sparse, $(find "$out" -maxdepth 1 -name '*.ko' | wc -l) modules, no warnings"
 			record "build $arch $kver" PASS "C=2 W=1 clean"
