@@ -33,6 +33,9 @@
 #                       order (hvkit or distro) and VAR=value words that are
 #                       passed to the workload's environment.
 #
+# Environment: HVKIT_CACHE (default ~/.cache/hvkit) for kernels and guest
+# packages; HVKIT_EXTRA_DEPS more host packages to install when missing.
+#
 # Exit status: 0 when every test passed, 1 when anything failed, 2 on
 # usage or setup errors.
 set -euo pipefail
@@ -166,6 +169,9 @@ fi
 
 host_packages=(qemu-system-ppc qemu-system-arm device-tree-compiler cpio
 	gcc-powerpc64le-linux-gnu gcc-aarch64-linux-gnu xz-utils kmod make)
+# More packages, as for scripts/install-deps.sh.
+# shellcheck disable=SC2206 # word splitting is intended
+[ -z "${HVKIT_EXTRA_DEPS:-}" ] || host_packages+=(${HVKIT_EXTRA_DEPS})
 
 ensure_host_deps() {
 	local p st missing=() sudo=()
