@@ -267,7 +267,11 @@ busybox=$bbroot/bin/busybox
 # Output directory
 
 stamp=$(date +%Y%m%d-%H%M%S)
-[ -n "$out" ] || out=$repo/build/selftests/$arch-$kver/$stamp
+if [ -z "$out" ]; then
+	out=$repo/build/selftests/$arch-$kver/$stamp
+	# Two runs started in the same second get different directories.
+	[ ! -e "$out" ] || out=$out-$$
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 : >"$out/console.log"
@@ -459,6 +463,15 @@ machine_arm64() {
 # ----------------------------------------------------------------------------
 # One boot
 
+# A QEMU still running when the runner is interrupted is stopped with it.
+running_qemu=
+stop_qemu() {
+	[ -z "$running_qemu" ] || kill "$running_qemu" 2>/dev/null || true
+}
+trap stop_qemu EXIT
+trap 'stop_qemu; trap - INT; kill -INT $$' INT
+trap 'stop_qemu; exit 143' TERM
+
 # 16 random bytes without CR and NUL.
 random_vty_input() {
 	local f=$1
@@ -519,6 +532,7 @@ run_boot() {
 	timeout --kill-after=5 "$timeout" "${QEMU[@]}" </dev/null \
 		>"$bd/qemu.out" 2>"$bd/qemu.err" &
 	local qpid=$!
+	running_qemu=$qpid
 	if [ -n "$vty1_fifo" ]; then
 		# QEMU accepts 16 bytes of vty input; they wait in the pipe until
 		# it reads them.
@@ -529,6 +543,7 @@ run_boot() {
 		tailpid=$!
 	fi
 	wait "$qpid" || rc=$?
+	running_qemu=
 	t1=$(date +%s.%N)
 	[ -z "$tailpid" ] || wait "$tailpid" 2>/dev/null || true
 	if [ -n "$vty1_fifo" ]; then
