@@ -117,6 +117,8 @@ step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 # The arm64 plan holds the variants: hvc, smc (EL2 firmware) and the
 # refusals (hvc from EL2, sc1); see selftests/vm/plans/arm64.
 step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
+# The runner's own test: it must fail deliberately broken guest scripts.
+step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 
 banner "summary ($((SECONDS - start_all))s total)"
 printf '%-16s %-8s %8s\n' STEP RESULT TIME
