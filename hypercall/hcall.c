@@ -167,14 +167,11 @@ static long slot_status(unsigned int slot)
 	return HVK_H_LONG_BUSY_1MS + (long)(slot - ST_DIRECT);
 }
 
+/* this_cpu_inc() is safe against interrupts, which may make hcalls too. */
 static void count_call(unsigned int opcode, long status)
 {
-	struct hvk_hcall_counters *c;
-
-	c = get_cpu_ptr(hvk_counters);
-	c->opcode[opcode_slot(opcode)]++;
-	c->status[status_slot(status)]++;
-	put_cpu_ptr(hvk_counters);
+	this_cpu_inc(hvk_counters->opcode[opcode_slot(opcode)]);
+	this_cpu_inc(hvk_counters->status[status_slot(status)]);
 }
 
 long __hvk_hcall(unsigned int opcode, struct hvk_hcall_regs *regs,
