@@ -220,3 +220,24 @@ hvk_insmod() {
 hvk_loaded() {
 	grep -q "^$1 " /proc/modules
 }
+
+# What an unloaded hvkit leaves behind: bus, root device, debugfs entries,
+# hvkit children of the kernel's vio devices, and the modules themselves.
+hvk_leftovers() {
+	local p
+	for p in /sys/bus/hvkit /sys/devices/hvkit /sys/kernel/debug/hvkit \
+		/sys/kernel/debug/hvkit-selftest; do
+		[ -e "$p" ] && echo "$p"
+	done
+	# hvkit children of the kernel's vio devices (/sys/devices/vio/<ua>/<ua>)
+	for p in /sys/devices/vio/*/*/subsystem; do
+		[ -L "$p" ] || continue
+		case "$(readlink "$p")" in
+		*/bus/hvkit) echo "${p%/subsystem}" ;;
+		esac
+	done
+	for p in /sys/devices/vio/*/*; do
+		case "$(basename "$p")" in *hvkit*) echo "$p" ;; esac
+	done
+	grep -E '^(hv_vio|hvk_selftest) ' /proc/modules | cut -d' ' -f1
+}

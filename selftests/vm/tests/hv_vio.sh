@@ -182,25 +182,6 @@ ktap_result "fault injection: interval, nth, status names, hcall_stats"
 
 # ---------------------------------------------------------------------------
 # 5. Load/unload cycles leave nothing behind.
-leftovers() {
-	local p
-	for p in /sys/bus/hvkit /sys/devices/hvkit /sys/kernel/debug/hvkit \
-		/sys/kernel/debug/hvkit-selftest; do
-		[ -e "$p" ] && echo "$p"
-	done
-	# hvkit children of the kernel's vio devices (/sys/devices/vio/<ua>/<ua>)
-	for p in /sys/devices/vio/*/*/subsystem; do
-		[ -L "$p" ] || continue
-		case "$(readlink "$p")" in
-		*/bus/hvkit) echo "${p%/subsystem}" ;;
-		esac
-	done
-	for p in /sys/devices/vio/*/*; do
-		case "$(basename "$p")" in *hvkit*) echo "$p" ;; esac
-	done
-	grep -E '^(hv_vio|hvk_selftest) ' /proc/modules | cut -d' ' -f1
-}
-
 rmmod hvk_selftest 2>/dev/null
 rmmod hv_vio 2>/dev/null
 bad_cycle=
@@ -224,12 +205,12 @@ while [ "$i" -le "$CYCLES" ]; do
 	fi
 	i=$((i + 1))
 done
-left=$(leftovers)
+left=$(hvk_leftovers)
 [ -z "$left" ] || expect_bad "left behind after the last unload: $(echo $left)"
 if expect_ok "final insmod hv_vio" hvk_insmod hv_vio; then
 	expect_eq "devices after the final load" "$FIRST_COUNT" "$(ndevices)"
 	expect_ok "final rmmod hv_vio" rmmod hv_vio
-	left=$(leftovers)
+	left=$(hvk_leftovers)
 	[ -z "$left" ] || expect_bad "left behind after the final unload: $(echo $left)"
 fi
 ktap_result "$CYCLES load/unload cycles${bad_cycle:+ (stopped at $bad_cycle)}"

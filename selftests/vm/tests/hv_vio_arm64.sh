@@ -18,16 +18,6 @@ ROOT=/sys/devices/hvkit
 BUS=/sys/bus/hvkit/devices
 HCALL=/sys/kernel/debug/hvkit-selftest/hcall
 
-# Anything of hvkit still visible in sysfs/debugfs or /proc/modules.
-leftovers() {
-	local p
-	for p in /sys/bus/hvkit /sys/devices/hvkit /sys/kernel/debug/hvkit \
-		/sys/kernel/debug/hvkit-selftest; do
-		[ -e "$p" ] && echo "$p"
-	done
-	grep -E '^(hv_vio|hvk_selftest) ' /proc/modules | cut -d' ' -f1
-}
-
 accept() {
 	ktap_plan 5
 
@@ -94,7 +84,7 @@ accept() {
 
 	# 5. Unload cleanly.
 	expect_ok "rmmod hv_vio" rmmod hv_vio
-	left=$(leftovers)
+	left=$(hvk_leftovers)
 	[ -z "$left" ] || expect_bad "left behind: $(echo $left)"
 	ktap_result "unload leaves nothing behind"
 }
@@ -128,7 +118,7 @@ refuse() {
 	ktap_result "one log line: /hypervisor: $BOOT_REASON"
 
 	# 3. Nothing left.
-	left=$(leftovers)
+	left=$(hvk_leftovers)
 	[ -z "$left" ] || expect_bad "left behind: $(echo $left)"
 	ktap_result "nothing left in sysfs"
 }
