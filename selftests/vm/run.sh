@@ -340,6 +340,21 @@ pack_distro_modules() { # dir names...
 	done
 }
 
+# Guest helpers written in C (selftests/vm/guest-tools/*.c), built static
+# with the cross compiler: busybox has no way to make some system calls.
+build_guest_tools() { # destdir
+	local cc src
+	case "$karch" in
+	powerpc) cc=powerpc64le-linux-gnu-gcc ;;
+	arm64) cc=aarch64-linux-gnu-gcc ;;
+	esac
+	for src in "$here"/guest-tools/*.c; do
+		[ -f "$src" ] || continue
+		"$cc" -static -O2 -Wall -Wextra -Werror -o "$1/$(basename "$src" .c)" \
+			"$src" || die "cannot build guest tool $src"
+	done
+}
+
 # Distro modules every boot may need: the plan's modules= and the bench sets.
 distro_mods=()
 for m in $extra_distro_mods; do distro_mods+=("$m"); done
@@ -364,6 +379,7 @@ for d in "${tests_dirs[@]}"; do
 	cp "$d"/*.sh "$stage/tests/" 2>/dev/null || true
 done
 cp "$here"/bench/*.sh "$stage/bench/" 2>/dev/null || true
+build_guest_tools "$stage/usr/bin"
 pack_distro_modules "$stage" "${distro_mods[@]}"
 cpio_pack "$stage" "$out/common.cpio.gz"
 rm -rf "$stage"
