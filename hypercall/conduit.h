@@ -21,6 +21,5 @@ int hvk_fault_init(struct dentry *dbg);
 void hvk_fault_exit(void);
 bool hvk_fault_inject(unsigned int opcode, const struct hvk_hcall_regs *regs,
 		      long *status);
-int hvk_hcall_status_from_name(const char *name, long *status);
 
 #endif /* _HVK_CONDUIT_H */

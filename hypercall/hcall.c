@@ -113,6 +113,7 @@ int hvk_hcall_status_from_name(const char *name, long *status)
 	}
 	return kstrtol(name, 0, status);
 }
+EXPORT_SYMBOL_GPL(hvk_hcall_status_from_name);
 
 const char *hvk_method_name(enum hvk_method method)
 {

@@ -96,6 +96,8 @@ enum hvk_method hvk_hcall_method(void);
 const char *hvk_method_name(enum hvk_method method);
 const char *hvk_hcall_status_name(long status);
 const char *hvk_hcall_opcode_name(unsigned int opcode);
+/* A status by name ("H_BUSY") or number ("-4", "0x10"); 0 or -errno. */
+int hvk_hcall_status_from_name(const char *name, long *status);
 
 /* True for H_BUSY and H_LONG_BUSY_*; *delay_ms gets the suggested wait. */
 bool hvk_hcall_is_busy(long status, unsigned int *delay_ms);
