@@ -23,4 +23,15 @@
 #define HVK_UEVENT_DEV_CONST
 #endif
 
+/* The hvc framework's character callbacks take u8/size_t since 6.8. */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define hvk_hvc_ssize_t	ssize_t
+#define hvk_hvc_u8	u8
+#define hvk_hvc_size_t	size_t
+#else
+#define hvk_hvc_ssize_t	int
+#define hvk_hvc_u8	char
+#define hvk_hvc_size_t	int
+#endif
+
 #endif /* _HVKIT_COMPAT_H */

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_console: vty devices (PAPR "hvterm1") as hvc consoles, /dev/hvcN.
+ *
+ * Output goes out 16 bytes per H_PUT_TERM_CHAR. A busy hypervisor makes
+ * the hvc core retry later (tty) or wait and retry (printk console);
+ * nothing is dropped on H_BUSY/H_LONG_BUSY_*, and a hard failure is
+ * counted and logged. Input comes 16 bytes per H_GET_TERM_CHAR, is stashed
+ * when the tty asks for fewer, and is drained until the hypervisor has
+ * nothing left each time the vty interrupts: the interrupt fires only when
+ * the hypervisor's input buffer turns non-empty.
+ *
+ * The vty named by /chosen stdout-path is hvc0, the system console.
+ */
+#define pr_fmt(fmt) "hv_console: " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <hvkit/vio.h>
+
+#include "hvc_iface.h"
+#include "vty_codec.h"
+
+#define VTY_SLOTS		16	/* hvc console indices 0..15 */
+#define VTY_CONSOLE_SLOT	0	/* hvc0 */
+#define VTY_OUTBUF		256	/* hvc's buffer between tty and us */
+/* Longest a printk console write waits on one busy answer, in us. */
+#define VTY_CONSOLE_WAIT_US	1000
+
+enum vty_counter {
+	VTY_BYTES_IN,
+	VTY_BYTES_OUT,
+	VTY_PUT_BUSY,		/* writes the hypervisor asked us to retry */
+	VTY_PUT_ERRORS,		/* writes that failed: their bytes are lost */
+	VTY_GET_ERRORS,
+	VTY_NR_COUNTERS
+};
+
+struct hvk_vty {
+	struct hvk_device *hdev;
+	struct hvc_struct *hp;
+	unsigned int slot;
+	int *irq_requested;	/* inside hp, if its layout is known */
+	bool irq_on;
+
+	spinlock_t rx_lock;	/* rx, stash */
+	struct hvk_vty_rx rx;
+	u8 stash[HVK_VTY_CHUNK];
+	unsigned int stash_pos, stash_len;
+	bool pinned;		/* holds a module reference while open */
+
+	atomic64_t counters[VTY_NR_COUNTERS];
+	unsigned int last_busy_ms;
+};
+
+/*
+ * hvc calls back with a vterm number, which hv_console makes the slot
+ * index. The console slot knows its unit address from the device tree
+ * before its device probes, so printk can use it from module load on.
+ */
+struct vty_slot {
+	u32 unit_address;
+	bool reserved;
+	struct hvk_vty *vty;
+};
+
+static struct vty_slot vty_slots[VTY_SLOTS];
+static DEFINE_MUTEX(vty_slots_mutex);
+static bool console_instantiated;
+
+static struct vty_slot *slot_of(u32 vtermno)
+{
+	if (vtermno >= VTY_SLOTS || !READ_ONCE(vty_slots[vtermno].reserved))
+		return NULL;
+	return &vty_slots[vtermno];
+}
+
+/* A hypercall for a slot, counted in its device when it has one. */
+static long slot_hcall(struct vty_slot *s, unsigned int opcode,
+		       struct hvk_hcall_regs *regs)
+{
+	struct hvk_vty *vty = READ_ONCE(s->vty);
+
+	regs->in[0] = s->unit_address;
+	if (vty)
+		return hvk_dev_hcall(vty->hdev, opcode, regs);
+	return hvk_hcall(opcode, regs);
+}
+
+static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
+				     hvk_hvc_size_t count)
+{
+	struct vty_slot *s = slot_of(vtermno);
+	struct hvk_hcall_regs regs = {};
+	struct hvk_vty *vty;
+	unsigned int n, delay_ms;
+	u64 hi, lo;
+	long status;
+
+	if (!s)
+		return -EPIPE;
+	if (!count)
+		return 0;
+	vty = READ_ONCE(s->vty);
+	n = hvk_vty_encode((const u8 *)buf, count, &hi, &lo);
+	regs.in[1] = n;
+	regs.in[2] = hi;
+	regs.in[3] = lo;
+	status = slot_hcall(s, HVK_H_PUT_TERM_CHAR, &regs);
+	if (status == HVK_H_SUCCESS) {
+		if (vty)
+			atomic64_add(n, &vty->counters[VTY_BYTES_OUT]);
+		return n;
+	}
+	if (hvk_hcall_is_busy(status, &delay_ms)) {
+		if (vty) {
+			atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
+			WRITE_ONCE(vty->last_busy_ms, delay_ms);
+		}
+		return -EAGAIN;
+	}
+	if (vty) {
+		atomic64_inc(&vty->counters[VTY_PUT_ERRORS]);
+		dev_err_ratelimited(&vty->hdev->dev,
+				    "H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
+				    hvk_hcall_status_name(status), status, n);
+	} else {
+		pr_err_ratelimited("vty %x: H_PUT_TERM_CHAR failed: %s (%ld)\n",
+				   s->unit_address, hvk_hcall_status_name(status),
+				   status);
+	}
+	return -EIO;
+}
+
+/*
+ * Only the printk console path calls flush, between retries of a busy
+ * write; it may run with interrupts off, so wait briefly and boundedly.
+ */
+static int vty_flush(u32 vtermno, bool wait)
+{
+	struct vty_slot *s = slot_of(vtermno);
+	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
+	unsigned int us = 10;
+
+	if (!wait)
+		return 0;
+	if (vty)
+		us = clamp_t(unsigned int, READ_ONCE(vty->last_busy_ms) * 1000,
+			     10, VTY_CONSOLE_WAIT_US);
+	udelay(us);
+	return 0;
+}
+
+/*
+ * Refill the stash from the hypervisor. Called with rx_lock held. Returns
+ * the count the hypervisor answered (the stash may hold fewer bytes, NULs
+ * removed), 0 when it has nothing, or a negative errno.
+ */
+static int vty_fetch(struct vty_slot *s, struct hvk_vty *vty)
+{
+	struct hvk_hcall_regs regs = {};
+	long status;
+	int n;
+
+	vty->stash_pos = 0;
+	vty->stash_len = 0;
+	status = slot_hcall(s, HVK_H_GET_TERM_CHAR, &regs);
+	if (status != HVK_H_SUCCESS) {
+		atomic64_inc(&vty->counters[VTY_GET_ERRORS]);
+		dev_err_ratelimited(&vty->hdev->dev,
+				    "H_GET_TERM_CHAR failed: %s (%ld)\n",
+				    hvk_hcall_status_name(status), status);
+		return -EIO;
+	}
+	n = hvk_vty_decode(&vty->rx, regs.out[0], regs.out[1], regs.out[2],
+			   vty->stash);
+	if (n < 0) {
+		dev_err_once(&vty->hdev->dev,
+			     "hypervisor returned %lu characters, more than %d: discarded\n",
+			     regs.out[0], HVK_VTY_CHUNK);
+		return n;
+	}
+	vty->stash_len = n;
+	return (int)regs.out[0];
+}
+
+static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
+				     hvk_hvc_size_t count)
+{
+	struct vty_slot *s = slot_of(vtermno);
+	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
+	unsigned long flags;
+	unsigned int take;
+	int got = 0;
+
+	if (!vty || !count)
+		return 0;
+	spin_lock_irqsave(&vty->rx_lock, flags);
+	while (got < count) {
+		/* A fetch that decodes to nothing (a lone NUL) is not the end. */
+		if (vty->stash_pos == vty->stash_len && vty_fetch(s, vty) <= 0)
+			break;
+		take = min_t(unsigned int, count - got,
+			     vty->stash_len - vty->stash_pos);
+		memcpy(buf + got, vty->stash + vty->stash_pos, take);
+		vty->stash_pos += take;
+		got += take;
+	}
+	spin_unlock_irqrestore(&vty->rx_lock, flags);
+	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
+	return got;
+}
+
+static irqreturn_t vty_interrupt(int irq, void *data)
+{
+	struct hvk_vty *vty = data;
+
+	/* hvc_poll() reads until the hypervisor has nothing or the tty is
+	 * full; khvcd, kicked, takes over from there.
+	 */
+	if (hvc_poll(vty->hp))
+		hvc_kick();
+	return IRQ_HANDLED;
+}
+
+/*
+ * An open vty pins the module: the hvc core keeps calling our ops until the
+ * last close, so rmmod is refused while any vty is open.
+ */
+static void vty_pin(struct hvk_vty *vty, bool pin)
+{
+	if (pin && !vty->pinned)
+		__module_get(THIS_MODULE);
+	else if (!pin && vty->pinned)
+		module_put(THIS_MODULE);
+	vty->pinned = pin;
+}
+
+static int vty_notifier_add(struct hvc_struct *hp, int data)
+{
+	struct vty_slot *s = slot_of(data);
+	struct hvk_vty *vty = s ? s->vty : NULL;
+	int err;
+
+	if (!vty)
+		return -ENODEV;
+	if (vty->hdev->irq && vty->irq_requested && !vty->irq_on) {
+		err = request_irq(vty->hdev->irq, vty_interrupt, 0,
+				  dev_name(&vty->hdev->dev), vty);
+		if (err) {
+			dev_err(&vty->hdev->dev, "cannot get irq %u: %d\n",
+				vty->hdev->irq, err);
+			return err;
+		}
+		vty->irq_on = true;
+		WRITE_ONCE(*vty->irq_requested, 1);
+	}
+	vty_pin(vty, true);
+	/* Input that arrived before open raised an interrupt nobody saw. */
+	hvc_kick();
+	return 0;
+}
+
+static void vty_notifier_del(struct hvc_struct *hp, int data)
+{
+	struct vty_slot *s = slot_of(data);
+	struct hvk_vty *vty = s ? s->vty : NULL;
+
+	if (!vty)
+		return;
+	if (vty->irq_on) {
+		WRITE_ONCE(*vty->irq_requested, 0);
+		free_irq(vty->hdev->irq, vty);
+		vty->irq_on = false;
+	}
+	vty_pin(vty, false);
+}
+
+static const struct hv_ops vty_ops = {
+	.get_chars = vty_get_chars,
+	.put_chars = vty_put_chars,
+	.flush = vty_flush,
+	.notifier_add = vty_notifier_add,
+	.notifier_del = vty_notifier_del,
+	.notifier_hangup = vty_notifier_del,
+};
+
+/*
+ * The irq_requested field of the hvc_struct hvc_alloc() returned, found by
+ * checking which known layout holds our vterm number and ops there.
+ */
+static int *vty_find_irq_requested(struct hvc_struct *hp, u32 vtermno)
+{
+	struct hvk_hvc_head_outbuf_ptr *a = (void *)hp;
+	struct hvk_hvc_head *b = (void *)hp;
+
+	if (b->vtermno == vtermno && b->ops == &vty_ops)
+		return &b->irq_requested;
+	if (a->vtermno == vtermno && a->ops == &vty_ops)
+		return &a->irq_requested;
+	return NULL;
+}
+
+static ssize_t vty_counter_show(struct device *dev,
+				struct device_attribute *attr, char *buf);
+
+/* In enum vty_counter order. */
+static struct device_attribute vty_counter_attrs[VTY_NR_COUNTERS] = {
+	__ATTR(bytes_in, 0444, vty_counter_show, NULL),
+	__ATTR(bytes_out, 0444, vty_counter_show, NULL),
+	__ATTR(put_busy, 0444, vty_counter_show, NULL),
+	__ATTR(put_errors, 0444, vty_counter_show, NULL),
+	__ATTR(get_errors, 0444, vty_counter_show, NULL),
+};
+
+static ssize_t vty_counter_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct hvk_vty *vty = dev_get_drvdata(dev);
+	unsigned int i = attr - vty_counter_attrs;
+
+	return sysfs_emit(buf, "%lld\n",
+			  (long long)atomic64_read(&vty->counters[i]));
+}
+
+static ssize_t nuls_dropped_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct hvk_vty *vty = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", vty->rx.nuls_dropped);
+}
+static DEVICE_ATTR_RO(nuls_dropped);
+
+static ssize_t bad_counts_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct hvk_vty *vty = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", vty->rx.bad_counts);
+}
+static DEVICE_ATTR_RO(bad_counts);
+
+static ssize_t hvc_index_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct hvk_vty *vty = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", ((struct hvk_hvc_head *)vty->hp)->index);
+}
+static DEVICE_ATTR_RO(hvc_index);
+
+static struct attribute *vty_attrs[] = {
+	&vty_counter_attrs[VTY_BYTES_IN].attr,
+	&vty_counter_attrs[VTY_BYTES_OUT].attr,
+	&vty_counter_attrs[VTY_PUT_BUSY].attr,
+	&vty_counter_attrs[VTY_PUT_ERRORS].attr,
+	&vty_counter_attrs[VTY_GET_ERRORS].attr,
+	&dev_attr_nuls_dropped.attr,
+	&dev_attr_bad_counts.attr,
+	&dev_attr_hvc_index.attr,
+	NULL,
+};
+
+static const struct attribute_group vty_group = {
+	.name = "vty",
+	.attrs = vty_attrs,
+};
+
+/* The unit address of the vty /chosen stdout-path names, if any. */
+static int stdout_unit_address(u32 *ua)
+{
+	struct device_node *chosen, *np;
+	const char *path;
+	char *p;
+	int err;
+
+	chosen = of_find_node_by_path("/chosen");
+	if (!chosen)
+		return -ENOENT;
+	err = of_property_read_string(chosen, "stdout-path", &path);
+	if (err)
+		err = of_property_read_string(chosen, "linux,stdout-path", &path);
+	of_node_put(chosen);
+	if (err)
+		return err;
+	/* "path:options" */
+	p = kstrndup(path, strcspn(path, ":"), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	np = of_find_node_by_path(p);
+	kfree(p);
+	if (!np)
+		return -ENOENT;
+	err = of_node_is_type(np, "serial") ? of_property_read_u32(np, "reg", ua) :
+					      -ENODEV;
+	of_node_put(np);
+	return err;
+}
+
+static int slot_claim(u32 ua)
+{
+	int i;
+
+	mutex_lock(&vty_slots_mutex);
+	for (i = 0; i < VTY_SLOTS; i++) {
+		if (vty_slots[i].reserved && vty_slots[i].unit_address == ua &&
+		    !vty_slots[i].vty)
+			goto out;
+	}
+	for (i = VTY_CONSOLE_SLOT + 1; i < VTY_SLOTS; i++) {
+		if (!vty_slots[i].reserved) {
+			vty_slots[i].reserved = true;
+			vty_slots[i].unit_address = ua;
+			goto out;
+		}
+	}
+	i = -ENOSPC;
+out:
+	mutex_unlock(&vty_slots_mutex);
+	return i;
+}
+
+static void slot_release(unsigned int slot, bool hvc_removed)
+{
+	mutex_lock(&vty_slots_mutex);
+	WRITE_ONCE(vty_slots[slot].vty, NULL);
+	/* Removing the console's hvc also undid its hvc_instantiate(). */
+	if (slot == VTY_CONSOLE_SLOT && hvc_removed)
+		console_instantiated = false;
+	if (slot != VTY_CONSOLE_SLOT || !console_instantiated)
+		vty_slots[slot].reserved = false;
+	mutex_unlock(&vty_slots_mutex);
+}
+
+/* On PAPR, the built-in hvc_vio may own the vty already. */
+static const char *vty_owner(struct hvk_device *hdev)
+{
+	struct device *parent = hdev->dev.parent;
+	struct device_driver *drv;
+
+	if (!parent || !parent->bus || strcmp(parent->bus->name, "vio"))
+		return NULL;
+	drv = READ_ONCE(parent->driver);
+	return drv ? drv->name : NULL;
+}
+
+static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
+{
+	const char *owner = vty_owner(hdev);
+	struct hvk_vty *vty;
+	int slot, err;
+
+	if (owner) {
+		dev_warn(&hdev->dev,
+			 "vty is driven by %s; boot with initcall_blacklist=hvc_vio_init to hand it to hv_console\n",
+			 owner);
+		return -EBUSY;
+	}
+	if (strcmp(hdev->compatible, "hvterm1")) {
+		dev_warn(&hdev->dev, "%s vtys (HVSI) are not supported yet\n",
+			 hdev->compatible);
+		return -ENODEV;
+	}
+
+	vty = devm_kzalloc(&hdev->dev, sizeof(*vty), GFP_KERNEL);
+	if (!vty)
+		return -ENOMEM;
+	vty->hdev = hdev;
+	spin_lock_init(&vty->rx_lock);
+	slot = slot_claim(hdev->unit_address);
+	if (slot < 0) {
+		dev_err(&hdev->dev, "more than %d vtys\n", VTY_SLOTS);
+		return slot;
+	}
+	vty->slot = slot;
+	dev_set_drvdata(&hdev->dev, vty);
+	WRITE_ONCE(vty_slots[slot].vty, vty);
+
+	vty->hp = hvc_alloc(slot, slot, &vty_ops, VTY_OUTBUF);
+	if (IS_ERR(vty->hp)) {
+		err = PTR_ERR(vty->hp);
+		goto release;
+	}
+	vty->irq_requested = vty_find_irq_requested(vty->hp, slot);
+	if (hdev->irq && !vty->irq_requested)
+		dev_warn(&hdev->dev,
+			 "unknown hvc_struct layout: polling instead of using irq %u\n",
+			 hdev->irq);
+	err = sysfs_create_group(&hdev->dev.kobj, &vty_group);
+	if (err)
+		goto remove;
+	dev_info(&hdev->dev, "hvc%d%s, %s\n",
+		 ((struct hvk_hvc_head *)vty->hp)->index,
+		 slot == VTY_CONSOLE_SLOT ? " (console)" : "",
+		 vty->irq_requested && hdev->irq ? "interrupt driven" : "polled");
+	return 0;
+
+remove:
+	hvc_remove(vty->hp);
+	slot_release(slot, true);
+	return err;
+release:
+	slot_release(slot, false);
+	return err;
+}
+
+static void vty_remove(struct hvk_device *hdev)
+{
+	struct hvk_vty *vty = dev_get_drvdata(&hdev->dev);
+
+	sysfs_remove_group(&hdev->dev.kobj, &vty_group);
+	hvc_remove(vty->hp);
+	slot_release(vty->slot, true);
+}
+
+static const struct hvk_device_id vty_ids[] = {
+	{ .type = "serial", .compat = "hvterm1" },
+	{ .type = "serial", .compat = "hvterm-protocol" },
+	{}
+};
+
+static struct hvk_driver vty_driver = {
+	.name = "hv_console",
+	.id_table = vty_ids,
+	.probe = vty_probe,
+	.remove = vty_remove,
+	.driver.suppress_bind_attrs = true,
+};
+
+/* Make the stdout vty hvc0 and the printk console before any probe. */
+static void reserve_console(void)
+{
+	struct hvk_device *hdev;
+	u32 ua;
+
+	if (stdout_unit_address(&ua))
+		return;
+	hdev = hvk_find_device(ua);
+	if (!hdev)
+		return;
+	if (!strcmp(hdev->compatible, "hvterm1") && !vty_owner(hdev)) {
+		vty_slots[VTY_CONSOLE_SLOT].unit_address = ua;
+		vty_slots[VTY_CONSOLE_SLOT].reserved = true;
+		console_instantiated =
+			!hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops);
+		if (!console_instantiated)
+			vty_slots[VTY_CONSOLE_SLOT].reserved = false;
+	}
+	hvk_put_device(hdev);
+}
+
+static int __init hv_console_init(void)
+{
+	reserve_console();
+	return hvk_driver_register(&vty_driver);
+}
+
+/*
+ * hvc has no call to undo hvc_instantiate(); removing an hvc of the same
+ * index does it. If the console vty never got one, make one to remove, so
+ * that printk does not call into this module after it is gone.
+ */
+static void release_console(void)
+{
+	struct hvc_struct *hp;
+
+	if (!console_instantiated)
+		return;
+	hp = hvc_alloc(VTY_CONSOLE_SLOT, VTY_CONSOLE_SLOT, &vty_ops,
+		       VTY_OUTBUF);
+	if (!IS_ERR(hp))
+		hvc_remove(hp);
+	else
+		pr_err("cannot release hvc0: %ld\n", PTR_ERR(hp));
+	console_instantiated = false;
+	vty_slots[VTY_CONSOLE_SLOT].reserved = false;
+}
+
+static void __exit hv_console_exit(void)
+{
+	hvk_driver_unregister(&vty_driver);
+	release_console();
+}
+
+module_init(hv_console_init);
+module_exit(hv_console_exit);
+
+MODULE_DESCRIPTION("hvkit vty console driver (hvc)");
+MODULE_AUTHOR("The hvkit developers");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("hvkit:TserialShvterm1");
+MODULE_ALIAS("hvkit:TserialShvterm-protocol");

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vty character transport: 16 bytes per hypercall, packed big-endian in
+ * two registers, and the NUL the hypervisor inserts after every CR.
+ * Portable (kernel, host unit tests, fuzzers): it parses what the
+ * hypervisor returns.
+ */
+#ifndef _HVK_VTY_CODEC_H
+#define _HVK_VTY_CODEC_H
+
+#include "hvk_portable.h"
+
+#define HVK_VTY_CHUNK	16
+
+struct hvk_vty_rx {
+	bool last_was_cr;	/* the previous byte delivered was a CR */
+	u64 nuls_dropped;	/* hypervisor-inserted NULs removed */
+	u64 bad_counts;		/* answers with an impossible count */
+};
+
+/*
+ * Decode one H_GET_TERM_CHAR answer (count, bytes 0-7, bytes 8-15) into
+ * @out, removing the one NUL that follows each CR. Returns the number of
+ * bytes stored (0..16), or -EPROTO for a count above 16, which is counted
+ * and delivers nothing.
+ */
+int hvk_vty_decode(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out);
+
+/* Pack up to 16 bytes for H_PUT_TERM_CHAR. Returns the number packed. */
+unsigned int hvk_vty_encode(const u8 *buf, unsigned int len, u64 *hi, u64 *lo);
+
+#endif /* _HVK_VTY_CODEC_H */
