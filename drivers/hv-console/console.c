@@ -533,6 +533,43 @@ static struct hvk_driver vty_driver = {
 	.driver.suppress_bind_attrs = true,
 };
 
+/*
+ * hvc has no call to free a console index that was instantiated but never
+ * allocated. On pseries the kernel's early console does exactly that with
+ * index 0 (hvc_vio_init_early()), and with hvc_vio_init blacklisted nobody
+ * ever allocates it, so /dev/hvc0 could never exist. hvc_remove() frees
+ * the index of the hvc it removes: remove a scratch hvc of ours that
+ * claims index 0, then free the index the scratch hvc really had the same
+ * way. Only done for the stdout vty when no driver owns it, and only when
+ * the hvc_struct layout is one we recognise.
+ */
+#define VTY_SCRATCH_VTERM	0x7fffffff
+
+static int free_hvc_index(int index)
+{
+	struct hvc_struct *hp;
+	struct hvk_hvc_head *head;
+	int *irq_requested;
+
+	hp = hvc_alloc(VTY_SCRATCH_VTERM, 0, &vty_ops, 16);
+	if (IS_ERR(hp))
+		return PTR_ERR(hp);
+	irq_requested = vty_find_irq_requested(hp, VTY_SCRATCH_VTERM);
+	head = (struct hvk_hvc_head *)hp;
+	if (!irq_requested || head->index == index) {
+		hvc_remove(hp);
+		return -EOPNOTSUPP;
+	}
+	/* index sits at the same offset in every known layout. */
+	head->index = index;
+	hvc_remove(hp);
+	/* The scratch hvc's own index now matches a new scratch hvc. */
+	hp = hvc_alloc(VTY_SCRATCH_VTERM, 0, &vty_ops, 16);
+	if (!IS_ERR(hp))
+		hvc_remove(hp);
+	return 0;
+}
+
 /* Make the stdout vty hvc0 and the printk console before any probe. */
 static void reserve_console(void)
 {
@@ -544,14 +581,24 @@ static void reserve_console(void)
 	hdev = hvk_find_device(ua);
 	if (!hdev)
 		return;
-	if (!strcmp(hdev->compatible, "hvterm1") && !vty_owner(hdev)) {
-		vty_slots[VTY_CONSOLE_SLOT].unit_address = ua;
-		vty_slots[VTY_CONSOLE_SLOT].reserved = true;
-		console_instantiated =
-			!hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops);
-		if (!console_instantiated)
+	if (strcmp(hdev->compatible, "hvterm1") || vty_owner(hdev))
+		goto put;
+
+	vty_slots[VTY_CONSOLE_SLOT].unit_address = ua;
+	vty_slots[VTY_CONSOLE_SLOT].reserved = true;
+	if (hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
+		/* Held by the early boot console: take it over. */
+		if (free_hvc_index(0) ||
+		    hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
+			dev_warn(&hdev->dev,
+				 "hvc0 is held by another console; this vty gets the next free hvc\n");
 			vty_slots[VTY_CONSOLE_SLOT].reserved = false;
+			goto put;
+		}
+		dev_info(&hdev->dev, "took hvc0 over from the early console\n");
 	}
+	console_instantiated = true;
+put:
 	hvk_put_device(hdev);
 }
 
