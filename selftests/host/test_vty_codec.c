@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of the vty codec (drivers/hv-console/vty_codec.c): the
+ * 16-byte big-endian packing, the count check, and removing exactly the
+ * NUL the hypervisor inserts after each CR, across answer boundaries.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktest.h"
+#include "vty_codec.h"
+
+/* What the hypervisor (QEMU) hands out: a NUL after every CR. */
+static size_t hypervisor_view(const uint8_t *in, size_t len, uint8_t *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		out[n++] = in[i];
+		if (in[i] == '\r')
+			out[n++] = '\0';
+	}
+	return n;
+}
+
+/*
+ * Feed @wire through the decoder in answers of at most @chunk bytes,
+ * never splitting a CR from its NUL (QEMU holds the CR back instead).
+ */
+static size_t deliver(struct hvk_vty_rx *rx, const uint8_t *wire, size_t len,
+		      unsigned int chunk, uint8_t *out)
+{
+	size_t pos = 0, got = 0;
+
+	while (pos < len) {
+		unsigned int n = len - pos < chunk ? len - pos : chunk;
+		u64 hi, lo;
+		int dec;
+
+		if (wire[pos + n - 1] == '\r' && pos + n < len && n > 1)
+			n--;
+		hvk_vty_encode(wire + pos, n, &hi, &lo);
+		dec = hvk_vty_decode(rx, n, hi, lo, out + got);
+		if (!EXPECT_TRUE(dec >= 0))
+			return got;
+		got += dec;
+		pos += n;
+	}
+	return got;
+}
+
+static void round_trip(const uint8_t *data, size_t len, unsigned int chunk)
+{
+	uint8_t *wire = malloc(2 * len + 1), *out = malloc(2 * len + 1);
+	struct hvk_vty_rx rx = {};
+	size_t wlen, got, crs = 0, i;
+
+	for (i = 0; i < len; i++)
+		crs += data[i] == '\r';
+	wlen = hypervisor_view(data, len, wire);
+	got = deliver(&rx, wire, wlen, chunk, out);
+	EXPECT_EQ(got, len);
+	EXPECT_TRUE(!memcmp(out, data, len));
+	EXPECT_EQ(rx.nuls_dropped, crs);
+	free(wire);
+	free(out);
+}
+
+TEST(encode_packs_big_endian)
+{
+	const uint8_t in[16] = "ABCDEFGHIJKLMNOP";
+	u64 hi, lo;
+
+	EXPECT_EQ(hvk_vty_encode(in, 16, &hi, &lo), 16);
+	EXPECT_EQ(hi, 0x4142434445464748ULL);
+	EXPECT_EQ(lo, 0x494a4b4c4d4e4f50ULL);
+	EXPECT_EQ(hvk_vty_encode(in, 3, &hi, &lo), 3);
+	EXPECT_EQ(hi, 0x4142430000000000ULL);
+	EXPECT_EQ(lo, 0);
+	EXPECT_EQ(hvk_vty_encode(in, 40, &hi, &lo), 16);
+}
+
+TEST(decode_unpacks_big_endian)
+{
+	struct hvk_vty_rx rx = {};
+	uint8_t out[16];
+
+	EXPECT_EQ(hvk_vty_decode(&rx, 10, 0x3031323334353637ULL,
+				 0x3839000000000000ULL, out), 10);
+	EXPECT_TRUE(!memcmp(out, "0123456789", 10));
+	EXPECT_EQ(hvk_vty_decode(&rx, 0, ~0ULL, ~0ULL, out), 0);
+}
+
+TEST(decode_rejects_impossible_counts)
+{
+	struct hvk_vty_rx rx = {};
+	uint8_t out[16];
+
+	EXPECT_EQ(hvk_vty_decode(&rx, 17, 0, 0, out), -EPROTO);
+	EXPECT_EQ(hvk_vty_decode(&rx, ~0ULL, 0, 0, out), -EPROTO);
+	EXPECT_EQ(rx.bad_counts, 2);
+	EXPECT_EQ(hvk_vty_decode(&rx, 16, 0, 0, out), 16);
+}
+
+TEST(one_nul_after_each_cr_is_removed)
+{
+	const uint8_t typed[] = "a\r\0b\r\r\0\0c\r";
+
+	round_trip(typed, sizeof(typed) - 1, 16);
+}
+
+TEST(cr_at_the_end_of_an_answer)
+{
+	struct hvk_vty_rx rx = {};
+	uint8_t out[16];
+	u64 hi, lo;
+
+	/* PowerVM may split CR and NUL across answers. */
+	hvk_vty_encode((const uint8_t *)"xy\r", 3, &hi, &lo);
+	EXPECT_EQ(hvk_vty_decode(&rx, 3, hi, lo, out), 3);
+	hvk_vty_encode((const uint8_t *)"\0\0z", 3, &hi, &lo);
+	EXPECT_EQ(hvk_vty_decode(&rx, 3, hi, lo, out), 2);
+	EXPECT_EQ(out[0], 0);
+	EXPECT_EQ(out[1], 'z');
+	EXPECT_EQ(rx.nuls_dropped, 1);
+}
+
+TEST(every_short_sequence_of_cr_lf_nul_survives)
+{
+	static const uint8_t alphabet[] = { '\r', '\n', '\0', 'a' };
+	uint8_t buf[4 * 4 * 4 * 4 * 4];
+	size_t n = 0;
+	unsigned int i, j, k, c;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			for (k = 0; k < 4; k++) {
+				buf[n++] = alphabet[i];
+				buf[n++] = alphabet[j];
+				buf[n++] = alphabet[k];
+			}
+	for (c = 1; c <= 16; c++)
+		round_trip(buf, n, c);
+}
+
+TEST(random_binary_data_survives)
+{
+	uint8_t *buf = malloc(1 << 16);
+	unsigned int seed = 12345, i;
+
+	for (i = 0; i < 1u << 16; i++) {
+		seed = seed * 1103515245 + 12345;
+		buf[i] = (seed >> 16) & 0xff;
+		if (!(i % 7))
+			buf[i] = "\r\0\n"[(seed >> 8) % 3];
+	}
+	round_trip(buf, 1 << 16, 16);
+	round_trip(buf, 1 << 16, 5);
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	return ktest_main(argc, argv);
+}
