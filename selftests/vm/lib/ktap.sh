@@ -239,5 +239,5 @@ hvk_leftovers() {
 	for p in /sys/devices/vio/*/*; do
 		case "$(basename "$p")" in *hvkit*) echo "$p" ;; esac
 	done
-	grep -E '^(hv_vio|hvk_selftest) ' /proc/modules | cut -d' ' -f1
+	grep -E '^(hv_vio|hvk_selftest|hv_console|hvk_kunit) ' /proc/modules | cut -d' ' -f1
 }

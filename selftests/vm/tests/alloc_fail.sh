@@ -71,7 +71,7 @@ if [ ! -e /proc/self/fail-nth ]; then
 	ktap_finish
 fi
 
-ktap_plan 2
+ktap_plan 3
 rmmod hvk_selftest 2>/dev/null
 rmmod hv_vio 2>/dev/null
 
@@ -89,5 +89,19 @@ if expect_ok "insmod hv_vio" hvk_insmod hv_vio; then
 	rmmod hv_vio || expect_bad "rmmod hv_vio"
 fi
 ktap_result "hvk_selftest load under every allocation failure"
+
+# hv_console: its registration and every probe run in the loading task.
+console_works() {
+	hvk_loaded hv_console
+}
+
+if expect_ok "insmod hv_vio" hvk_insmod hv_vio; then
+	keep='/sys/bus/hvkit|/sys/devices/hvkit|/sys/kernel/debug/hvkit|hv_vio|/sys/devices/vio/.*'
+	load_under_failures hv_console console_works
+	ktap_diag "hv_console: ${points:-?} fail points, $refused refused, $tolerated tolerated"
+	hv_vio_works || expect_bad "hv_vio broken after the hv_console loads"
+	rmmod hv_vio || expect_bad "rmmod hv_vio"
+fi
+ktap_result "hv_console load under every allocation failure"
 
 ktap_finish
