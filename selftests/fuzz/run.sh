@@ -64,8 +64,15 @@ t0=$SECONDS
 report_failure() { # what
 	local a
 	echo "!!! $target: $1 (log: ${log#"$PWD"/})"
-	echo "--- last lines of the log:"
-	grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|INITED|RELOAD)' "$log" | tail -n 60
+	# The report from its first line: the broken check or the sanitizer's
+	# error, then the stack.
+	first=$(grep -n -m1 -E '==hvkit-fuzz==|ERROR: |runtime error:|ALARM:' "$log" | cut -d: -f1)
+	echo "--- the report:"
+	if [ -n "$first" ]; then
+		sed -n "${first},$((first + 39))p" "$log"
+	else
+		grep -v -E '^#[0-9]+[[:space:]]' "$log" | tail -n 40
+	fi
 	mapfile -t found < <(find "$artifacts" -maxdepth 1 -type f \
 		-name "$target-*" -newer "$stamp" 2>/dev/null)
 	if [ ${#found[@]} -eq 0 ]; then
@@ -79,7 +86,7 @@ report_failure() { # what
 	echo "--- minimize it:"
 	echo "    $bin -minimize_crash=1 -runs=100000 ${found[0]}"
 	echo "--- after the fix, keep it as a regression seed:"
-	echo "    cp ${found[0]} $seeds/"
+	echo "    cp ${found[0]} $seeds/regress-<what>"
 }
 
 status=PASS
