@@ -6,7 +6,7 @@
 #   make ARCH=powerpc          cross-build against Debian's ppc64el kernel
 #   make ARCH=arm64            cross-build against Debian's arm64 kernel
 #        KVER=6.1|6.12|7       which Debian kernel (bookworm, trixie, sid)
-#   make lint | unit | vm-test | check | demo | clean
+#   make lint | unit | fuzz | vm-test | check | demo | clean
 #
 # Cross builds fetch the distro kernel into $(HVKIT_CACHE) (never into the
 # repo, never onto the host) and leave the modules in build/<ARCH>-<KVER>/.
@@ -61,7 +61,7 @@ endif
 
 SOURCES := Kbuild drivers hypercall include selftests/kmod
 
-.PHONY: all modules install clean lint unit vm-test check demo
+.PHONY: all modules install clean lint unit fuzz vm-test check demo
 
 all: modules
 
@@ -92,6 +92,10 @@ lint:
 
 unit:
 	$(MAKE) -C selftests/host check
+
+# FUZZ_SECONDS=N per target (default 60); see Documentation/fuzzing.rst.
+fuzz:
+	$(MAKE) -C selftests/fuzz fuzz
 
 vm-test:
 	selftests/vm/run.sh --arch $(ARCH) --kver $(KVER)

@@ -109,6 +109,7 @@ vm=selftests/vm/run.sh
 step deps 1800 scripts/install-deps.sh
 step lint 1800 make --no-print-directory lint
 step_if selftests/host/Makefile unit 1200 make --no-print-directory unit
+step fuzz-smoke 600 make --no-print-directory -C selftests/fuzz smoke
 step_if scripts/dt-binding-check.sh dt-bindings 900 scripts/dt-binding-check.sh
 step build-powerpc 900 make --no-print-directory -j"$jobs" ARCH=powerpc HVKIT_SELFTEST=m
 step build-arm64 900 make --no-print-directory -j"$jobs" ARCH=arm64 HVKIT_SELFTEST=m
