@@ -9,7 +9,7 @@
  * "hvc #0" or "smc #0", and the rest are nops of the same architecture.
  * The reason buffer is allocated to exactly the size passed (ASan sees a
  * write past it), and each input runs with a full buffer, a short one and
- * an empty one.
+ * an empty one, and once as the length of an absent value (NULL).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,7 @@ static enum hvk_method reference(const uint8_t *val, size_t len)
 	uint32_t nop;
 	size_t i;
 
-	if (len < 4 || len > 16 || len % 4)
+	if (!val || len < 4 || len > 16 || len % 4)
 		return HVK_METHOD_NONE;
 	switch (hvk_get_be32(val)) {
 	case SC1:
@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode(val, size, HVK_DT_WHY_MAX);
 	decode(val, size, 9);
 	decode(val, size, 0);
+	decode(NULL, size, HVK_DT_WHY_MAX);
 	free(val);
 	return 0;
 }
