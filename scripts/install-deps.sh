@@ -25,6 +25,8 @@ packages=(
 	sparse python3 shellcheck
 	# device trees: dtc, libfdt for the host unit tests, binding checks
 	device-tree-compiler libfdt-dev dt-schema
+	# fuzzing: clang with libFuzzer and its runtime, llvm-cov for coverage
+	clang libclang-rt-dev llvm
 	# VM tests: emulators, initramfs tools, compressed kernel modules
 	qemu-system-ppc qemu-system-arm qemu-utils cpio xz-utils zstd kmod
 )
