@@ -168,7 +168,8 @@ fi
 # Host dependencies: installed with apt-get when missing.
 
 host_packages=(qemu-system-ppc qemu-system-arm device-tree-compiler cpio
-	gcc-powerpc64le-linux-gnu gcc-aarch64-linux-gnu xz-utils kmod make)
+	gcc-powerpc64le-linux-gnu gcc-aarch64-linux-gnu xz-utils kmod make
+	python3)
 # More packages, as for scripts/install-deps.sh.
 # shellcheck disable=SC2206 # word splitting is intended
 [ -z "${HVKIT_EXTRA_DEPS:-}" ] || host_packages+=(${HVKIT_EXTRA_DEPS})
@@ -373,6 +374,7 @@ cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$here/lib/init" "$stage/init"
 cp "$here/lib/ktap.sh" "$stage/lib/hvkit/"
+cp "$here/lib/vty.sh" "$stage/lib/hvkit/"
 cp "$out/dmesg-allow" "$stage/lib/hvkit/dmesg-allow"
 cp "$moddir"/*.ko "$stage/lib/hvkit/"
 for d in "${tests_dirs[@]}"; do
@@ -393,35 +395,60 @@ rm -rf "$stage"
 disk=$out/disk.img
 
 machine_ppc64le() {
-	local bd=$1 dd=$2 b=$3 mopts
+	local bd=$1 dd=$2 b=$3 mopts vtys k vty_args
 	mopts=$(boot_get "$b" machine)
+	vtys=$(boot_get "$b" vtys)
 	[ -f "$disk" ] || truncate -s 16M "$disk"
 	# Unit addresses: two vtys at 0x3000x000 (IRQ 0x11f0/0x11f1) and the
 	# other devices above 0x71000000 with distinct low bytes, clear of the
 	# nvram at 0x71000000 (papr-vio-abi.md 1.3).
-	cat >"$dd/devices" <<-EOF
-	0x30000000 serial hvterm1
-	0x30001000 serial hvterm1
-	0x71000000 nvram qemu,spapr-nvram
-	0x71000010 network IBM,l-lan
-	0x71000020 vscsi IBM,v-scsi
-	EOF
-	echo 0x30001000 >"$dd/vty1-ua"
+	# shellcheck disable=SC2054 # commas belong to the QEMU options
+	vty_args=(-chardev "pipe,id=vty1,path=$bd/vty1"
+		-device spapr-vty,chardev=vty1,reg=0x30001000)
 	vty1_fifo=$bd/vty1
+	vty_socks=()
+	if [ -n "$vtys" ]; then
+		# vtys=N: the second vty becomes N vtys at 0x3000k000 (k = 1..N,
+		# IRQ 0x11f0|k; the 0x3000x000 convention has room for 15 beside
+		# the console), each a unix socket for the host agent.
+		case "$vtys" in [1-9] | 1[0-5]) ;; *) die "boot $b: vtys=$vtys (1..15)" ;; esac
+		vty_args=()
+		vty1_fifo=
+		: >"$dd/vtys"
+		for k in $(seq 1 "$vtys"); do
+			vty_socks+=("$(vty_sockdir "$bd")/vty$k.sock")
+			vty_args+=(-chardev "socket,id=vty$k,path=${vty_socks[-1]},server=on,wait=off"
+				-device "spapr-vty,chardev=vty$k,reg=$(printf '0x3000%x000' "$k")")
+			printf '%d 0x3000%x000\n' "$k" "$k" >>"$dd/vtys"
+		done
+	fi
+	{
+		echo 0x30000000 serial hvterm1
+		if [ -n "$vtys" ]; then
+			sed 's/^[0-9]* \(.*\)/\1 serial hvterm1/' "$dd/vtys"
+		else
+			echo 0x30001000 serial hvterm1
+		fi
+		cat <<-EOF
+		0x71000000 nvram qemu,spapr-nvram
+		0x71000010 network IBM,l-lan
+		0x71000020 vscsi IBM,v-scsi
+		EOF
+	} >"$dd/devices"
+	echo 0x30001000 >"$dd/vty1-ua"
 	# shellcheck disable=SC2054 # commas belong to the QEMU options
 	QEMU=(qemu-system-ppc64 -M "pseries,x-vof=on${mopts:+,$mopts}" -cpu POWER9
 		-m 1G -smp 1 -nodefaults -nographic -no-reboot
 		-chardev "file,id=con0,path=$bd/console.log"
 		-device spapr-vty,chardev=con0,reg=0x30000000
-		-chardev "pipe,id=vty1,path=$vty1_fifo"
-		-device spapr-vty,chardev=vty1,reg=0x30001000
+		"${vty_args[@]}"
 		-netdev user,id=n0,restrict=on
 		-device spapr-vlan,netdev=n0,mac=52:54:00:12:34:56,reg=0x71000010
 		-device spapr-vscsi,id=scsi0,reg=0x71000020
 		-drive "if=none,id=d0,file=$disk,format=raw"
 		-device scsi-hd,bus=scsi0.0,drive=d0,channel=0,scsi-id=0,lun=0
 		-kernel "$K_IMAGE" -initrd "$bd/initramfs.cpio.gz"
-		-append "console=hvc0 panic=-1 $K_CMDLINE")
+		-append "console=hvc0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)")
 }
 
 machine_arm64() {
@@ -473,16 +500,19 @@ machine_arm64() {
 		-chardev "file,id=con0,path=$bd/console.log" -serial chardev:con0
 		-dtb "$bd/hvkit.dtb"
 		-kernel "$K_IMAGE" -initrd "$bd/initramfs.cpio.gz"
-		-append "console=ttyAMA0 panic=-1 $K_CMDLINE")
+		-append "console=ttyAMA0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)")
 }
 
 # ----------------------------------------------------------------------------
 # One boot
 
-# A QEMU still running when the runner is interrupted is stopped with it.
+# A QEMU still running when the runner is interrupted is stopped with it
+# (and the boot's host agent, if any).
 running_qemu=
+running_agent=
 stop_qemu() {
 	[ -z "$running_qemu" ] || kill "$running_qemu" 2>/dev/null || true
+	[ -z "$running_agent" ] || kill "$running_agent" 2>/dev/null || true
 }
 trap stop_qemu EXIT
 trap 'stop_qemu; trap - INT; kill -INT $$' INT
@@ -495,6 +525,67 @@ random_vty_input() {
 	while [ "$(stat -c %s "$f")" -lt 16 ]; do
 		head -c 64 /dev/urandom | tr -d '\r\000' | head -c $((16 - $(stat -c %s "$f"))) >>"$f"
 	done
+}
+
+# ----------------------------------------------------------------------------
+# Socket vtys (plan key vtys=N) and the host agent (agent=vty) that the
+# guest drives through them: selftests/vm/host/vty_agent.py,
+# Documentation/testing-console.rst.
+
+vty_socks=()
+vty_sockdirs=()
+agent_py=$here/host/vty_agent.py
+
+# A directory for the boot's vty sockets: the boot directory, or a short
+# one under /tmp when that path would not fit a unix socket address.
+vty_sockdir() { # bootdir
+	if [ ${#1} -le 90 ]; then
+		echo "$1"
+		return
+	fi
+	[ ${#vty_sockdirs[@]} -gt 0 ] || vty_sockdirs+=("$(mktemp -d /tmp/hvkit-vty.XXXXXX)")
+	echo "${vty_sockdirs[-1]}"
+}
+
+# The data sets of a boot (agent=vty): generated from a seed into
+# DATADIR/sets, which the guest sees as /data/sets. HVKIT_VTY_SEED fixes
+# the seed (to repeat a run); by default it is random per boot.
+vty_agent_prepare() { # bootdir datadir
+	local seed=${HVKIT_VTY_SEED:-$(od -An -tx8 -N8 /dev/urandom | tr -d ' \n')}
+	/usr/bin/python3 "$agent_py" gen --seed "$seed" --out "$2/sets" ||
+		die "cannot generate the vty data sets"
+}
+
+# Start the agent on the boot's sockets (QEMU creates them when it starts;
+# the agent retries until they exist).
+vty_agent_start() { # bootdir
+	local bd=$1 k args=()
+	for k in "${!vty_socks[@]}"; do
+		args+=(--vty "$((k + 1))=${vty_socks[$k]}")
+	done
+	/usr/bin/python3 "$agent_py" serve --sets "$bd/data/sets" "${args[@]}" \
+		--console "$bd/console.log" --log "$bd/agent.log" </dev/null \
+		>>"$bd/agent.log" 2>&1 &
+	running_agent=$!
+}
+
+# After QEMU exited: the agent ends by itself when its sockets close; give
+# it a few seconds, then stop it.
+vty_agent_stop() { # bootdir
+	local i
+	[ -n "$running_agent" ] || return 0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$running_agent" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill "$running_agent" 2>/dev/null || true
+	wait "$running_agent" 2>/dev/null || true
+	running_agent=
+	if [ ${#vty_sockdirs[@]} -gt 0 ]; then
+		rm -rf "${vty_sockdirs[@]}"
+		vty_sockdirs=()
+	fi
+	rm -f "${vty_socks[@]}"
 }
 
 # run_boot ID BOOTNAME MODE TESTS [BENCH_SET BENCH_MODULES BENCH_ENV]
@@ -529,6 +620,16 @@ run_boot() {
 	} >"$bd/stage/data/boot.env"
 	"machine_$arch" "$bd" "$bd/stage/data" "$b"
 	random_vty_input "$bd/stage/data/vty1-input"
+	local agent
+	agent=$(boot_get "$b" agent)
+	case "$agent" in
+	"") ;;
+	vty)
+		[ ${#vty_socks[@]} -gt 0 ] || die "boot $b: agent=vty needs vtys=N"
+		vty_agent_prepare "$bd" "$bd/stage/data"
+		;;
+	*) die "boot $b: unknown agent=$agent (known: vty)" ;;
+	esac
 	cpio_pack "$bd/stage" "$bd/boot.cpio.gz"
 	cp -r "$bd/stage/data" "$bd/data"
 	rm -rf "$bd/stage"
@@ -549,6 +650,7 @@ run_boot() {
 		>"$bd/qemu.out" 2>"$bd/qemu.err" &
 	local qpid=$!
 	running_qemu=$qpid
+	[ "$agent" != vty ] || vty_agent_start "$bd"
 	if [ -n "$vty1_fifo" ]; then
 		# QEMU accepts 16 bytes of vty input; they wait in the pipe until
 		# it reads them.
@@ -560,6 +662,7 @@ run_boot() {
 	fi
 	wait "$qpid" || rc=$?
 	running_qemu=
+	[ "$agent" != vty ] || vty_agent_stop "$bd"
 	t1=$(date +%s.%N)
 	[ -z "$tailpid" ] || wait "$tailpid" 2>/dev/null || true
 	if [ -n "$vty1_fifo" ]; then
@@ -575,6 +678,10 @@ run_boot() {
 		echo
 	} >>"$out/console.log"
 	judge_boot "$bd" "$runid" "$rc"
+	# The data sets can be made again from the seed in data/sets/seed.
+	if [ "$agent" = vty ] && [ "$keep" = 0 ] && [ "$(cat "$bd/result")" = ok ]; then
+		awk -v d="$bd/data/sets" '{ print d "/" $1 }' "$bd/data/sets/index" | xargs rm -f
+	fi
 }
 
 # Lines of the console that are kernel messages matching the oops scan and

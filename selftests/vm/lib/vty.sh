@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash: local, read -t
+# shellcheck disable=SC2034 # VTY_* results are for the calling scripts
+#
+# Guest side of the host vty agent (selftests/vm/host/vty_agent.py), for
+# boots with the plan keys vtys=N agent=vty. Source after ktap.sh.
+#
+# The agent's vty K (1..N) is the spapr-vty at 0x3000K000 (/data/vtys).
+# A script opens one on fd 3, which stays in raw mode without echo while
+# open; every exchange is a command line and its reply, so the guest never
+# reads more than it asked for:
+#
+#   vty_open_agent 1 || ...        # hv_console's tty of the agent's vty 1
+#   vty_get random 4096 /tmp/x     # host -> guest, exactly 4096 bytes
+#   vty_put /tmp/x                 # guest -> host; VTY_SHA = agent's sha256
+#   vty_close
+#
+# Data sets: /data/sets/<name>, described by /data/sets/index lines
+# "<name> <size> <sha256> <CRs> <CR NUL pairs>": random, crlf (CR, LF and
+# NUL in every combination) and plain (random without a NUL after a CR).
+# Every step is bounded by a timeout (VTY_T seconds unless given); on
+# failure a helper returns non-zero with the reason in VTY_ERR.
+
+VTY_T=${VTY_T:-60}
+# A read that makes no progress for this long has stalled.
+VTY_STALL=${VTY_STALL:-15}
+VTY_ERR=
+VTY_REPLY=
+# Unit address of the open vty when it is hv_console's (its counters show
+# progress), else empty.
+VTY_UA=
+
+# Unit address of the agent's vty K.
+vty_ua() {
+	awk -v k="$1" '$1 == k { print $2 }' "$HVKIT_DATA/vtys"
+}
+
+# The /dev/hvcN hv_console made for the vty at unit address UA.
+vty_hvc_dev() {
+	local i
+	i=$(cat "/sys/bus/hvkit/devices/${1#0x}/vty/hvc_index" 2>/dev/null) || return 1
+	echo "/dev/hvc$i"
+}
+
+# Field N (2 size, 3 sha256, 4 CRs, 5 CR NUL pairs) of data set NAME.
+set_field() {
+	awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$HVKIT_DATA/sets/index"
+}
+
+sha_of() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# hv_console's counter C of the vty at UA (bytes_in, put_busy, ...).
+vty_counter() {
+	cat "/sys/bus/hvkit/devices/${1#0x}/vty/$2" 2>/dev/null || echo "<no $2>"
+}
+
+# vty_open DEV : fd 3 on DEV, raw, no echo, no flow control (stty on the
+# same open file, through stdin).
+vty_open() {
+	[ -c "$1" ] || { VTY_ERR="$1 is not a character device"; return 1; }
+	exec 3<>"$1"
+	stty raw -echo -ixon -ixoff <&3 || { VTY_ERR="stty on $1 failed"; return 1; }
+}
+
+vty_close() {
+	exec 3>&-
+	VTY_UA=
+}
+
+# vty_open_agent K : open hv_console's tty of the agent's vty K and check
+# that the agent answers there as vty K. Sets VTY_UA and VTY_DEV.
+vty_open_agent() {
+	local ua
+	ua=$(vty_ua "$1")
+	[ -n "$ua" ] || { VTY_ERR="no vty $1 in $HVKIT_DATA/vtys"; return 1; }
+	VTY_DEV=$(vty_hvc_dev "$ua") || { VTY_ERR="vty $ua has no vty/hvc_index"; return 1; }
+	vty_open "$VTY_DEV" || return 1
+	VTY_UA=$ua
+	vty_ping || return 1
+	[ "$VTY_AGENT_INDEX" = "$1" ] ||
+		{ VTY_ERR="$VTY_DEV ($ua) reaches the agent's vty $VTY_AGENT_INDEX, not $1"; return 1; }
+}
+
+# A process that still runs (not a zombie).
+alive() {
+	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+vty_send() {
+	printf '%s\n' "$*" >&3
+}
+
+# vty_reply [SECONDS] : the next reply line in VTY_REPLY.
+vty_reply() {
+	VTY_REPLY=
+	# shellcheck disable=SC3045 # busybox ash has read -t
+	if ! read -r -t "${1:-$VTY_T}" VTY_REPLY <&3; then
+		VTY_ERR="no reply from the agent within ${1:-$VTY_T} s${VTY_REPLY:+ (partial: $VTY_REPLY)}"
+		return 1
+	fi
+}
+
+# vty_ping [SECONDS] : the agent answers on this vty; its index for the vty
+# in VTY_AGENT_INDEX. Lines before the answer (left over from an earlier
+# failure) are skipped.
+# shellcheck disable=SC2120 # the argument is optional
+vty_ping() {
+	local tok i=0
+	tok=$(od -An -tx4 -N4 /dev/urandom | tr -d ' ')
+	vty_send "PING $tok"
+	while [ "$i" -lt 20 ]; do
+		vty_reply "${1:-10}" || return 1
+		case "$VTY_REPLY" in
+		"PONG $tok "*)
+			VTY_AGENT_INDEX=${VTY_REPLY##* }
+			return 0
+			;;
+		esac
+		i=$((i + 1))
+	done
+	VTY_ERR="no PONG $tok among 20 lines (last: $VTY_REPLY)"
+	return 1
+}
+
+# Progress of a read into FILE: hv_console's bytes_in of the vty, else the
+# file's size (which lags by head's output buffer).
+vty_progress() {
+	if [ -n "$VTY_UA" ]; then
+		vty_counter "$VTY_UA" bytes_in
+	else
+		wc -c <"$1"
+	fi
+}
+
+# vty_get NAME N FILE [SECONDS] : N bytes of data set NAME into FILE.
+# When the read stalls with bytes missing (the driver lost some), the
+# agent sends the missing count of '~' so that head ends with what did
+# arrive; VTY_PADDED says how many, and the call fails. VTY_GET_MS: from
+# the command to the last progress seen (to the end when nothing stalled).
+vty_get() {
+	local n=$2 t=${4:-$VTY_T} got pid in0 last cur idle=0 el=0 hdr t0 tl
+	VTY_PADDED=0
+	VTY_GET_MS=0
+	t0=$(now_ms)
+	tl=$t0
+	in0=$(vty_progress "$3")
+	vty_send "GET $1 $n"
+	vty_reply 10 || return 1
+	[ "$VTY_REPLY" = "DATA $n" ] || { VTY_ERR="agent: $VTY_REPLY"; return 1; }
+	hdr=$(printf '%s\n' "$VTY_REPLY" | wc -c)
+	: >"$3"
+	head -c "$n" <&3 >"$3" &
+	pid=$!
+	last=$(vty_progress "$3")
+	while alive "$pid"; do
+		sleep 1
+		el=$((el + 1))
+		cur=$(vty_progress "$3")
+		if [ "$cur" = "$last" ]; then idle=$((idle + 1)); else idle=0; tl=$(now_ms); fi
+		last=$cur
+		if [ "$idle" -ge "$VTY_STALL" ] && [ -n "$VTY_UA" ] && [ "$VTY_PADDED" = 0 ]; then
+			VTY_PADDED=$((n - (cur - in0 - hdr)))
+			[ "$VTY_PADDED" -gt 0 ] || VTY_PADDED=0
+			[ "$VTY_PADDED" = 0 ] || vty_send "PAD $VTY_PADDED"
+			idle=0
+		fi
+		[ "$el" -lt "$t" ] || break
+	done
+	if alive "$pid"; then
+		kill "$pid"
+		wait "$pid"
+		VTY_ERR="got $(wc -c <"$3") of $n bytes within $t s (the file lags up to 8 KiB)"
+		return 1
+	fi
+	wait "$pid"
+	[ "$VTY_PADDED" != 0 ] || tl=$(now_ms)
+	VTY_GET_MS=$((tl - t0))
+	got=$(wc -c <"$3")
+	if [ "$VTY_PADDED" != 0 ]; then
+		VTY_ERR="the read stalled with $VTY_PADDED of $n bytes missing (filled with '~')"
+		return 1
+	fi
+	[ "$got" = "$n" ] || { VTY_ERR="got $got of $n bytes"; return 1; }
+}
+
+# vty_first_diff GOT EXPECTED : where GOT first differs from EXPECTED,
+# with the bytes around it in both, as diagnostics.
+vty_first_diff() {
+	local off from
+	off=$(cmp "$1" "$2" 2>/dev/null | sed -n 's/.* differ: char \([0-9]*\).*/\1/p')
+	[ -n "$off" ] || return 0
+	from=$((off > 8 ? off - 8 : 1))
+	ktap_diag "first difference at byte $((off - 1)) (0-based); bytes $((from - 1))..:"
+	ktap_diag "  expected: $(dd if="$2" bs=1 skip=$((from - 1)) count=24 2>/dev/null | od -An -tx1 | tr -s ' \n' ' ')"
+	ktap_diag "  received: $(dd if="$1" bs=1 skip=$((from - 1)) count=24 2>/dev/null | od -An -tx1 | tr -s ' \n' ' ')"
+}
+
+# vty_put FILE [SECONDS] : send FILE; the agent's sha256 of what it
+# received in VTY_SHA.
+vty_put() {
+	local n
+	VTY_SHA=
+	n=$(wc -c <"$1")
+	vty_send "PUT $n"
+	timeout "${2:-$VTY_T}" cat "$1" >&3 ||
+		{ VTY_ERR="writing $n bytes did not finish within ${2:-$VTY_T} s"; return 1; }
+	vty_reply "${2:-$VTY_T}" || return 1
+	case "$VTY_REPLY" in
+	"SHA256 "*) VTY_SHA=${VTY_REPLY#SHA256 } ;;
+	*) VTY_ERR="agent: $VTY_REPLY"; return 1 ;;
+	esac
+}
+
+# vty_shell K COMMAND : the agent types COMMAND into the shell on its vty
+# K; the output (CRs removed) in FILE VTY_OUT.
+VTY_OUT=/tmp/vty-shell.out
+vty_shell() {
+	local k=$1 n sha
+	shift
+	vty_send "SHELL $k $*"
+	vty_reply 40 || return 1
+	case "$VTY_REPLY" in
+	"OUTPUT "*) ;;
+	*) VTY_ERR="agent: $VTY_REPLY"; return 1 ;;
+	esac
+	set -- $VTY_REPLY
+	n=$2
+	sha=$3
+	timeout 10 head -c "$n" <&3 >"$VTY_OUT"
+	[ "$(sha_of "$VTY_OUT")" = "$sha" ] ||
+		{ VTY_ERR="shell output: $(wc -c <"$VTY_OUT") bytes, not the $n the agent sent"; return 1; }
+}
+
+# now_ms : monotonic milliseconds.
+now_ms() {
+	echo $(($(now_ns) / 1000000))
+}
