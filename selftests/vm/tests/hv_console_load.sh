@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash
+#
+# hv_console, as /init loaded it (console=hv_console, hvc_vio blacklisted):
+# it binds every vty of /vdevice, the vty /chosen stdout-path names is hvc0
+# and the system console, each /dev/hvcN reaches its own vty, and printk
+# output reaches the console log through hvc0 (checked by the host agent
+# in the log file QEMU writes). Documentation/testing-console.rst.
+
+. /lib/hvkit/ktap.sh
+. /lib/hvkit/vty.sh
+
+BUS=/sys/bus/hvkit/devices
+ktap_plan 4
+
+: >/tmp/vtys
+for n in /proc/device-tree/vdevice/vty@*; do
+	[ -f "$n/reg" ] && dt_cell "$n/reg" >>/tmp/vtys
+done
+
+# 1. Every vty bound.
+expect_eq "vtys in /vdevice (console + vtys=$BOOT_VTYS)" "$((1 + BOOT_VTYS))" "$(wc -l </tmp/vtys)"
+for m in hv_vio hv_console; do
+	hvk_loaded $m || expect_bad "module $m is not loaded"
+done
+dmesg >/tmp/dmesg
+while read -r ua; do
+	d=$BUS/${ua#0x}
+	drv=$(readlink "$d/driver" 2>/dev/null)
+	expect_eq "driver of $d" hv_console "${drv##*/}"
+	for a in bytes_in bytes_out put_busy put_errors get_errors nuls_dropped bad_counts hvc_index; do
+		[ -r "$d/vty/$a" ] || expect_bad "$d/vty/$a missing"
+	done
+	expect_absent "hvc_vio's binding of $ua" "/sys/bus/vio/devices/${ua#0x}/driver"
+	idx=$(rd "$d/vty/hvc_index")
+	expect_match "probe line of $ua" "hv_console ${ua#0x}: hvc$idx( \(console\))?, interrupt driven" \
+		"$(grep "hv_console ${ua#0x}: " /tmp/dmesg)"
+done </tmp/vtys
+ktap_result "hv_console binds all $(wc -l </tmp/vtys) vtys"
+
+# 2. The stdout vty is hvc0 and the console.
+path=$(dt_str /proc/device-tree/chosen/stdout-path)
+con_ua=$(dt_cell "/proc/device-tree$path/reg")
+ktap_diag "stdout-path $path, unit address $con_ua"
+expect_eq "lowest vty is the stdout vty" "$(sort /tmp/vtys | head -n1)" "$con_ua"
+expect_eq "$BUS/${con_ua#0x}/vty/hvc_index" 0 "$(rd "$BUS/${con_ua#0x}/vty/hvc_index")"
+expect_match "early console hand-over" "hvkit ${con_ua#0x}: took hvc0 over from the early console" \
+	"$(grep 'took hvc0 over' /tmp/dmesg)"
+expect_match "hvc0 in /proc/consoles, enabled" '^hvc0 .*\(.*E.*\)' "$(grep '^hvc0 ' /proc/consoles)"
+expect_match "/sys/class/tty/console/active" '(^| )hvc0( |$)' "$(rd /sys/class/tty/console/active)"
+# The other vtys: distinct, non-zero indexes.
+dups=$(cat "$BUS"/*/vty/hvc_index | sort | uniq -d)
+expect_eq "duplicate hvc indexes" "" "$dups"
+ktap_result "stdout vty is hvc0, the console"
+
+# 3. /dev/hvcN of each socket vty reaches the agent on that vty.
+k=1
+while [ "$k" -le "${BOOT_VTYS:-0}" ]; do
+	if vty_open_agent "$k"; then
+		ktap_diag "agent's vty $k: $VTY_UA is $VTY_DEV"
+	else
+		expect_bad "agent's vty $k: $VTY_ERR"
+	fi
+	vty_close
+	k=$((k + 1))
+done
+ktap_result "each /dev/hvcN reaches its own vty"
+
+# 4. printk reaches the console log through hvc0: a kernel message with a
+#    fresh token, which nothing else prints, must show up exactly once in
+#    the log file QEMU writes for the console vty; a token never printed
+#    must not (the check itself works).
+tok=$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')
+never=$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')
+if vty_open_agent 1; then
+	echo "hvkit console check $tok" >/dev/kmsg
+	dmesg | grep -q "hvkit console check $tok" || expect_bad "the message is not in dmesg"
+	i=0
+	while :; do
+		vty_send "CONSOLE $tok"
+		vty_reply 10 || { expect_bad "CONSOLE: $VTY_ERR"; break; }
+		[ "$VTY_REPLY" = "CONSOLE 0" ] && [ "$i" -lt 20 ] || break
+		sleep 0.25
+		i=$((i + 1))
+	done
+	expect_eq "console log lines with the token (agent)" "CONSOLE 1" "$VTY_REPLY"
+	vty_send "CONSOLE $never"
+	vty_reply 10 || expect_bad "CONSOLE: $VTY_ERR"
+	expect_eq "console log lines with a token never printed" "CONSOLE 0" "$VTY_REPLY"
+else
+	expect_bad "agent's vty 1: $VTY_ERR"
+fi
+vty_close
+ktap_result "printk reaches the console log through hvc0"
+
+ktap_finish
