@@ -100,6 +100,12 @@ fuzz:
 vm-test:
 	selftests/vm/run.sh --arch $(ARCH) --kver $(KVER)
 
+# hv_console against hvc_vio, alternating boots (Documentation/testing-console.rst).
+.PHONY: bench-console
+bench-console:
+	selftests/vm/run.sh --arch ppc64le --kver $(KVER) --bench console --alternate 3 \
+		--boots 'hvc-vio hv-console'
+
 check:
 	scripts/check.sh
 

@@ -31,7 +31,8 @@
 #                       bench/WORKLOAD.sh and reports per-metric medians
 #                       and the ratio B/A. A set lists modules to load in
 #                       order (hvkit or distro) and VAR=value words that are
-#                       passed to the workload's environment.
+#                       passed to the workload's environment. With
+#                       --boots 'x y', set A boots x and set B boots y.
 #
 # Environment: HVKIT_CACHE (default ~/.cache/hvkit) for kernels and guest
 # packages; HVKIT_EXTRA_DEPS more host packages to install when missing.
@@ -847,19 +848,23 @@ split_set() { # words -> "modules|env"
 
 b=${boot_names[0]}
 [ -z "$boots_select" ] || b=${boots_select%% *}
+# --boots 'x y': set A boots x, set B boots y.
+boot_b=$b
+# shellcheck disable=SC2086 # word splitting is intended
+[ -z "$boots_select" ] || boot_b=$(echo $boots_select | awk '{ print ($2 == "" ? $1 : $2) }')
 ids=()
 echo "iteration,set,boot,metric,value,unit" >"$out/bench.csv"
 for i in $(seq 1 "$alternate"); do
 	for s in a b; do
-		if [ "$s" = a ]; then spec=$set_a; else spec=$set_b; fi
+		if [ "$s" = a ]; then spec=$set_a; bs=$b; else spec=$set_b; bs=$boot_b; fi
 		ms=$(split_set "$spec")
 		id=bench-$i$s
-		log "$id: boot $b, set ${s^^}: ${spec:-(nothing)}"
-		run_boot "$id" "$b" bench "" "$s" "${ms%%|*}" "${ms#*|}"
+		log "$id: boot $bs, set ${s^^}: ${spec:-(nothing)}"
+		run_boot "$id" "$bs" bench "" "$s" "${ms%%|*}" "${ms#*|}"
 		# BENCH <metric> <value> <unit>, anywhere in the nested document.
 		sed -n 's/^ *BENCH \([^ ]*\) \([^ ]*\) \(.*\)$/\1 \2 \3/p' "$out/$id/ktap" |
 			while read -r metric value unit; do
-				echo "$i,${s^^},$b,$metric,$value,$unit"
+				echo "$i,${s^^},$bs,$metric,$value,$unit"
 			done >>"$out/bench.csv"
 		log "$id: $(cat "$out/$id/result") ($(cat "$out/$id/seconds") s)"
 		ids+=("$id")
