@@ -23,9 +23,11 @@ only=("$@")
 work=$(mktemp -d "${TMPDIR:-/tmp}/hvkit-harness.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# One boot is enough for arm64 (the plan has four).
+# One boot is enough for arm64 (the plan has four), and the ppc64le
+# scenarios count the results of its default boot only.
 boots=()
 [ "$arch" = arm64 ] && boots=(--boots hvc)
+[ "$arch" = ppc64le ] && boots=(--boots default)
 
 # name | expected exit | EREs, separated by ";;", that must each match a
 # line of the output | run.sh arguments
@@ -41,6 +43,10 @@ scenarios=(
 	"bench|0|^hcall_rate +calls/s +[0-9.]+ +[0-9.]+ +[0-9.]+ 1/1$;;^6 passed, 0 failed$|--bench hcall-rate --alternate 1 --set-a 'hv_vio hvk_selftest HCALL_RATE_CALLS=200 HCALL_RATE_SAMPLES=1' --set-b 'hv_vio hvk_selftest HCALL_RATE_CALLS=200 HCALL_RATE_SAMPLES=1 HCALL_RATE_INJECT=1'"
 	"bench-fail|1|not ok 2 bench-hcall-rate$|--bench hcall-rate --alternate 1 --set-a 'hv_vio hvk_selftest HCALL_RATE_CALLS=200 HCALL_RATE_SAMPLES=1' --set-b 'hv_vio'"
 	"boot-timeout|1|did not reach the end marker: killed after the 25 s timeout|--tests hang --timeout 25"
+)
+# Socket vtys, the host agent and console modules mode (plan boot hv-console).
+[ "$arch" = ppc64le ] && scenarios+=(
+	"console-modules|0|^        ok 4 printk reaches the console log through hvc0$;;^5 passed, 0 failed$|--boots hv-console --tests hv_console_load"
 )
 
 selected() {
