@@ -2,10 +2,13 @@
 /*
  * vty character transport codec; see vty_codec.h.
  *
- * The hypervisor (QEMU and PowerVM alike) inserts a NUL after every CR it
- * delivers. Removing exactly that one NUL, and remembering a CR that ended
- * the previous answer, makes every byte sequence arrive unchanged: a CR
- * NUL typed by the peer arrives as CR NUL NUL and leaves as CR NUL.
+ * PowerVM inserts a NUL after each CR it delivers, within the same answer.
+ * QEMU 7.2 inserts none, but never lets a NUL follow a CR within one
+ * answer: it ends the answer at the CR instead. Removing a NUL only when
+ * it directly follows a CR in the same answer is right for both: PowerVM's
+ * inserted NULs go, and every byte sequence QEMU carries, CR NUL included,
+ * arrives unchanged. Older QEMUs inserted a NUL the PowerVM way (holding a
+ * CR back when its NUL did not fit), which this handles too.
  */
 #include "vty_codec.h"
 
@@ -17,6 +20,7 @@ static u8 reg_byte(u64 reg, unsigned int i)
 int hvk_vty_decode(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out)
 {
 	unsigned int i, n = 0;
+	bool after_cr = false;
 	u8 c;
 
 	if (count > HVK_VTY_CHUNK) {
@@ -25,12 +29,12 @@ int hvk_vty_decode(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out)
 	}
 	for (i = 0; i < count; i++) {
 		c = i < 8 ? reg_byte(hi, i) : reg_byte(lo, i - 8);
-		if (rx->last_was_cr && c == '\0') {
-			rx->last_was_cr = false;
+		if (after_cr && c == '\0') {
+			after_cr = false;
 			rx->nuls_dropped++;
 			continue;
 		}
-		rx->last_was_cr = c == '\r';
+		after_cr = c == '\r';
 		out[n++] = c;
 	}
 	return (int)n;

@@ -13,14 +13,14 @@
 #define HVK_VTY_CHUNK	16
 
 struct hvk_vty_rx {
-	bool last_was_cr;	/* the previous byte delivered was a CR */
-	u64 nuls_dropped;	/* hypervisor-inserted NULs removed */
+	u64 nuls_dropped;	/* NULs removed after a CR */
 	u64 bad_counts;		/* answers with an impossible count */
 };
 
 /*
  * Decode one H_GET_TERM_CHAR answer (count, bytes 0-7, bytes 8-15) into
- * @out, removing the one NUL that follows each CR. Returns the number of
+ * @out, removing a NUL that directly follows a CR in the same answer.
+ * Returns the number of
  * bytes stored (0..16), or -EPROTO for a count above 16, which is counted
  * and delivers nothing.
  */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Host unit tests of the vty codec (drivers/hv-console/vty_codec.c): the
- * 16-byte big-endian packing, the count check, and removing exactly the
- * NUL the hypervisor inserts after each CR, across answer boundaries.
+ * 16-byte big-endian packing, the count check, and the CR NUL rule against
+ * both hypervisor behaviours: PowerVM (and older QEMU) insert a NUL after
+ * each CR within an answer; QEMU 7.2 inserts none but ends an answer at a
+ * CR that a NUL follows.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,8 +13,8 @@
 #include "ktest.h"
 #include "vty_codec.h"
 
-/* What the hypervisor (QEMU) hands out: a NUL after every CR. */
-static size_t hypervisor_view(const uint8_t *in, size_t len, uint8_t *out)
+/* PowerVM's view: a NUL after every CR. */
+static size_t powervm_view(const uint8_t *in, size_t len, uint8_t *out)
 {
 	size_t i, n = 0;
 
@@ -25,20 +27,28 @@ static size_t hypervisor_view(const uint8_t *in, size_t len, uint8_t *out)
 }
 
 /*
- * Feed @wire through the decoder in answers of at most @chunk bytes,
- * never splitting a CR from its NUL (QEMU holds the CR back instead).
+ * Feed @wire through the decoder in answers of at most @chunk bytes. With
+ * @qemu, an answer ends at a CR that a NUL follows (QEMU 7.2); otherwise a
+ * CR is never split from the NUL after it (PowerVM inserts it in place).
  */
 static size_t deliver(struct hvk_vty_rx *rx, const uint8_t *wire, size_t len,
-		      unsigned int chunk, uint8_t *out)
+		      unsigned int chunk, bool qemu, uint8_t *out)
 {
 	size_t pos = 0, got = 0;
 
 	while (pos < len) {
 		unsigned int n = len - pos < chunk ? len - pos : chunk;
+		unsigned int i;
 		u64 hi, lo;
 		int dec;
 
-		if (wire[pos + n - 1] == '\r' && pos + n < len && n > 1)
+		for (i = 0; qemu && i + 1 < n; i++) {
+			if (wire[pos + i] == '\r' && !wire[pos + i + 1]) {
+				n = i + 1;
+				break;
+			}
+		}
+		if (!qemu && wire[pos + n - 1] == '\r' && pos + n < len && n > 1)
 			n--;
 		hvk_vty_encode(wire + pos, n, &hi, &lo);
 		dec = hvk_vty_decode(rx, n, hi, lo, out + got);
@@ -58,11 +68,25 @@ static void round_trip(const uint8_t *data, size_t len, unsigned int chunk)
 
 	for (i = 0; i < len; i++)
 		crs += data[i] == '\r';
-	wlen = hypervisor_view(data, len, wire);
-	got = deliver(&rx, wire, wlen, chunk, out);
+
+	/*
+	 * PowerVM: every inserted NUL removed, nothing else. It inserts the
+	 * NUL in the same answer as its CR, which needs room for two bytes.
+	 */
+	if (chunk >= 2) {
+		wlen = powervm_view(data, len, wire);
+		got = deliver(&rx, wire, wlen, chunk, false, out);
+		EXPECT_EQ(got, len);
+		EXPECT_TRUE(!memcmp(out, data, len));
+		EXPECT_EQ(rx.nuls_dropped, crs);
+	}
+
+	/* QEMU 7.2: the bytes as they are, nothing removed. */
+	memset(&rx, 0, sizeof(rx));
+	got = deliver(&rx, data, len, chunk, true, out);
 	EXPECT_EQ(got, len);
 	EXPECT_TRUE(!memcmp(out, data, len));
-	EXPECT_EQ(rx.nuls_dropped, crs);
+	EXPECT_EQ(rx.nuls_dropped, 0);
 	free(wire);
 	free(out);
 }
@@ -110,20 +134,46 @@ TEST(one_nul_after_each_cr_is_removed)
 	round_trip(typed, sizeof(typed) - 1, 16);
 }
 
-TEST(cr_at_the_end_of_an_answer)
+TEST(nul_after_cr_in_the_next_answer_is_data)
 {
 	struct hvk_vty_rx rx = {};
 	uint8_t out[16];
 	u64 hi, lo;
 
-	/* PowerVM may split CR and NUL across answers. */
+	/* QEMU 7.2 ends an answer at a CR that a real NUL follows. */
 	hvk_vty_encode((const uint8_t *)"xy\r", 3, &hi, &lo);
 	EXPECT_EQ(hvk_vty_decode(&rx, 3, hi, lo, out), 3);
 	hvk_vty_encode((const uint8_t *)"\0\0z", 3, &hi, &lo);
-	EXPECT_EQ(hvk_vty_decode(&rx, 3, hi, lo, out), 2);
+	EXPECT_EQ(hvk_vty_decode(&rx, 3, hi, lo, out), 3);
 	EXPECT_EQ(out[0], 0);
-	EXPECT_EQ(out[1], 'z');
-	EXPECT_EQ(rx.nuls_dropped, 1);
+	EXPECT_EQ(out[1], 0);
+	EXPECT_EQ(out[2], 'z');
+	EXPECT_EQ(rx.nuls_dropped, 0);
+}
+
+TEST(qemu_7_2_answers_seen_in_a_guest)
+{
+	/* Host sent 61 0d 00 62 0d 0a 0d 0d 00 00; QEMU answered so. */
+	static const char *const answers[] = {
+		"a\r", "\0b\r\n\r\r", "\0\0",
+	};
+	static const unsigned int lens[] = { 2, 6, 2 };
+	static const uint8_t sent[] = "a\r\0b\r\n\r\r\0\0";
+	struct hvk_vty_rx rx = {};
+	uint8_t out[16], all[16];
+	unsigned int i, n = 0;
+	u64 hi, lo;
+	int got;
+
+	for (i = 0; i < 3; i++) {
+		hvk_vty_encode((const uint8_t *)answers[i], lens[i], &hi, &lo);
+		got = hvk_vty_decode(&rx, lens[i], hi, lo, out);
+		EXPECT_EQ(got, lens[i]);
+		memcpy(all + n, out, got);
+		n += got;
+	}
+	EXPECT_EQ(n, 10);
+	EXPECT_TRUE(!memcmp(all, sent, 10));
 }
 
 TEST(every_short_sequence_of_cr_lf_nul_survives)
