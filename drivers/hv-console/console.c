@@ -4,11 +4,13 @@
  *
  * Output goes out 16 bytes per H_PUT_TERM_CHAR. A busy hypervisor makes
  * the hvc core retry later (tty) or wait and retry (printk console);
- * nothing is dropped on H_BUSY/H_LONG_BUSY_*, and a hard failure is
- * counted and logged. Input comes 16 bytes per H_GET_TERM_CHAR, is stashed
- * when the tty asks for fewer, and is drained until the hypervisor has
- * nothing left each time the vty interrupts: the interrupt fires only when
- * the hypervisor's input buffer turns non-empty.
+ * nothing is dropped on H_BUSY/H_LONG_BUSY_*. A hard failure loses the
+ * bytes of that one call, which are counted and logged.
+ *
+ * Input comes 16 bytes per H_GET_TERM_CHAR, is stashed when the tty asks
+ * for fewer, and is drained until the hypervisor has nothing left each
+ * time the vty interrupts: the interrupt fires only when the hypervisor's
+ * input buffer turns non-empty.
  *
  * The vty named by /chosen stdout-path is hvc0, the system console.
  */
@@ -37,6 +39,7 @@ enum vty_counter {
 	VTY_BYTES_OUT,
 	VTY_PUT_BUSY,		/* writes the hypervisor asked us to retry */
 	VTY_PUT_ERRORS,		/* writes that failed: their bytes are lost */
+	VTY_BYTES_DROPPED,	/* the bytes of those writes */
 	VTY_GET_ERRORS,
 	VTY_NR_COUNTERS
 };
@@ -124,17 +127,22 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 		}
 		return -EAGAIN;
 	}
+	/*
+	 * A hard failure loses these bytes, and only these: an error return
+	 * would make the hvc core throw away its whole buffer unreported.
+	 */
 	if (vty) {
 		atomic64_inc(&vty->counters[VTY_PUT_ERRORS]);
+		atomic64_add(n, &vty->counters[VTY_BYTES_DROPPED]);
 		dev_err_ratelimited(&vty->hdev->dev,
 				    "H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
 				    hvk_hcall_status_name(status), status, n);
 	} else {
-		pr_err_ratelimited("vty %x: H_PUT_TERM_CHAR failed: %s (%ld)\n",
+		pr_err_ratelimited("vty %x: H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
 				   s->unit_address, hvk_hcall_status_name(status),
-				   status);
+				   status, n);
 	}
-	return -EIO;
+	return n;
 }
 
 /*
@@ -315,6 +323,7 @@ static struct device_attribute vty_counter_attrs[VTY_NR_COUNTERS] = {
 	__ATTR(bytes_out, 0444, vty_counter_show, NULL),
 	__ATTR(put_busy, 0444, vty_counter_show, NULL),
 	__ATTR(put_errors, 0444, vty_counter_show, NULL),
+	__ATTR(bytes_dropped, 0444, vty_counter_show, NULL),
 	__ATTR(get_errors, 0444, vty_counter_show, NULL),
 };
 
@@ -360,6 +369,7 @@ static struct attribute *vty_attrs[] = {
 	&vty_counter_attrs[VTY_BYTES_OUT].attr,
 	&vty_counter_attrs[VTY_PUT_BUSY].attr,
 	&vty_counter_attrs[VTY_PUT_ERRORS].attr,
+	&vty_counter_attrs[VTY_BYTES_DROPPED].attr,
 	&vty_counter_attrs[VTY_GET_ERRORS].attr,
 	&dev_attr_nuls_dropped.attr,
 	&dev_attr_bad_counts.attr,
