@@ -154,19 +154,20 @@ vty_get() {
 	head -c "$n" <&3 >"$3" &
 	pid=$!
 	last=$(vty_progress "$3")
+	# Five looks a second: el and idle count fifths of a second.
 	while alive "$pid"; do
-		sleep 1
+		sleep 0.2
 		el=$((el + 1))
 		cur=$(vty_progress "$3")
 		if [ "$cur" = "$last" ]; then idle=$((idle + 1)); else idle=0; tl=$(now_ms); fi
 		last=$cur
-		if [ "$idle" -ge "$VTY_STALL" ] && [ -n "$VTY_UA" ] && [ "$VTY_PADDED" = 0 ]; then
+		if [ "$idle" -ge $((VTY_STALL * 5)) ] && [ -n "$VTY_UA" ] && [ "$VTY_PADDED" = 0 ]; then
 			VTY_PADDED=$((n - (cur - in0 - hdr)))
 			[ "$VTY_PADDED" -gt 0 ] || VTY_PADDED=0
 			[ "$VTY_PADDED" = 0 ] || vty_send "PAD $VTY_PADDED"
 			idle=0
 		fi
-		[ "$el" -lt "$t" ] || break
+		[ "$el" -lt $((t * 5)) ] || break
 	done
 	if alive "$pid"; then
 		kill "$pid"

@@ -9,8 +9,8 @@
 #   host: nothing lost, each busy answer counted in vty/put_busy;
 #   H_HARDWARE on 3 calls: exactly 3 put_errors and 3 "H_PUT_TERM_CHAR
 #   failed" lines, no hang, and the next transfer is byte-exact again;
-#   vty/bytes_out and the "N bytes dropped" of those lines must account
-#   for exactly the bytes that did not arrive.
+#   vty/bytes_out, vty/bytes_dropped and the "N bytes dropped" of those
+#   lines must account for exactly the bytes that did not arrive.
 # Every step has a time limit. Data set "plain" (no CR NUL pairs).
 
 . /lib/hvkit/ktap.sh
@@ -53,8 +53,9 @@ fault_on() {
 
 # busy_case STATUS : 64 KiB out with every 3rd H_PUT_TERM_CHAR busy.
 busy_case() {
-	local busy0 err0 sbusy0 t0 t1 inj matched
+	local busy0 err0 drop0 sbusy0 t0 t1 inj matched
 	busy0=$(vty_counter "$VTY_UA" put_busy)
+	drop0=$(vty_counter "$VTY_UA" bytes_dropped)
 	err0=$(vty_counter "$VTY_UA" put_errors)
 	sbusy0=$(rd "$D/stats/busy")
 	fault_on "$1" 3 -1
@@ -71,6 +72,7 @@ busy_case() {
 	expect_eq "vty/put_busy grew by the injections" "$inj" "$(($(vty_counter "$VTY_UA" put_busy) - busy0))"
 	expect_eq "stats/busy grew by the injections" "$inj" "$(($(rd "$D/stats/busy") - sbusy0))"
 	expect_eq "vty/put_errors" "$err0" "$(vty_counter "$VTY_UA" put_errors)"
+	expect_eq "vty/bytes_dropped" "$drop0" "$(vty_counter "$VTY_UA" bytes_dropped)"
 }
 
 # 1, 2. Busy answers: retried, nothing lost.
@@ -86,6 +88,7 @@ if [ "$OPEN" = 1 ]; then
 	head -c $M /tmp/p64 >/tmp/p4k
 	err0=$(vty_counter "$VTY_UA" put_errors)
 	out0=$(vty_counter "$VTY_UA" bytes_out)
+	drop0=$(vty_counter "$VTY_UA" bytes_dropped)
 	dmesg_mark
 	vty_send "DRAIN $M 3000"
 	sleep 0.5
@@ -110,22 +113,25 @@ if [ "$OPEN" = 1 ]; then
 	expect_eq "lines naming the device and the status" 3 \
 		"$(grep -c "hv_console ${VTY_UA#0x}: H_PUT_TERM_CHAR failed: H_HARDWARE (-1)" /tmp/fail.lines)"
 	sent=$(($(vty_counter "$VTY_UA" bytes_out) - out0))
+	dropped=$(($(vty_counter "$VTY_UA" bytes_dropped) - drop0))
 	claimed=$(sed -n 's/.*, \([0-9]*\) bytes dropped$/\1/p' /tmp/fail.lines | awk '{ s += $1 } END { print s + 0 }')
 	if [ -n "$got" ]; then
 		ktap_diag "the agent got $got of $M bytes ($((M - got)) lost) in $((t1 - t0)) ms;" \
-			"vty/bytes_out grew by $sent; the log lines say $claimed bytes dropped"
+			"vty/bytes_out grew by $sent, vty/bytes_dropped by $dropped; the log lines say" \
+			"$claimed bytes dropped"
 		[ "$got" -lt "$M" ] || expect_bad "nothing was lost although 3 writes failed"
 	fi
 fi
 ktap_result "H_HARDWARE on 3 calls: 3 put_errors, 3 log lines, no hang"
 
 # 4. The accounting of that loss: bytes_out counts what the hypervisor
-#    took (the DRAIN command line, then data), and the log lines say how
-#    many bytes were dropped.
+#    took (the DRAIN command line, then data); bytes_dropped and the log
+#    lines, what was lost.
 if [ "$OPEN" = 1 ] && [ -n "$got" ]; then
 	cmdlen=$(printf 'DRAIN %s 3000\n' "$M" | wc -c)
 	expect_eq "vty/bytes_out growth = command + bytes that arrived" "$((cmdlen + got))" "$sent"
 	expect_eq "bytes dropped according to the log = bytes lost" "$((M - got))" "$claimed"
+	expect_eq "vty/bytes_dropped growth = bytes lost" "$((M - got))" "$dropped"
 fi
 ktap_result "H_HARDWARE: bytes_out and the log account for the lost bytes"
 

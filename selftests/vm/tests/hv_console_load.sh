@@ -29,7 +29,8 @@ while read -r ua; do
 	d=$BUS/${ua#0x}
 	drv=$(readlink "$d/driver" 2>/dev/null)
 	expect_eq "driver of $d" hv_console "${drv##*/}"
-	for a in bytes_in bytes_out put_busy put_errors get_errors nuls_dropped bad_counts hvc_index; do
+	for a in bytes_in bytes_out put_busy put_errors bytes_dropped get_errors nuls_dropped \
+		bad_counts hvc_index; do
 		[ -r "$d/vty/$a" ] || expect_bad "$d/vty/$a missing"
 	done
 	expect_absent "hvc_vio's binding of $ua" "/sys/bus/vio/devices/${ua#0x}/driver"
