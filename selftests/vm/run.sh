@@ -595,6 +595,17 @@ vty_agent_stop() { # bootdir
 run_boot() {
 	local id=$1 b=$2 mode=$3 tests=$4 bset=${5:-} bmods=${6:-} benv=${7:-}
 	local bd=$out/$id runid rc=0 k v t0 t1 vin vout tailpid=
+	# Plan keys timeout= and test_timeout= raise the limits for this boot
+	# (never lower them); judge_boot sees these too.
+	local timeout=$timeout test_timeout=$test_timeout
+	for k in timeout test_timeout; do
+		v=$(boot_get "$b" "$k")
+		case "$v" in
+		"") ;;
+		*[!0-9]*) die "boot $b: $k=$v is not a number" ;;
+		*) [ "$v" -le "${!k}" ] || printf -v "$k" '%s' "$v" ;;
+		esac
+	done
 	rm -rf "$bd"
 	mkdir -p "$bd/stage/data"
 	runid=$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
