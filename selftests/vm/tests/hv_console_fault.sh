@@ -10,7 +10,9 @@
 #   H_HARDWARE on 3 calls: exactly 3 put_errors and 3 "H_PUT_TERM_CHAR
 #   failed" lines, no hang, and the next transfer is byte-exact again;
 #   vty/bytes_out, vty/bytes_dropped and the "N bytes dropped" of those
-#   lines must account for exactly the bytes that did not arrive.
+#   lines must account for exactly the bytes that did not arrive;
+#   and once the hypervisor stops being busy, output is as fast as before
+#   (256 KiB timed before any injection and after all of them).
 # Every step has a time limit. Data set "plain" (no CR NUL pairs).
 
 . /lib/hvkit/ktap.sh
@@ -18,10 +20,12 @@
 
 FAULT=/sys/kernel/debug/hvkit/fault
 N=65536
-ktap_plan 5
+ktap_plan 6
 
 head -c $N "$HVKIT_DATA/sets/plain" >/tmp/p64
 SHA=$(sha_of /tmp/p64)
+head -c 262144 "$HVKIT_DATA/sets/plain" >/tmp/p256
+SHA256K=$(sha_of /tmp/p256)
 
 OPEN=0
 if vty_open_agent 1; then
@@ -74,6 +78,19 @@ busy_case() {
 	expect_eq "vty/put_errors" "$err0" "$(vty_counter "$VTY_UA" put_errors)"
 	expect_eq "vty/bytes_dropped" "$drop0" "$(vty_counter "$VTY_UA" bytes_dropped)"
 }
+
+# put_ms FILE SHA : milliseconds to send FILE (empty on failure).
+put_ms() {
+	local t0 t1
+	t0=$(now_ms)
+	vty_put "$1" 120 || { expect_bad "PUT $1: $VTY_ERR"; return; }
+	t1=$(now_ms)
+	[ "$VTY_SHA" = "$2" ] || { expect_bad "PUT $1: agent's sha256 $VTY_SHA"; return; }
+	echo $((t1 - t0))
+}
+
+# Output speed before any injection, for case 6.
+[ "$OPEN" = 1 ] && BASE_MS=$(put_ms /tmp/p256 "$SHA256K")
 
 # 1, 2. Busy answers: retried, nothing lost.
 if [ "$OPEN" = 1 ]; then busy_case H_BUSY; fi
@@ -144,6 +161,17 @@ if [ "$OPEN" = 1 ]; then
 	expect_eq "vty/put_errors" "$err0" "$(vty_counter "$VTY_UA" put_errors)"
 fi
 ktap_result "after the failures: $N bytes byte-exact"
+
+# 6. The waits for busy answers end with them: 256 KiB out now takes about
+#    as long as before the first injection.
+if [ "$OPEN" = 1 ] && [ -n "$BASE_MS" ]; then
+	AFTER_MS=$(put_ms /tmp/p256 "$SHA256K")
+	ktap_diag "256 KiB out: $BASE_MS ms before any busy answer, ${AFTER_MS:-?} ms after them"
+	if [ -n "$AFTER_MS" ] && [ "$AFTER_MS" -gt $((2 * BASE_MS + 3000)) ]; then
+		expect_bad "output stays slow after the busy answers: $AFTER_MS ms > 2 x $BASE_MS + 3000 ms"
+	fi
+fi
+ktap_result "output speed recovers after busy answers"
 
 fault_off
 vty_close
