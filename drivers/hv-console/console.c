@@ -31,8 +31,8 @@
 #define VTY_SLOTS		16	/* hvc console indices 0..15 */
 #define VTY_CONSOLE_SLOT	0	/* hvc0 */
 #define VTY_OUTBUF		256	/* hvc's buffer between tty and us */
-/* Longest a printk console write waits on one busy answer, in us. */
-#define VTY_CONSOLE_WAIT_US	1000
+/* Longest a tty write sleeps on one long-busy hint, in ms. */
+#define VTY_MAX_WAIT_MS		1000
 
 enum vty_counter {
 	VTY_BYTES_IN,
@@ -58,7 +58,8 @@ struct hvk_vty {
 	bool pinned;		/* holds a module reference while open */
 
 	atomic64_t counters[VTY_NR_COUNTERS];
-	unsigned int last_busy_ms;
+	bool busy;		/* the last write was answered busy */
+	unsigned int busy_ms;	/* and the hypervisor's hint for it */
 };
 
 /*
@@ -123,7 +124,8 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 	if (hvk_hcall_is_busy(status, &delay_ms)) {
 		if (vty) {
 			atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
-			WRITE_ONCE(vty->last_busy_ms, delay_ms);
+			WRITE_ONCE(vty->busy_ms, delay_ms);
+			WRITE_ONCE(vty->busy, true);
 		}
 		return -EAGAIN;
 	}
@@ -146,21 +148,24 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 }
 
 /*
- * Only the printk console path calls flush, between retries of a busy
- * write; it may run with interrupts off, so wait briefly and boundedly.
+ * hvc calls flush between retries of a write the hypervisor was too busy
+ * for. With @wait (a tty write, which may sleep) honour the hypervisor's
+ * hint once; without (the printk console, maybe with interrupts off) do
+ * not wait at all: the hvc core simply tries again.
  */
 static int vty_flush(u32 vtermno, bool wait)
 {
 	struct vty_slot *s = slot_of(vtermno);
 	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
-	unsigned int us = 10;
+	unsigned int ms;
 
-	if (!wait)
+	if (!wait || !vty || !xchg(&vty->busy, false))
 		return 0;
-	if (vty)
-		us = clamp_t(unsigned int, READ_ONCE(vty->last_busy_ms) * 1000,
-			     10, VTY_CONSOLE_WAIT_US);
-	udelay(us);
+	ms = READ_ONCE(vty->busy_ms);
+	if (ms)
+		msleep_interruptible(min_t(unsigned int, ms, VTY_MAX_WAIT_MS));
+	else
+		usleep_range(50, 100);
 	return 0;
 }
 
