@@ -6,6 +6,7 @@
 #   make ARCH=powerpc          cross-build against Debian's ppc64el kernel
 #   make ARCH=arm64            cross-build against Debian's arm64 kernel
 #        KVER=6.1|6.12|7       which Debian kernel (bookworm, trixie, sid)
+#        KVER=6.1-debug        the debug kernel (scripts/build-debug-kernel.sh)
 #   make lint | unit | fuzz | vm-test | check | demo | clean
 #
 # Cross builds fetch the distro kernel into $(HVKIT_CACHE) (never into the
@@ -38,7 +39,11 @@ CROSS_COMPILE ?= $(CROSS_COMPILE_$(ARCH))
 BUILD := $(CURDIR)/build/$(ARCH)-$(KVER)
 BUILD_SRC := $(BUILD)/src
 ifndef KDIR
+ifeq ($(KVER),6.1-debug)
+KDIR := $(shell $(CURDIR)/scripts/build-debug-kernel.sh $(ARCH) --print kdir)
+else
 KDIR := $(shell $(CURDIR)/scripts/fetch-kernel.sh $(ARCH) $(KVER) --print kdir)
+endif
 endif
 MAKE_ARGS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
 # Debian names the exact gcc its kernel was built with (trixie and sid use
