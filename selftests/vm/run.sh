@@ -7,8 +7,11 @@
 # Documentation/testing-vm.rst describes it in full.
 #
 # usage: run.sh --arch ppc64le|arm64 [options]
-#   --kver K            Debian kernel: 6.1 (default), 6.12, 7
-#   --kernel NAME       kernel provider: distro (default)
+#   --kver K            Debian kernel: 6.1 (default), 6.12, 7; 6.1-debug
+#                       is short for --kver 6.1 --kernel debug
+#   --kernel NAME       kernel provider: distro (default), or debug: the
+#                       debug kernel of scripts/build-debug-kernel.sh
+#                       (KASAN, lockdep, kmemleak; built on first use)
 #   --modules DIR       hvkit .ko files (default build/<karch>-<kver>/, built
 #                       with make when missing or older than the sources)
 #   --no-build          never run make; use the .ko files as they are
@@ -66,6 +69,7 @@ extra_distro_mods=
 out=
 timeout=300
 test_timeout=120
+limits_given=
 keep=0
 verbose=0
 list=0
@@ -85,8 +89,8 @@ while [ $# -gt 0 ]; do
 	--tests-dir) tests_dirs+=("$(cd "${2:?}" && pwd)"); shift ;;
 	--distro-modules) extra_distro_mods=${2?}; shift ;;
 	--out) out=${2:?}; shift ;;
-	--timeout) timeout=${2:?}; shift ;;
-	--test-timeout) test_timeout=${2:?}; shift ;;
+	--timeout) timeout=${2:?}; limits_given+=b; shift ;;
+	--test-timeout) test_timeout=${2:?}; limits_given+=t; shift ;;
 	--keep) keep=1 ;;
 	-v | --verbose) verbose=1 ;;
 	--list) list=1 ;;
@@ -99,6 +103,9 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+# KVER=6.1-debug, as the Makefile spells the debug kernel.
+case "$kver" in *-debug) kver=${kver%-debug}; kernel=debug ;; esac
 
 case "$arch" in
 ppc64le | powerpc | ppc64el) arch=ppc64le; karch=powerpc ;;
@@ -203,6 +210,12 @@ ensure_host_deps
 #   K_HVKIT_DEFAULT  default hvkit .ko directory for that kernel
 #   K_BUILD          command (array) that builds the .ko into K_HVKIT_DEFAULT
 #   K_CMDLINE        extra kernel command line
+# and may set:
+#   K_TAG            the kernel's name in output paths (default: the kver)
+#   K_STAMP          a file that changes with the kernel: hvkit modules
+#                    older than it are rebuilt
+#   K_SLOWDOWN       how many times slower than the distro kernel it runs:
+#                    the default time limits are multiplied by it
 # A new provider is a function kernel_<name>; nothing else needs to change.
 
 kernel_distro() {
@@ -217,9 +230,37 @@ kernel_distro() {
 	K_CMDLINE=
 }
 
-declare -F "kernel_$kernel" >/dev/null || die "unknown --kernel $kernel (known: distro)"
+# The debug kernel (Documentation/debug-kernel.rst), built from Debian's
+# kernel source into the cache on first use: about a quarter of an hour on
+# two cores, then cached. kasan_multi_shot: report every KASAN finding,
+# not only the first one.
+kernel_debug() {
+	local env
+	[ "$kver" = 6.1 ] || die "--kernel debug: there is only a 6.1 debug kernel (got --kver $kver)"
+	log "debug kernel: scripts/build-debug-kernel.sh $karch (long on the first run, then cached)"
+	env=$("$repo/scripts/build-debug-kernel.sh" "$karch") ||
+		die "cannot build the $karch debug kernel"
+	K_IMAGE=$(sed -n 's/^IMAGE=//p' <<<"$env")
+	K_RELEASE=$(sed -n 's/^RELEASE=//p' <<<"$env")
+	K_DISTRO_MODS=$(sed -n 's/^MODULES=//p' <<<"$env")
+	K_TAG=$kver-debug
+	# Written when a build of the kernel completes.
+	K_STAMP=$(dirname "$(sed -n 's/^KDIR=//p' <<<"$env")")/env
+	K_HVKIT_DEFAULT=$repo/build/$karch-$K_TAG
+	K_BUILD=(make -C "$repo" ARCH="$karch" KVER="$K_TAG" HVKIT_SELFTEST=m)
+	K_CMDLINE=kasan_multi_shot
+	# KASAN, lockdep and kmemleak make the guest 3 to 4 times slower.
+	K_SLOWDOWN=3
+}
+
+declare -F "kernel_$kernel" >/dev/null || die "unknown --kernel $kernel (known: distro, debug)"
 "kernel_$kernel"
 [ -f "$K_IMAGE" ] || die "kernel image $K_IMAGE missing"
+# The time limits of a slower kernel, unless they were given.
+if [ -n "${K_SLOWDOWN:-}" ]; then
+	case "$limits_given" in *b*) ;; *) timeout=$((timeout * K_SLOWDOWN)) ;; esac
+	case "$limits_given" in *t*) ;; *) test_timeout=$((test_timeout * K_SLOWDOWN)) ;; esac
+fi
 
 # ----------------------------------------------------------------------------
 # hvkit modules
@@ -230,6 +271,7 @@ modules_stale() { # dir : true if a .ko is missing or older than a source
 	local m newest
 	for m in "${hvkit_modules[@]}"; do
 		[ -f "$1/$m.ko" ] || return 0
+		[ -z "${K_STAMP:-}" ] || [ ! "$K_STAMP" -nt "$1/$m.ko" ] || return 0
 	done
 	newest=$(cd "$repo" && find Kbuild Makefile drivers hypercall include selftests/kmod \
 		-type f -newer "$1/$(cd "$1" && ls -t -- *.ko | tail -n1)" -print -quit 2>/dev/null)
@@ -270,7 +312,7 @@ busybox=$bbroot/bin/busybox
 
 stamp=$(date +%Y%m%d-%H%M%S)
 if [ -z "$out" ]; then
-	out=$repo/build/selftests/$arch-$kver/$stamp
+	out=$repo/build/selftests/$arch-${K_TAG:-$kver}/$stamp
 	# Two runs started in the same second get different directories.
 	[ ! -e "$out" ] || out=$out-$$
 fi
@@ -282,8 +324,10 @@ log "output in $out"
 # ----------------------------------------------------------------------------
 # Initramfs
 
-# Known-benign kernel log patterns, without comments and blank lines.
+# Known-benign kernel log patterns, and the patterns of kernel reports
+# that fail a run, without comments and blank lines.
 grep -v -E '^(#|[[:space:]]*$)' "$here/lib/dmesg-allow" >"$out/dmesg-allow"
+grep -v -E '^(#|[[:space:]]*$)' "$here/lib/dmesg-deny" >"$out/dmesg-deny"
 
 # cpio_pack DIR FILE : newc archive of DIR, owned by root, gzip-compressed.
 cpio_pack() {
@@ -377,6 +421,8 @@ install -m 0755 "$here/lib/init" "$stage/init"
 cp "$here/lib/ktap.sh" "$stage/lib/hvkit/"
 cp "$here/lib/vty.sh" "$stage/lib/hvkit/"
 cp "$out/dmesg-allow" "$stage/lib/hvkit/dmesg-allow"
+cp "$out/dmesg-deny" "$stage/lib/hvkit/dmesg-deny"
+cp "$here/lib/kmemleak.awk" "$stage/lib/hvkit/"
 cp "$moddir"/*.ko "$stage/lib/hvkit/"
 for d in "${tests_dirs[@]}"; do
 	cp "$d"/*.sh "$stage/tests/" 2>/dev/null || true
@@ -696,16 +742,61 @@ run_boot() {
 	fi
 }
 
-# Lines of the console that are kernel messages matching the oops scan and
-# not allowed.
-console_bad() {
-	tr -d '\r' <"$1" |
-		grep -E '\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Call Trace|Kernel panic|general protection)' |
-		grep -v -E -f "$out/dmesg-allow" || true
+# console_scan BOOTDIR : the kernel messages (timestamped lines) of the
+# console that match lib/dmesg-deny and not lib/dmesg-allow go to
+# BOOTDIR/bad, each with the report it starts (up to 40 more kernel lines,
+# up to an "end trace" or "=====" line) to BOOTDIR/reports; the kmemleak
+# records the guest copied to the console ("kmemleak| " lines) that
+# lib/dmesg-allow does not allow go to BOOTDIR/leaks, and the whole
+# kmemleak report to BOOTDIR/reports.
+console_scan() {
+	local bd=$1 clean=$1/console.clean re
+	tr -d '\r' <"$bd/console.log" >"$clean"
+	re=$(paste -s -d '|' "$out/dmesg-deny")
+	grep -n -E "\[ *[0-9]+\.[0-9]+\] .*($re)" "$clean" >"$bd/hits" || true
+	# Allow patterns see the line itself, without grep's line number.
+	cut -d: -f2- "$bd/hits" | grep -n -v -E -f "$out/dmesg-allow" | cut -d: -f1 |
+		awk -F: 'NR == FNR { keep[$1]; next } FNR in keep' - "$bd/hits" >"$bd/hits.bad" || true
+	cut -d: -f2- "$bd/hits.bad" >"$bd/bad"
+	: >"$bd/reports"
+	if [ -s "$bd/hits.bad" ]; then
+		awk -F: 'NR == FNR { start[$1]; next }
+			{
+				if (FNR in start) {
+					if (left <= 0 && shown) print "--"
+					left = 41
+				} else if (left > 0 && $0 !~ /\[ *[0-9]+\.[0-9]+\] /) {
+					left = 0
+				}
+				if (left > 0) {
+					print
+					shown = 1
+					left--
+					if (!(FNR in start) && ($0 ~ /---\[ end trace/ || $0 ~ /\] =+$/))
+						left = 0
+				}
+			}' "$bd/hits.bad" "$clean" >>"$bd/reports"
+	fi
+	grep '^kmemleak| ' "$clean" >"$bd/kmemleak" || true
+	awk -f "$here/lib/kmemleak.awk" "$bd/kmemleak" |
+		grep -v -E -f "$out/dmesg-allow" >"$bd/leaks" || true
+	if [ -s "$bd/leaks" ]; then
+		[ ! -s "$bd/reports" ] || echo "--" >>"$bd/reports"
+		cat "$bd/kmemleak" >>"$bd/reports"
+	fi
+	rm -f "$clean" "$bd/hits" "$bd/hits.bad"
+	[ -s "$bd/kmemleak" ] || rm -f "$bd/kmemleak"
+}
+
+# Report text, with the keywords of the scan mangled so that it does not
+# match our own output.
+mangle() {
+	sed 's/Oops/O-ops/g; s/BUG/B-UG/g; s/WARNING:/W-ARNING:/g; s/Call Trace/C-all Trace/g;
+		s/Kernel panic/K-ernel panic/g; s/unreferenced object/unreferenced o-bject/g'
 }
 
 judge_boot() { # bootdir runid qemu-rc
-	local bd=$1 runid=$2 rc=$3 ok=1 bad
+	local bd=$1 runid=$2 rc=$3 ok=1
 	: >"$bd/diag"
 	tr -d '\r' <"$bd/console.log" | awk -v id="$runid" '
 		$0 == "HVKIT-KTAP-END " id { end = 1; exit }
@@ -743,14 +834,25 @@ judge_boot() { # bootdir runid qemu-rc
 			echo "QEMU exit status $rc after the end marker" >>"$bd/diag"
 		fi
 	fi
-	bad=$(console_bad "$bd/console.log")
-	if [ -n "$bad" ]; then
+	console_scan "$bd"
+	if [ -s "$bd/bad" ]; then
 		ok=0
 		echo "console shows kernel oops/BUG/WARNING lines:" >>"$bd/diag"
-		# Mangle the keywords so the scan does not match our own output.
-		printf '%s\n' "$bad" | head -n 20 |
-			sed 's/^/console| /; s/Oops/O-ops/g; s/BUG:/B-UG:/g; s/WARNING:/W-ARNING:/g; s/Call Trace/C-all Trace/g; s/Kernel panic/K-ernel panic/g' >>"$bd/diag"
+		head -n 20 "$bd/bad" | sed 's/^/console| /' | mangle >>"$bd/diag"
 	fi
+	if [ -s "$bd/leaks" ]; then
+		ok=0
+		echo "console shows $(wc -l <"$bd/leaks") kmemleak record(s) that lib/dmesg-allow does not allow:" >>"$bd/diag"
+		head -n 20 "$bd/leaks" | sed 's/^/leak| /' | mangle >>"$bd/diag"
+	fi
+	if [ -s "$bd/reports" ]; then
+		echo "the reports (first 80 lines; all in $bd/reports):" >>"$bd/diag"
+		head -n 80 "$bd/reports" | sed 's/^/report| /' | mangle >>"$bd/diag"
+	else
+		rm -f "$bd/reports"
+	fi
+	[ -s "$bd/bad" ] || rm -f "$bd/bad"
+	[ -s "$bd/leaks" ] || rm -f "$bd/leaks"
 	if [ "$ok" = 1 ]; then echo ok; else echo "not ok"; fi >"$bd/result"
 }
 
