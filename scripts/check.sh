@@ -120,11 +120,17 @@ step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
+# The debug kernel (KASAN, lockdep, kmemleak, ...; Documentation/debug-kernel.rst):
+# built from Debian's kernel source on the first run (about 10 minutes on 2
+# cores, then cached), and the ppc64le plan on it (3 to 4 times slower than
+# on the distro kernel).
+step debug-kernel-ppc64le 3600 scripts/build-debug-kernel.sh powerpc
+step_if "$vm" vm-ppc64le-debug 3600 "$vm" --arch ppc64le --kernel debug
 
 banner "summary ($((SECONDS - start_all))s total)"
-printf '%-16s %-8s %8s\n' STEP RESULT TIME
+printf '%-22s %-8s %8s\n' STEP RESULT TIME
 for i in "${!names[@]}"; do
-	printf '%-16s %-8s %7ss\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
+	printf '%-22s %-8s %7ss\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
 done
 if [ "$skipped" -gt 0 ]; then
 	printf '\n!!! %d step(s) SKIPPED because their test code does not exist yet\n' \
