@@ -5,8 +5,10 @@
  *
  *   hvk-failnth N MODULE.ko [PARAMS]
  *
- * Prints one line "injected=<0|1> errno=<E>" (E = 0 when the load worked)
- * and exits 0; exits 2 on usage or setup errors. Uses the kernel's
+ * Prints one line "injected=<0|1> errno=<E> calls=<C>" (E = 0 when the
+ * load worked; C = fallible calls the load made before the N-th or, when
+ * nothing was injected, in all) and exits 0; exits 2 on usage or setup
+ * errors. With a large N, C is the number of fail points of the load. Uses the kernel's
  * /proc/self/task/<tid>/fail-nth (CONFIG_FAULT_INJECTION), which covers
  * every fault type the kernel was built with (failslab, fail_page_alloc,
  * ...) in this task only, and finit_module() called directly so that no
@@ -67,6 +69,7 @@ int main(int argc, char **argv)
 	/* Disarm, so nothing after this is failed by mistake. */
 	if (write(nth_fd, "0", 1) < 0 && errno != EINVAL)
 		perror("hvk-failnth: disarm");
-	printf("injected=%d errno=%d\n", atoi(buf) == 0, err);
+	printf("injected=%d errno=%d calls=%ld\n", atoi(buf) == 0, err,
+	       n - atol(buf));
 	return 0;
 }
