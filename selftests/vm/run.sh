@@ -744,7 +744,7 @@ run_boot() {
 
 # console_scan BOOTDIR : the kernel messages (timestamped lines) of the
 # console that match lib/dmesg-deny and not lib/dmesg-allow go to
-# BOOTDIR/bad, each with the report it starts (up to 40 more kernel lines,
+# BOOTDIR/bad, each with the report it starts (up to 80 more kernel lines,
 # up to an "end trace" or "=====" line) to BOOTDIR/reports; the kmemleak
 # records the guest copied to the console ("kmemleak| " lines) that
 # lib/dmesg-allow does not allow go to BOOTDIR/leaks, and the whole
@@ -764,7 +764,7 @@ console_scan() {
 			{
 				if (FNR in start) {
 					if (left <= 0 && shown) print "--"
-					left = 41
+					left = 81
 				} else if (left > 0 && $0 !~ /\[ *[0-9]+\.[0-9]+\] /) {
 					left = 0
 				}
@@ -792,7 +792,9 @@ console_scan() {
 # match our own output.
 mangle() {
 	sed 's/Oops/O-ops/g; s/BUG/B-UG/g; s/WARNING:/W-ARNING:/g; s/Call Trace/C-all Trace/g;
-		s/Kernel panic/K-ernel panic/g; s/unreferenced object/unreferenced o-bject/g'
+		s/Kernel panic/K-ernel panic/g; s/unreferenced object/unreferenced o-bject/g;
+		s/circular locking/circular l-ocking/g; s/inconsistent lock state/inconsistent l-ock state/g;
+		s/ODEBUG:/O-DEBUG:/g'
 }
 
 judge_boot() { # bootdir runid qemu-rc
