@@ -128,8 +128,16 @@ static const struct file_operations hcall_fops = {
 
 static int __init hvk_selftest_init(void)
 {
+	struct dentry *file;
+
+	/* Without its debugfs file this module is of no use: refuse to load. */
 	selftest_dir = debugfs_create_dir("hvkit-selftest", NULL);
-	debugfs_create_file("hcall", 0600, selftest_dir, NULL, &hcall_fops);
+	file = debugfs_create_file("hcall", 0600, selftest_dir, NULL,
+				   &hcall_fops);
+	if (IS_ERR(file)) {
+		debugfs_remove_recursive(selftest_dir);
+		return PTR_ERR(file);
+	}
 	return 0;
 }
 

@@ -119,6 +119,26 @@ fi_set failslab/ignore-gfp-wait N
 fi_set failslab/verbose 0
 fi_set fail_page_alloc/verbose 0
 
+# A failed allocation inside the module loader (its vmalloc()s) makes the
+# kernel print an allocation-failure report with a stack trace: expected
+# here, and judged here. Keep them off the console while the test runs;
+# afterwards every report in the kernel log must be such a warn_alloc()
+# trace, and anything else (KASAN, lockdep, BUG, WARNING) fails the test.
+PRINTK_SAVED=$(cat /proc/sys/kernel/printk)
+echo "1 4 1 7" >/proc/sys/kernel/printk
+dmesg_mark
+
+# Judge the kernel log of the test: prints the lines that are not part of
+# an expected allocation-failure report.
+unexpected_reports() {
+	dmesg_since | awk '
+		/BUG:|WARNING:|Oops|KASAN|circular locking|inconsistent lock|unreferenced object/ { print; next }
+		/Call Trace:/ { trace = NR; line[NR] = $0; next }
+		trace && NR <= trace + 3 && /warn_alloc/ { trace = 0; next }
+		trace && NR > trace + 3 { print line[trace]; trace = 0 }
+		END { if (trace) print line[trace] }'
+}
+
 ktap_plan 3
 ktap_diag "seed $SEED (plan key alloc_fail_seed=), about $BUDGET points per module"
 rmmod hvk_selftest 2>/dev/null
@@ -154,5 +174,15 @@ fi
 ktap_result "hv_console load under every allocation failure"
 
 fi_restore
+echo "$PRINTK_SAVED" >/proc/sys/kernel/printk
+bad=$(unexpected_reports)
+if [ -n "$bad" ]; then
+	ktap_diag "kernel reports other than allocation-failure traces:"
+	echo "$bad" | sed 's/^/# | /'
+	exit 1
+fi
+ktap_diag "$(dmesg_since | grep -c warn_alloc) allocation-failure traces, all from injected failures"
+# Judged above; keep them out of the runner's generic scan.
+dmesg -c >/dev/null
 
 ktap_finish
