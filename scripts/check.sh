@@ -120,12 +120,15 @@ step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
-# The debug kernel (KASAN, lockdep, kmemleak, ...; Documentation/debug-kernel.rst):
-# built from Debian's kernel source on the first run (about 10 minutes on 2
-# cores, then cached), and the ppc64le plan on it (3 to 4 times slower than
-# on the distro kernel).
+# The debug kernels (KASAN, lockdep, kmemleak, ...; Documentation/debug-kernel.rst):
+# built from Debian's kernel source on the first run (6 to 11 minutes each
+# on 2 cores, then cached), and each architecture's plan on its kernel (3 to
+# 4 times slower than on the distro kernel). From a fresh clone and an empty
+# cache, the whole check took 40 minutes on 2 cores, these four steps 32.
 step debug-kernel-ppc64le 3600 scripts/build-debug-kernel.sh powerpc
 step_if "$vm" vm-ppc64le-debug 3600 "$vm" --arch ppc64le --kernel debug
+step debug-kernel-arm64 3600 scripts/build-debug-kernel.sh arm64
+step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug
 
 banner "summary ($((SECONDS - start_all))s total)"
 printf '%-22s %-8s %8s\n' STEP RESULT TIME
