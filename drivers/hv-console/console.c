@@ -96,22 +96,20 @@ static long slot_hcall(struct vty_slot *s, unsigned int opcode,
 	return hvk_hcall(opcode, regs);
 }
 
-static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
-				     hvk_hvc_size_t count)
+/*
+ * Send one chunk of at most 16 bytes. Returns the bytes consumed (sent, or
+ * lost to a hard failure, which is counted and logged), or -EAGAIN when the
+ * hypervisor is busy and the chunk must be offered again.
+ */
+static int vty_put_chunk(struct vty_slot *s, struct hvk_vty *vty,
+			 const u8 *buf, unsigned int count)
 {
-	struct vty_slot *s = slot_of(vtermno);
 	struct hvk_hcall_regs regs = {};
-	struct hvk_vty *vty;
 	unsigned int n, delay_ms;
 	u64 hi, lo;
 	long status;
 
-	if (!s)
-		return -EPIPE;
-	if (!count)
-		return 0;
-	vty = READ_ONCE(s->vty);
-	n = hvk_vty_encode((const u8 *)buf, count, &hi, &lo);
+	n = hvk_vty_encode(buf, count, &hi, &lo);
 	regs.in[1] = n;
 	regs.in[2] = hi;
 	regs.in[3] = lo;
@@ -145,6 +143,36 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 				   status, n);
 	}
 	return n;
+}
+
+/*
+ * Send all of @buf that the hypervisor takes, 16 bytes per call: the hvc
+ * core hands over at most its buffer (VTY_OUTBUF) at a time and would
+ * otherwise move the rest down after every chunk. Stops at the first busy
+ * answer; what was sent before it counts, and hvc offers the rest again.
+ */
+static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
+				     hvk_hvc_size_t count)
+{
+	struct vty_slot *s = slot_of(vtermno);
+	struct hvk_vty *vty;
+	hvk_hvc_size_t done = 0;
+	int n;
+
+	if (!s)
+		return -EPIPE;
+	vty = READ_ONCE(s->vty);
+	while (done < count) {
+		n = vty_put_chunk(s, vty, (const u8 *)buf + done,
+				  min_t(hvk_hvc_size_t, count - done,
+					HVK_VTY_CHUNK));
+		if (n < 0)
+			break;
+		done += n;
+	}
+	if (!done && count)
+		return -EAGAIN;
+	return done;
 }
 
 /*
