@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The l-lan (veth) memory formats the hypervisor reads and writes: buffer
+ * descriptors, receive-queue entries, the correlator each receive buffer
+ * carries in its first 8 bytes, and the MAC property. Portable (kernel,
+ * host unit tests, fuzzers): everything here parses or builds what crosses
+ * the hypervisor boundary, and nothing trusts it.
+ */
+#ifndef _HVK_LLAN_CODEC_H
+#define _HVK_LLAN_CODEC_H
+
+#include "hvk_portable.h"
+
+/* Buffer descriptor: valid, toggle, 24-bit length, 32-bit I/O address. */
+#define HVK_LLAN_BD_VALID	(1ULL << 63)
+#define HVK_LLAN_BD_TOGGLE	(1ULL << 62)
+#define HVK_LLAN_BD_LEN_MAX	0xffffffU
+
+/* Receive-queue entry: 16 bytes, big-endian. */
+#define HVK_LLAN_RXQ_ENTRY	16
+#define HVK_LLAN_RXQ_TOGGLE	0x80
+#define HVK_LLAN_RXQ_VALID	0x40
+#define HVK_LLAN_RXQ_CSUM_GOOD	0x01
+
+/* Every receive buffer starts with the guest's 8-byte correlator. */
+#define HVK_LLAN_BUF_HDR	8
+/* Buffer-list page: the hypervisor's "no suitable buffer" drop counter. */
+#define HVK_LLAN_PAGE		4096
+#define HVK_LLAN_DROP_COUNTER	4088
+
+#define HVK_LLAN_ETH_HLEN	14
+#define HVK_LLAN_VLAN_HLEN	4
+/* The hypervisor sends at most 64 KiB per frame ... */
+#define HVK_LLAN_TX_MAX		65536
+/*
+ * ... but may deliver more: QEMU's net layer reads a frame from its backend
+ * into a 4 KiB + 64 KiB buffer, and l-lan hands on whatever fits a posted
+ * buffer. The largest receive class covers that.
+ */
+#define HVK_LLAN_RX_FRAME_MAX	69632
+#define HVK_LLAN_MIN_MTU	68
+#define HVK_LLAN_MAX_MTU	(65535 - HVK_LLAN_ETH_HLEN - HVK_LLAN_BUF_HDR)
+
+#define HVK_LLAN_MAX_CLASSES	3
+/* The most buffers hvk_llan_plan() asks for, at any MTU. */
+#define HVK_LLAN_MAX_BUFFERS	(256 + 512 + 16)
+
+struct hvk_llan_class {
+	u32 size;	/* bytes per buffer, correlator included */
+	u32 count;	/* buffers of this size */
+};
+
+/* The receive buffers of one registration. */
+struct hvk_llan_layout {
+	u8 gen;		/* registration generation, in every correlator */
+	unsigned int nr_classes;
+	struct hvk_llan_class cls[HVK_LLAN_MAX_CLASSES];
+};
+
+/*
+ * Size the receive classes for @mtu, smallest first: one for small frames
+ * (acks), one for a full frame of this MTU, and always one that holds the
+ * largest frame the hypervisor can deliver, since a frame no posted buffer
+ * fits stalls QEMU's receive path. Returns the total number of buffers, 0
+ * for an MTU out of range.
+ */
+unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l);
+
+/* Entries the receive queue needs: every posted buffer plus one. */
+static inline unsigned int hvk_llan_rxq_entries(unsigned int buffers)
+{
+	return buffers + 1;
+}
+
+u64 hvk_llan_bd(u32 ioba, u32 len);
+u64 hvk_llan_correlator(u8 gen, unsigned int cls, u32 index);
+
+enum hvk_llan_rx_verdict {
+	HVK_LLAN_RX_EMPTY,	/* not written yet (toggle differs) */
+	HVK_LLAN_RX_FRAME,	/* a frame in buffer (cls, index) */
+	HVK_LLAN_RX_UNUSED,	/* valid bit clear: buffer returned unused */
+	HVK_LLAN_RX_BAD_CORRELATOR,
+	HVK_LLAN_RX_BAD_OFFSET,
+	HVK_LLAN_RX_BAD_LENGTH,
+	HVK_LLAN_RX_NR_VERDICTS
+};
+
+struct hvk_llan_rx {
+	unsigned int cls;
+	u32 index;
+	u32 offset;	/* of the frame in the buffer */
+	u32 length;
+	bool csum_good;
+};
+
+/*
+ * Parse one receive-queue entry (16 bytes as the hypervisor wrote them)
+ * against the layout of the current registration. @toggle is the toggle
+ * value new entries carry in this lap. On HVK_LLAN_RX_FRAME and
+ * HVK_LLAN_RX_UNUSED, @rx names the buffer; the frame, if any, lies
+ * entirely inside it and is at least an Ethernet header long.
+ */
+enum hvk_llan_rx_verdict hvk_llan_rxq_parse(const u8 *entry, bool toggle,
+					    const struct hvk_llan_layout *l,
+					    struct hvk_llan_rx *rx);
+
+/*
+ * The MAC from a local-mac-address property: 6 bytes, or 8 with two
+ * leading pad bytes (older firmware, and QEMU for non-local addresses).
+ * Returns 0 or -EINVAL.
+ */
+int hvk_llan_parse_mac(const u8 *prop, int len, u8 *mac);
+
+#endif /* _HVK_LLAN_CODEC_H */

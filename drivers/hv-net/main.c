@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_net: l-lan (PAPR "IBM,l-lan", veth) devices as Ethernet interfaces.
+ *
+ * Receive: the buffers of each size class live in one region that is
+ * mapped for DMA once, when the interface comes up. Every frame is copied
+ * out into a fresh skb and its buffer goes straight back to the
+ * hypervisor, so receiving costs one H_ADD_LOGICAL_LAN_BUFFER per frame
+ * and no TCE hypercalls. The hypervisor names the buffer it used by the
+ * correlator we stored in the buffer's first 8 bytes; that, the offset and
+ * the length are checked before anything is read, and a bad entry is
+ * counted and answered with a device reset.
+ *
+ * Transmit: the frame is copied (and checksummed) into one premapped
+ * 64 KiB buffer and handed over with H_SEND_LOGICAL_LAN, which returns
+ * only once the hypervisor has copied it.
+ *
+ * Interrupts: the hypervisor raises one edge per frame while they are
+ * enabled and remembers nothing while they are not, so NAPI disables,
+ * drains, enables and then looks at the queue once more.
+ */
+#define pr_fmt(fmt) "hv_net: " fmt
+
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "hv_net.h"
+
+#define HVN_NAPI_WEIGHT		64
+#define HVN_RX_COPYBREAK	256
+/* Send attempts on H_BUSY, waiting 1, 2, 4 .. 64 us in between. */
+#define HVN_TX_BUSY_TRIES	12
+/* Consecutive failed buffer posts before the device is reset. */
+#define HVN_ADD_FAIL_RESET	64
+#define HVN_ADD_BATCH		8
+#define HVN_ILLAN_MULTI_ADD	0x40000UL
+
+/* H_MULTICAST_CTRL flags. */
+#define HVN_MC_RECV_MODIFY	0x80000UL
+#define HVN_MC_RECV_ENABLE	0x20000UL
+#define HVN_MC_FILTER_MODIFY	0x40000UL
+#define HVN_MC_FILTER_ENABLE	0x10000UL
+#define HVN_MC_ADD		0x1UL
+#define HVN_MC_CLEAR		0x3UL
+
+static unsigned int rx_copybreak = HVN_RX_COPYBREAK;
+module_param(rx_copybreak, uint, 0444);
+MODULE_PARM_DESC(rx_copybreak, "frames up to this size go into a small skb");
+
+/* One line per burst: a misbehaving hypervisor must not flood the log. */
+#define hvn_err_rl(n, fmt, ...)						\
+	do {								\
+		if (net_ratelimit())					\
+			netdev_err((n)->ndev, fmt, ##__VA_ARGS__);	\
+	} while (0)
+
+static long hvn_hcall(struct hvn *n, unsigned int opcode,
+		      struct hvk_hcall_regs *regs)
+{
+	regs->in[0] = n->hdev->unit_address;
+	return hvk_dev_hcall(n->hdev, opcode, regs);
+}
+
+static void hvn_schedule_reset(struct hvn *n, const char *why)
+{
+	if (READ_ONCE(n->removing))
+		return;
+	netdev_err_once(n->ndev, "resetting the device: %s\n", why);
+	schedule_work(&n->reset_work);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Receive buffers */
+
+static void hvn_free_classes(struct hvn *n)
+{
+	struct device *dma = n->hdev->dma_dev;
+	unsigned int i;
+
+	for (i = 0; i < HVK_LLAN_MAX_CLASSES; i++) {
+		struct hvn_class *c = &n->cls[i];
+
+		if (c->cpu)
+			dma_free_coherent(dma, c->bytes, c->cpu, c->dma);
+		kfree(c->posted);
+		memset(c, 0, sizeof(*c));
+	}
+	if (n->rxq)
+		dma_free_coherent(dma, n->rxq_bytes, n->rxq, n->rxq_dma);
+	n->rxq = NULL;
+	kfree(n->refill);
+	n->refill = NULL;
+	n->nr_refill = 0;
+}
+
+/* l-lan descriptors carry 32-bit I/O addresses. */
+static bool hvn_ioba_ok(struct hvn *n, dma_addr_t dma, size_t bytes)
+{
+	if (dma + bytes <= 1ULL << 32)
+		return true;
+	netdev_err(n->ndev, "DMA address %pad + %zu beyond 4 GiB\n", &dma,
+		   bytes);
+	return false;
+}
+
+static int hvn_alloc_classes(struct hvn *n)
+{
+	struct device *dma = n->hdev->dma_dev;
+	unsigned int i;
+
+	n->nr_buffers = hvk_llan_plan(n->ndev->mtu, &n->layout);
+	if (!n->nr_buffers)
+		return -EINVAL;
+	n->layout.gen = ++n->gen;
+	for (i = 0; i < n->layout.nr_classes; i++) {
+		struct hvn_class *c = &n->cls[i];
+
+		c->size = n->layout.cls[i].size;
+		c->count = n->layout.cls[i].count;
+		c->bytes = (size_t)c->size * c->count;
+		c->cpu = dma_alloc_coherent(dma, c->bytes, &c->dma, GFP_KERNEL);
+		c->posted = kcalloc(c->count, 1, GFP_KERNEL);
+		if (!c->cpu || !c->posted)
+			goto nomem;
+		if (!hvn_ioba_ok(n, c->dma, c->bytes))
+			goto range;
+	}
+	n->rxq_entries = hvk_llan_rxq_entries(n->nr_buffers);
+	n->rxq_bytes = (size_t)n->rxq_entries * HVK_LLAN_RXQ_ENTRY;
+	n->rxq = dma_alloc_coherent(dma, n->rxq_bytes, &n->rxq_dma, GFP_KERNEL);
+	n->refill = kcalloc(n->nr_buffers, sizeof(*n->refill), GFP_KERNEL);
+	if (!n->rxq || !n->refill)
+		goto nomem;
+	if (!hvn_ioba_ok(n, n->rxq_dma, n->rxq_bytes))
+		goto range;
+	n->rxq_next = 0;
+	n->rxq_toggle = true;
+	/* Every buffer starts out waiting to be posted. */
+	for (i = 0; i < n->layout.nr_classes; i++) {
+		u32 j;
+
+		for (j = 0; j < n->cls[i].count; j++)
+			n->refill[n->nr_refill++] = i << 24 | j;
+	}
+	return 0;
+nomem:
+	hvn_free_classes(n);
+	netdev_err(n->ndev, "no memory for receive buffers at MTU %u\n",
+		   n->ndev->mtu);
+	return -ENOMEM;
+range:
+	hvn_free_classes(n);
+	return -ERANGE;
+}
+
+static void *hvn_buf(struct hvn *n, unsigned int cls, u32 index)
+{
+	return n->cls[cls].cpu + (size_t)index * n->cls[cls].size;
+}
+
+static u64 hvn_buf_bd(struct hvn *n, unsigned int cls, u32 index)
+{
+	struct hvn_class *c = &n->cls[cls];
+	__be64 *corr = hvn_buf(n, cls, index);
+
+	*corr = cpu_to_be64(hvk_llan_correlator(n->layout.gen, cls, index));
+	return hvk_llan_bd((u32)c->dma + index * c->size, c->size);
+}
+
+/* Post up to @nr buffers from the end of the refill list in one hcall. */
+static long hvn_post(struct hvn *n, unsigned int nr)
+{
+	struct hvk_hcall_regs regs = {};
+	unsigned int i;
+	long status;
+
+	for (i = 0; i < nr; i++) {
+		u32 ref = n->refill[n->nr_refill - 1 - i];
+
+		regs.in[1 + i] = hvn_buf_bd(n, ref >> 24, ref & 0xffffff);
+	}
+	/* The correlators must be in memory before the hypervisor looks. */
+	wmb();
+	hvn_count(n, HVN_RX_ADD_HCALLS);
+	if (nr > 1)
+		status = hvn_hcall(n, HVK_H_ADD_LOGICAL_LAN_BUFFERS, &regs);
+	else
+		status = hvn_hcall(n, HVK_H_ADD_LOGICAL_LAN_BUFFER, &regs);
+	if (status != HVK_H_SUCCESS)
+		return status;
+	for (i = 0; i < nr; i++) {
+		u32 ref = n->refill[--n->nr_refill];
+
+		n->cls[ref >> 24].posted[ref & 0xffffff] = 1;
+	}
+	hvn_add(n, HVN_RX_REPOSTS, nr);
+	return status;
+}
+
+/*
+ * Hand every waiting buffer back. Called from NAPI (or before NAPI runs).
+ * A failure leaves the rest waiting; the refill work retries later, so a
+ * hypervisor that refuses buffers for a while stalls receive only for that
+ * while.
+ */
+static void hvn_refill(struct hvn *n)
+{
+	long status;
+
+	while (n->nr_refill) {
+		unsigned int nr = 1;
+
+		if (n->multi_add)
+			nr = min_t(unsigned int, n->nr_refill, HVN_ADD_BATCH);
+		status = hvn_post(n, nr);
+		if (status == HVK_H_SUCCESS) {
+			n->add_failures = 0;
+			continue;
+		}
+		if (nr > 1 && status == HVK_H_FUNCTION) {
+			netdev_info(n->ndev, "H_ADD_LOGICAL_LAN_BUFFERS not implemented, posting one buffer per call\n");
+			n->multi_add = false;
+			continue;
+		}
+		hvn_count(n, HVN_RX_ADD_ERRORS);
+		hvn_err_rl(n, "cannot post a receive buffer: %s (%ld), %u waiting\n",
+				       hvk_hcall_status_name(status), status,
+				       n->nr_refill);
+		if (++n->add_failures >= HVN_ADD_FAIL_RESET) {
+			n->add_failures = 0;
+			hvn_schedule_reset(n, "receive buffers refused");
+			return;
+		}
+		schedule_delayed_work(&n->refill_work, msecs_to_jiffies(10));
+		return;
+	}
+}
+
+static void hvn_refill_work(struct work_struct *work)
+{
+	struct hvn *n = container_of(to_delayed_work(work), struct hvn,
+				     refill_work);
+
+	/* NAPI owns the refill list; let it retry. */
+	local_bh_disable();
+	napi_schedule(&n->napi);
+	local_bh_enable();
+}
+
+/* ---------------------------------------------------------------------- */
+/* Receive queue */
+
+static u8 *hvn_rxq_slot(struct hvn *n)
+{
+	return n->rxq + (size_t)n->rxq_next * HVK_LLAN_RXQ_ENTRY;
+}
+
+static bool hvn_rxq_pending(struct hvn *n)
+{
+	u8 flags = READ_ONCE(*hvn_rxq_slot(n));
+
+	return !!(flags & HVK_LLAN_RXQ_TOGGLE) == n->rxq_toggle;
+}
+
+static void hvn_rxq_advance(struct hvn *n)
+{
+	if (++n->rxq_next == n->rxq_entries) {
+		n->rxq_next = 0;
+		n->rxq_toggle = !n->rxq_toggle;
+	}
+}
+
+static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
+{
+	const u8 *data = hvn_buf(n, rx->cls, rx->index) + rx->offset;
+	struct sk_buff *skb;
+
+	skb = napi_alloc_skb(&n->napi, rx->length);
+	if (!skb) {
+		hvn_count(n, HVN_RX_ALLOC_FAILED);
+		return;
+	}
+	if (rx->length <= n->rx_copybreak)
+		hvn_count(n, HVN_RX_SMALL_COPIES);
+	skb_put_data(skb, data, rx->length);
+	skb->protocol = eth_type_trans(skb, n->ndev);
+	if (rx->csum_good && (n->ndev->features & NETIF_F_RXCSUM))
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	hvn_count(n, HVN_RX_PACKETS);
+	hvn_add(n, HVN_RX_BYTES, rx->length);
+	napi_gro_receive(&n->napi, skb);
+}
+
+static const enum hvn_stat hvn_bad_verdict_stat[HVK_LLAN_RX_NR_VERDICTS] = {
+	[HVK_LLAN_RX_BAD_CORRELATOR] = HVN_RX_BAD_CORRELATOR,
+	[HVK_LLAN_RX_BAD_OFFSET] = HVN_RX_BAD_OFFSET,
+	[HVK_LLAN_RX_BAD_LENGTH] = HVN_RX_BAD_LENGTH,
+};
+
+/* Consume one queue entry. Returns false when the queue is empty. */
+static bool hvn_rx_one(struct hvn *n)
+{
+	u8 entry[HVK_LLAN_RXQ_ENTRY];
+	enum hvk_llan_rx_verdict v;
+	struct hvk_llan_rx rx;
+	u8 *slot = hvn_rxq_slot(n);
+
+	if (!hvn_rxq_pending(n))
+		return false;
+	/* The hypervisor writes the flags byte last. */
+	dma_rmb();
+	memcpy(entry, slot, sizeof(entry));
+	v = hvk_llan_rxq_parse(entry, n->rxq_toggle, &n->layout, &rx);
+	hvn_rxq_advance(n);
+	if (v == HVK_LLAN_RX_FRAME || v == HVK_LLAN_RX_UNUSED) {
+		if (!n->cls[rx.cls].posted[rx.index]) {
+			/* A buffer we own: the entry is stale or forged. */
+			v = HVK_LLAN_RX_BAD_CORRELATOR;
+		} else {
+			n->cls[rx.cls].posted[rx.index] = 0;
+			if (v == HVK_LLAN_RX_FRAME)
+				hvn_rx_frame(n, &rx);
+			else
+				hvn_count(n, HVN_RX_UNUSED);
+			n->refill[n->nr_refill++] = rx.cls << 24 | rx.index;
+			return true;
+		}
+	}
+	hvn_count(n, hvn_bad_verdict_stat[v]);
+	hvn_err_rl(n, "bad receive queue entry %*phN (%s)\n",
+			       HVK_LLAN_RXQ_ENTRY, entry,
+			       v == HVK_LLAN_RX_BAD_CORRELATOR ? "correlator" :
+			       v == HVK_LLAN_RX_BAD_OFFSET ? "offset" : "length");
+	hvn_schedule_reset(n, "bad receive queue entry");
+	return true;
+}
+
+static int hvn_poll(struct napi_struct *napi, int budget)
+{
+	struct hvn *n = container_of(napi, struct hvn, napi);
+	int done = 0;
+
+	hvn_count(n, HVN_RX_POLLS);
+	while (done < budget && hvn_rx_one(n))
+		done++;
+	hvn_refill(n);
+	if (done == budget || !napi_complete_done(napi, done))
+		return done;
+	if (hvk_dev_set_irq(n->hdev, true) != HVK_H_SUCCESS) {
+		/* No interrupt will come: poll instead, and say so once. */
+		netdev_err_once(n->ndev, "cannot enable the interrupt; polling\n");
+		schedule_delayed_work(&n->refill_work, 1);
+		return done;
+	}
+	/* Frames that came while the interrupt was off raised nothing. */
+	if (hvn_rxq_pending(n) && napi_schedule_prep(napi)) {
+		hvk_dev_set_irq(n->hdev, false);
+		__napi_schedule(napi);
+	}
+	return done;
+}
+
+static irqreturn_t hvn_interrupt(int irq, void *data)
+{
+	struct hvn *n = data;
+
+	hvn_count(n, HVN_RX_IRQS);
+	if (napi_schedule_prep(&n->napi)) {
+		hvk_dev_set_irq(n->hdev, false);
+		__napi_schedule(&n->napi);
+	}
+	return IRQ_HANDLED;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Registration */
+
+static unsigned long hvn_mac_u64(const u8 *mac)
+{
+	return ether_addr_to_u64(mac);
+}
+
+static long hvn_free_lan(struct hvn *n)
+{
+	struct hvk_hcall_regs regs = {};
+	unsigned int tries, delay_ms;
+	long status;
+
+	for (tries = 0; tries < 50; tries++) {
+		status = hvn_hcall(n, HVK_H_FREE_LOGICAL_LAN, &regs);
+		if (!hvk_hcall_is_busy(status, &delay_ms))
+			break;
+		msleep(max(delay_ms, 1U));
+	}
+	return status;
+}
+
+static int hvn_register(struct hvn *n)
+{
+	struct hvk_hcall_regs regs = {};
+	bool retried = false;
+	long status;
+
+again:
+	memset(n->buflist, 0, HVK_LLAN_PAGE);
+	memset(n->filter, 0, HVK_LLAN_PAGE);
+	regs.in[1] = n->buflist_dma;
+	regs.in[2] = hvk_llan_bd((u32)n->rxq_dma, n->rxq_bytes);
+	regs.in[3] = n->filter_dma;
+	regs.in[4] = hvn_mac_u64(n->ndev->dev_addr);
+	wmb();
+	status = hvn_hcall(n, HVK_H_REGISTER_LOGICAL_LAN, &regs);
+	if (status == HVK_H_RESOURCE && !retried) {
+		/* Left registered by firmware or a kexec'd kernel. */
+		hvn_count(n, HVN_REG_RETRIES);
+		netdev_info(n->ndev, "already registered (H_RESOURCE): freeing and registering again\n");
+		hvn_free_lan(n);
+		retried = true;
+		goto again;
+	}
+	if (status != HVK_H_SUCCESS) {
+		hvn_count(n, HVN_REG_ERRORS);
+		netdev_err(n->ndev, "H_REGISTER_LOGICAL_LAN failed: %s (%ld)\n",
+			   hvk_hcall_status_name(status), status);
+		return -EIO;
+	}
+	WRITE_ONCE(n->registered, true);
+	return 0;
+}
+
+static int hvn_set_hv_mac(struct hvn *n, const u8 *mac)
+{
+	struct hvk_hcall_regs regs = { .in[1] = hvn_mac_u64(mac) };
+	long status;
+
+	status = hvn_hcall(n, HVK_H_CHANGE_LOGICAL_LAN_MAC, &regs);
+	if (status == HVK_H_SUCCESS)
+		return 0;
+	netdev_err(n->ndev, "H_CHANGE_LOGICAL_LAN_MAC failed: %s (%ld)\n",
+		   hvk_hcall_status_name(status), status);
+	return -EIO;
+}
+
+/* Frames the hypervisor dropped for want of a fitting buffer. */
+static u64 hvn_drop_counter(struct hvn *n)
+{
+	const __be64 *p = n->buflist + HVK_LLAN_DROP_COUNTER;
+
+	return be64_to_cpu(READ_ONCE(*p));
+}
+
+u64 hvn_no_buffer_drops(struct hvn *n)
+{
+	u64 now = 0;
+
+	if (READ_ONCE(n->registered))
+		now = hvn_drop_counter(n);
+	return n->no_buffer_base + now;
+}
+
+u32 hvn_posted_buffers(struct hvn *n)
+{
+	return READ_ONCE(n->registered) ? n->nr_buffers : 0;
+}
+
+static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
+{
+	struct hvk_hcall_regs regs = { .in[1] = flags };
+	long status;
+
+	if (mac)
+		regs.in[2] = hvn_mac_u64(mac);
+	status = hvn_hcall(n, HVK_H_MULTICAST_CTRL, &regs);
+	if (status != HVK_H_SUCCESS) {
+		hvn_count(n, HVN_MCAST_ERRORS);
+		hvn_err_rl(n, "H_MULTICAST_CTRL %#lx failed: %s (%ld)\n",
+				       flags, hvk_hcall_status_name(status),
+				       status);
+	}
+}
+
+static void hvn_set_rx_mode(struct net_device *ndev)
+{
+	struct hvn *n = netdev_priv(ndev);
+	struct netdev_hw_addr *ha;
+	unsigned long base = HVN_MC_RECV_MODIFY | HVN_MC_RECV_ENABLE |
+			     HVN_MC_FILTER_MODIFY | HVN_MC_CLEAR;
+
+	if (!READ_ONCE(n->registered))
+		return;
+	hvn_mcast_ctrl(n, base, NULL);
+	/* Without filters (or room for them) the device takes all multicast. */
+	if ((ndev->flags & (IFF_PROMISC | IFF_ALLMULTI)) || !n->mcast_filters ||
+	    netdev_mc_count(ndev) > n->mcast_filters)
+		return;
+	netdev_for_each_mc_addr(ha, ndev)
+		hvn_mcast_ctrl(n, HVN_MC_ADD, ha->addr);
+	hvn_mcast_ctrl(n, HVN_MC_FILTER_MODIFY | HVN_MC_FILTER_ENABLE, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Up and down */
+
+static void hvn_hw_stop(struct hvn *n)
+{
+	struct hvn_class *c;
+	long status;
+
+	if (!n->hw_up)
+		return;
+	n->hw_up = false;
+	netif_tx_disable(n->ndev);
+	netif_carrier_off(n->ndev);
+	if (n->registered)
+		hvk_dev_set_irq(n->hdev, false);
+	if (n->irq_requested) {
+		free_irq(n->hdev->irq, n);
+		n->irq_requested = false;
+	}
+	napi_disable(&n->napi);
+	cancel_delayed_work_sync(&n->refill_work);
+	if (n->registered) {
+		n->no_buffer_base += hvn_drop_counter(n);
+		WRITE_ONCE(n->registered, false);
+		status = hvn_free_lan(n);
+		if (status != HVK_H_SUCCESS) {
+			/*
+			 * The hypervisor may still write into the buffers:
+			 * keep them rather than hand it freed memory.
+			 */
+			netdev_err(n->ndev, "H_FREE_LOGICAL_LAN failed: %s (%ld); receive memory abandoned\n",
+				   hvk_hcall_status_name(status), status);
+			for (c = n->cls; c < n->cls + HVK_LLAN_MAX_CLASSES; c++)
+				c->cpu = NULL;
+			n->rxq = NULL;
+		}
+	}
+	hvn_free_classes(n);
+}
+
+static int hvn_hw_start(struct hvn *n)
+{
+	struct net_device *ndev = n->ndev;
+	int err;
+
+	err = hvn_alloc_classes(n);
+	if (err)
+		return err;
+	err = hvn_register(n);
+	if (err)
+		goto free;
+	if (!ether_addr_equal(ndev->dev_addr, ndev->perm_addr)) {
+		/* Registration gives the hypervisor the permanent address. */
+		err = hvn_set_hv_mac(n, ndev->dev_addr);
+		if (err)
+			goto unregister;
+	}
+	if (n->hdev->irq) {
+		err = request_irq(n->hdev->irq, hvn_interrupt, 0, ndev->name, n);
+		if (err) {
+			netdev_err(ndev, "cannot get irq %u: %d\n",
+				   n->hdev->irq, err);
+			goto unregister;
+		}
+		n->irq_requested = true;
+	}
+	hvn_refill(n);
+	n->hw_up = true;
+	napi_enable(&n->napi);
+	netif_addr_lock_bh(ndev);
+	hvn_set_rx_mode(ndev);
+	netif_addr_unlock_bh(ndev);
+	/* Whatever arrived before the interrupt was enabled: poll once. */
+	local_bh_disable();
+	napi_schedule(&n->napi);
+	local_bh_enable();
+	netif_carrier_on(ndev);
+	netif_start_queue(ndev);
+	return 0;
+unregister:
+	WRITE_ONCE(n->registered, false);
+	hvn_free_lan(n);
+free:
+	cancel_delayed_work_sync(&n->refill_work);
+	hvn_free_classes(n);
+	return err;
+}
+
+static int hvn_open(struct net_device *ndev)
+{
+	return hvn_hw_start(netdev_priv(ndev));
+}
+
+static int hvn_stop(struct net_device *ndev)
+{
+	hvn_hw_stop(netdev_priv(ndev));
+	return 0;
+}
+
+static void hvn_reset_work(struct work_struct *work)
+{
+	struct hvn *n = container_of(work, struct hvn, reset_work);
+	int err;
+
+	rtnl_lock();
+	if (netif_running(n->ndev) && !n->removing) {
+		hvn_count(n, HVN_RESETS);
+		hvn_hw_stop(n);
+		err = hvn_hw_start(n);
+		if (err)
+			netdev_err(n->ndev, "reset failed: %d; the interface stays down until set up again\n",
+				   err);
+		else
+			netdev_info(n->ndev, "device reset\n");
+	}
+	rtnl_unlock();
+}
+
+static int hvn_change_mtu(struct net_device *ndev, int mtu)
+{
+	struct hvn *n = netdev_priv(ndev);
+	unsigned int old = ndev->mtu;
+	int err;
+
+	if (!netif_running(ndev)) {
+		ndev->mtu = mtu;
+		return 0;
+	}
+	/* The buffer classes follow the MTU: re-register with new ones. */
+	hvn_hw_stop(n);
+	ndev->mtu = mtu;
+	err = hvn_hw_start(n);
+	if (!err)
+		return 0;
+	ndev->mtu = old;
+	if (hvn_hw_start(n))
+		netdev_err(ndev, "cannot come back up at MTU %u\n", old);
+	return err;
+}
+
+static int hvn_set_mac_address(struct net_device *ndev, void *p)
+{
+	struct hvn *n = netdev_priv(ndev);
+	struct sockaddr *addr = p;
+	int err;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+	if (n->registered) {
+		err = hvn_set_hv_mac(n, addr->sa_data);
+		if (err)
+			return err;
+	}
+	eth_hw_addr_set(ndev, addr->sa_data);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Transmit */
+
+static long hvn_send(struct hvn *n, u64 bd)
+{
+	struct hvk_hcall_regs regs = { .in[1] = bd };
+	unsigned int tries, delay_ms;
+	long status;
+
+	for (tries = 0; ; tries++) {
+		status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
+		if (!hvk_hcall_is_busy(status, &delay_ms))
+			return status;
+		if (tries + 1 == HVN_TX_BUSY_TRIES)
+			return status;
+		hvn_count(n, HVN_TX_BUSY);
+		/* Atomic context: a short, growing wait, whatever the hint. */
+		udelay(1U << min(tries, 6U));
+	}
+}
+
+static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct hvn *n = netdev_priv(ndev);
+	unsigned int len = skb->len, busy_ms;
+	long status;
+
+	if (len < HVK_LLAN_ETH_HLEN || len > HVK_LLAN_TX_MAX) {
+		hvn_count(n, HVN_TX_LENGTH_ERRORS);
+		goto drop;
+	}
+	/* Copy and fill in the checksum the stack left to us in one pass. */
+	skb_copy_and_csum_dev(skb, n->txbuf);
+	if (len < ETH_ZLEN) {
+		memset(n->txbuf + len, 0, ETH_ZLEN - len);
+		len = ETH_ZLEN;
+	}
+	wmb();
+	status = hvn_send(n, hvk_llan_bd((u32)n->txbuf_dma, len));
+	if (status == HVK_H_SUCCESS) {
+		hvn_count(n, HVN_TX_PACKETS);
+		hvn_add(n, HVN_TX_BYTES, skb->len);
+	} else if (hvk_hcall_is_busy(status, &busy_ms)) {
+		hvn_count(n, HVN_TX_BUSY_DROPPED);
+		hvn_err_rl(n, "hypervisor busy: frame dropped after %u tries\n",
+				       HVN_TX_BUSY_TRIES);
+	} else if (status == HVK_H_DROPPED) {
+		hvn_count(n, HVN_TX_DROPPED);
+	} else {
+		hvn_count(n, HVN_TX_ERRORS);
+		hvn_err_rl(n, "H_SEND_LOGICAL_LAN failed: %s (%ld)\n",
+				       hvk_hcall_status_name(status), status);
+	}
+	dev_consume_skb_any(skb);
+	return NETDEV_TX_OK;
+drop:
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+static void hvn_get_stats64(struct net_device *ndev,
+			    struct rtnl_link_stats64 *s)
+{
+	struct hvn *n = netdev_priv(ndev);
+
+#define HVN_READ(x)	((u64)atomic64_read(&n->stats[x]))
+	s->rx_packets = HVN_READ(HVN_RX_PACKETS);
+	s->rx_bytes = HVN_READ(HVN_RX_BYTES);
+	s->tx_packets = HVN_READ(HVN_TX_PACKETS);
+	s->tx_bytes = HVN_READ(HVN_TX_BYTES);
+	s->rx_errors = HVN_READ(HVN_RX_BAD_CORRELATOR) +
+		       HVN_READ(HVN_RX_BAD_OFFSET) + HVN_READ(HVN_RX_BAD_LENGTH);
+	s->rx_length_errors = HVN_READ(HVN_RX_BAD_LENGTH);
+	s->rx_dropped = HVN_READ(HVN_RX_ALLOC_FAILED);
+	s->rx_missed_errors = hvn_no_buffer_drops(n);
+	s->tx_errors = HVN_READ(HVN_TX_ERRORS) + HVN_READ(HVN_TX_LENGTH_ERRORS);
+	s->tx_dropped = HVN_READ(HVN_TX_DROPPED) +
+			HVN_READ(HVN_TX_BUSY_DROPPED) +
+			HVN_READ(HVN_TX_LENGTH_ERRORS);
+#undef HVN_READ
+}
+
+static const struct net_device_ops hvn_netdev_ops = {
+	.ndo_open = hvn_open,
+	.ndo_stop = hvn_stop,
+	.ndo_start_xmit = hvn_start_xmit,
+	.ndo_set_rx_mode = hvn_set_rx_mode,
+	.ndo_set_mac_address = hvn_set_mac_address,
+	.ndo_change_mtu = hvn_change_mtu,
+	.ndo_get_stats64 = hvn_get_stats64,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* ---------------------------------------------------------------------- */
+/* Probe and remove */
+
+static void hvn_read_mac(struct hvn *n)
+{
+	struct device_node *np = n->hdev->dev.of_node;
+	const u8 *prop;
+	u8 mac[ETH_ALEN];
+	int len = 0;
+
+	prop = np ? of_get_property(np, "local-mac-address", &len) : NULL;
+	if (!hvk_llan_parse_mac(prop, len, mac) && is_valid_ether_addr(mac)) {
+		eth_hw_addr_set(n->ndev, mac);
+		return;
+	}
+	eth_hw_addr_random(n->ndev);
+	netdev_warn(n->ndev, "no usable local-mac-address (length %d): random %pM\n",
+		    len, n->ndev->dev_addr);
+}
+
+/* PowerVM can take eight receive buffers per hcall; QEMU cannot. */
+static void hvn_query_attributes(struct hvn *n)
+{
+	struct hvk_hcall_regs regs = {};
+
+	if (hvn_hcall(n, HVK_H_ILLAN_ATTRIBUTES, &regs) == HVK_H_SUCCESS)
+		n->multi_add = regs.out[0] & HVN_ILLAN_MULTI_ADD;
+}
+
+static void hvn_free_fixed(struct hvn *n)
+{
+	struct device *dma = n->hdev->dma_dev;
+
+	if (n->txbuf)
+		dma_free_coherent(dma, HVK_LLAN_TX_MAX, n->txbuf, n->txbuf_dma);
+	if (n->filter)
+		dma_free_coherent(dma, HVK_LLAN_PAGE, n->filter, n->filter_dma);
+	if (n->buflist)
+		dma_free_coherent(dma, HVK_LLAN_PAGE, n->buflist,
+				  n->buflist_dma);
+}
+
+/* The pages that live as long as the device. */
+static int hvn_alloc_fixed(struct hvn *n)
+{
+	struct device *dma = n->hdev->dma_dev;
+
+	n->buflist = dma_alloc_coherent(dma, HVK_LLAN_PAGE, &n->buflist_dma,
+					GFP_KERNEL);
+	n->filter = dma_alloc_coherent(dma, HVK_LLAN_PAGE, &n->filter_dma,
+				       GFP_KERNEL);
+	n->txbuf = dma_alloc_coherent(dma, HVK_LLAN_TX_MAX, &n->txbuf_dma,
+				      GFP_KERNEL);
+	if (!n->buflist || !n->filter || !n->txbuf)
+		return -ENOMEM;
+	if (!hvn_ioba_ok(n, n->buflist_dma, HVK_LLAN_PAGE) ||
+	    !hvn_ioba_ok(n, n->filter_dma, HVK_LLAN_PAGE) ||
+	    !hvn_ioba_ok(n, n->txbuf_dma, HVK_LLAN_TX_MAX))
+		return -ERANGE;
+	return 0;
+}
+
+static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
+{
+	struct net_device *ndev;
+	struct hvn *n;
+	int err;
+
+	ndev = alloc_etherdev(sizeof(*n));
+	if (!ndev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(ndev, &hdev->dev);
+	n = netdev_priv(ndev);
+	n->ndev = ndev;
+	n->hdev = hdev;
+	n->rx_copybreak = rx_copybreak;
+	INIT_WORK(&n->reset_work, hvn_reset_work);
+	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);
+
+	err = hvn_alloc_fixed(n);
+	if (err) {
+		dev_err(&hdev->dev, "cannot allocate its DMA pages: %d\n", err);
+		goto free;
+	}
+	hvn_read_mac(n);
+	if (hdev->dev.of_node)
+		of_property_read_u32(hdev->dev.of_node, "ibm,mac-address-filters",
+				     &n->mcast_filters);
+	hvn_query_attributes(n);
+
+	ndev->netdev_ops = &hvn_netdev_ops;
+	ndev->ethtool_ops = &hvn_ethtool_ops;
+	ndev->min_mtu = HVK_LLAN_MIN_MTU;
+	ndev->max_mtu = HVK_LLAN_MAX_MTU;
+	/*
+	 * The hypervisor offloads nothing, but the copy into the send buffer
+	 * can compute the checksum on the way, so scatter/gather and
+	 * checksum "offload" cost no extra pass over the data.
+	 */
+	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			    NETIF_F_RXCSUM;
+	ndev->features = ndev->hw_features;
+	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	netif_napi_add(ndev, &n->napi, hvn_poll);
+	netif_carrier_off(ndev);
+
+	err = register_netdev(ndev);
+	if (err) {
+		dev_err(&hdev->dev, "cannot register the netdev: %d\n", err);
+		goto napi;
+	}
+	dev_set_drvdata(&hdev->dev, n);
+	netdev_info(ndev, "l-lan %x, MAC %pM, %u multicast filters\n",
+		    hdev->unit_address, ndev->dev_addr, n->mcast_filters);
+	return 0;
+napi:
+	netif_napi_del(&n->napi);
+free:
+	hvn_free_fixed(n);
+	free_netdev(ndev);
+	return err;
+}
+
+static void hvn_remove(struct hvk_device *hdev)
+{
+	struct hvn *n = dev_get_drvdata(&hdev->dev);
+	struct net_device *ndev = n->ndev;
+
+	WRITE_ONCE(n->removing, true);
+	cancel_work_sync(&n->reset_work);
+	unregister_netdev(ndev);
+	cancel_work_sync(&n->reset_work);
+	cancel_delayed_work_sync(&n->refill_work);
+	netif_napi_del(&n->napi);
+	hvn_free_fixed(n);
+	dev_set_drvdata(&hdev->dev, NULL);
+	free_netdev(ndev);
+}
+
+static const struct hvk_device_id hvn_ids[] = {
+	{ .type = "network", .compat = "IBM,l-lan" },
+	{ }
+};
+
+static struct hvk_driver hvn_driver = {
+	.name = "hv_net",
+	.id_table = hvn_ids,
+	.probe = hvn_probe,
+	.remove = hvn_remove,
+};
+
+static int __init hvn_init(void)
+{
+	return hvk_driver_register(&hvn_driver);
+}
+
+static void __exit hvn_exit(void)
+{
+	hvk_driver_unregister(&hvn_driver);
+}
+
+module_init(hvn_init);
+module_exit(hvn_exit);
+
+MODULE_DESCRIPTION("hvkit l-lan (veth) network driver");
+MODULE_AUTHOR("The hvkit developers");
+MODULE_LICENSE("GPL");
