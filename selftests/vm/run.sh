@@ -177,7 +177,7 @@ fi
 
 host_packages=(qemu-system-ppc qemu-system-arm device-tree-compiler cpio
 	gcc-powerpc64le-linux-gnu gcc-aarch64-linux-gnu xz-utils kmod make
-	python3)
+	python3 iperf3)
 # More packages, as for scripts/install-deps.sh.
 # shellcheck disable=SC2206 # word splitting is intended
 [ -z "${HVKIT_EXTRA_DEPS:-}" ] || host_packages+=(${HVKIT_EXTRA_DEPS})
@@ -401,6 +401,25 @@ build_guest_tools() { # destdir
 	done
 }
 
+# Guest packages (plan key debs="iperf3 ethtool"): the union over the boots,
+# fetched with their libraries by scripts/fetch-debs.sh; their programs and
+# shared libraries (not data, docs or gconv modules) go into the image.
+pack_guest_debs() { # dir
+	local b debs=() root d
+	for b in "${boot_names[@]}"; do
+		for d in $(boot_get "$b" debs); do debs+=("$d"); done
+	done
+	[ ${#debs[@]} -gt 0 ] || return 0
+	root=$("$repo/scripts/fetch-debs.sh" --libs --kver "$kver" "$karch" "${debs[@]}") ||
+		die "cannot fetch guest packages ${debs[*]}"
+	for d in usr/bin sbin usr/sbin lib lib64 usr/lib; do
+		[ -d "$root/$d" ] || continue
+		mkdir -p "$1/$d"
+		(cd "$root/$d" && tar -c --exclude=gconv --exclude=engines-3 \
+			--exclude=ossl-modules --exclude=busybox .) | tar -x -C "$1/$d"
+	done
+}
+
 # Distro modules every boot may need: the plan's modules= and the bench sets.
 distro_mods=()
 for m in $extra_distro_mods; do distro_mods+=("$m"); done
@@ -420,6 +439,7 @@ ln -s busybox "$stage/bin/sh"
 install -m 0755 "$here/lib/init" "$stage/init"
 cp "$here/lib/ktap.sh" "$stage/lib/hvkit/"
 cp "$here/lib/vty.sh" "$stage/lib/hvkit/"
+cp "$here/lib/net.sh" "$stage/lib/hvkit/"
 cp "$out/dmesg-allow" "$stage/lib/hvkit/dmesg-allow"
 cp "$out/dmesg-deny" "$stage/lib/hvkit/dmesg-deny"
 cp "$here/lib/kmemleak.awk" "$stage/lib/hvkit/"
@@ -430,6 +450,7 @@ done
 cp "$here"/bench/*.sh "$stage/bench/" 2>/dev/null || true
 build_guest_tools "$stage/usr/bin"
 pack_distro_modules "$stage" "${distro_mods[@]}"
+pack_guest_debs "$stage"
 cpio_pack "$stage" "$out/common.cpio.gz"
 rm -rf "$stage"
 
@@ -442,7 +463,7 @@ rm -rf "$stage"
 disk=$out/disk.img
 
 machine_ppc64le() {
-	local bd=$1 dd=$2 b=$3 mopts vtys k vty_args
+	local bd=$1 dd=$2 b=$3 mopts vtys k vty_args scsi_args sc st sl sm
 	mopts=$(boot_get "$b" machine)
 	vtys=$(boot_get "$b" vtys)
 	[ -f "$disk" ] || truncate -s 16M "$disk"
@@ -483,19 +504,79 @@ machine_ppc64le() {
 		EOF
 	} >"$dd/devices"
 	echo 0x30001000 >"$dd/vty1-ua"
+	net_agent_setup "$bd" "$b"
+	# scsi_luns="C:T:L:MiB ...": these scsi-hd LUNs, on raw files in the boot
+	# directory, instead of the one default disk (DATADIR/scsi-luns lists them).
+	# shellcheck disable=SC2054 # commas belong to the QEMU options
+	scsi_args=(-drive "if=none,id=d0,file=$disk,format=raw"
+		-device scsi-hd,bus=scsi0.0,drive=d0,channel=0,scsi-id=0,lun=0)
+	if [ -n "$(boot_get "$b" scsi_luns)" ]; then
+		scsi_args=()
+		: >"$dd/scsi-luns"
+		for k in $(boot_get "$b" scsi_luns); do
+			IFS=: read -r sc st sl sm <<<"$k"
+			truncate -s "${sm}M" "$bd/lun-$sc-$st-$sl.img"
+			scsi_args+=(-drive "if=none,id=l$sc-$st-$sl,file=$bd/lun-$sc-$st-$sl.img,format=raw"
+				-device "scsi-hd,bus=scsi0.0,drive=l$sc-$st-$sl,channel=$sc,scsi-id=$st,lun=$sl")
+			echo "$sc $st $sl $sm" >>"$dd/scsi-luns"
+		done
+	fi
 	# shellcheck disable=SC2054 # commas belong to the QEMU options
 	QEMU=(qemu-system-ppc64 -M "pseries,x-vof=on${mopts:+,$mopts}" -cpu POWER9
 		-m 1G -smp 1 -nodefaults -nographic -no-reboot
 		-chardev "file,id=con0,path=$bd/console.log"
 		-device spapr-vty,chardev=con0,reg=0x30000000
 		"${vty_args[@]}"
-		-netdev user,id=n0,restrict=on
+		-netdev "user,id=n0,restrict=on$net_fwd"
 		-device spapr-vlan,netdev=n0,mac=52:54:00:12:34:56,reg=0x71000010
 		-device spapr-vscsi,id=scsi0,reg=0x71000020
-		-drive "if=none,id=d0,file=$disk,format=raw"
-		-device scsi-hd,bus=scsi0.0,drive=d0,channel=0,scsi-id=0,lun=0
+		"${scsi_args[@]}"
 		-kernel "$K_IMAGE" -initrd "$bd/initramfs.cpio.gz"
 		-append "console=hvc0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)")
+}
+
+# Plan key net=agent: the guest reaches selftests/vm/host/net_agent.py at
+# 10.0.2.100:7000 (one agent process per connection) and, through the
+# agent's relay, the host's iperf3 server at 10.0.2.100:5201; the agent's
+# UDP bursts arrive on the guest's port 7001. Documentation/testing-net.rst.
+net_agent_py=$here/host/net_agent.py
+net_iperf_port=
+net_fwd=
+net_agent_setup() { # bootdir bootname : sets net_fwd, net_iperf_port
+	local udp
+	net_fwd=
+	net_iperf_port=
+	[ "$(boot_get "$2" net)" = agent ] || return 0
+	udp=$(free_port udp)
+	net_iperf_port=$(free_port tcp)
+	net_fwd=$(printf ',guestfwd=tcp:10.0.2.100:7000-cmd:/usr/bin/python3 %s serve --udp-port %s --log %s' \
+		"$net_agent_py" "$udp" "$1/net-agent.log")
+	net_fwd+=$(printf ',guestfwd=tcp:10.0.2.100:5201-cmd:/usr/bin/python3 %s relay --to 127.0.0.1:%s --log %s' \
+		"$net_agent_py" "$net_iperf_port" "$1/net-agent.log")
+	net_fwd+=",hostfwd=udp:127.0.0.1:$udp-:7001"
+}
+
+free_port() { # tcp|udp
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+
+# The host's iperf3 server for a net=agent boot, while QEMU runs.
+running_iperf=
+net_iperf_start() { # bootdir
+	[ -n "$net_iperf_port" ] || return 0
+	command -v iperf3 >/dev/null || { log "no iperf3 on the host: iperf3 through the agent fails"; return 0; }
+	iperf3 -s -p "$net_iperf_port" >"$1/iperf3-server.log" 2>&1 &
+	running_iperf=$!
+}
+
+net_iperf_stop() {
+	[ -n "$running_iperf" ] || return 0
+	kill "$running_iperf" 2>/dev/null || true
+	wait "$running_iperf" 2>/dev/null || true
+	running_iperf=
+	net_iperf_port=
 }
 
 machine_arm64() {
@@ -560,6 +641,7 @@ running_agent=
 stop_qemu() {
 	[ -z "$running_qemu" ] || kill "$running_qemu" 2>/dev/null || true
 	[ -z "$running_agent" ] || kill "$running_agent" 2>/dev/null || true
+	[ -z "$running_iperf" ] || kill "$running_iperf" 2>/dev/null || true
 }
 trap stop_qemu EXIT
 trap 'stop_qemu; trap - INT; kill -INT $$' INT
@@ -709,6 +791,7 @@ run_boot() {
 	local qpid=$!
 	running_qemu=$qpid
 	[ "$agent" != vty ] || vty_agent_start "$bd"
+	net_iperf_start "$bd"
 	if [ -n "$vty1_fifo" ]; then
 		# QEMU accepts 16 bytes of vty input; they wait in the pipe until
 		# it reads them.
@@ -721,6 +804,7 @@ run_boot() {
 	wait "$qpid" || rc=$?
 	running_qemu=
 	[ "$agent" != vty ] || vty_agent_stop "$bd"
+	net_iperf_stop
 	t1=$(date +%s.%N)
 	[ -z "$tailpid" ] || wait "$tailpid" 2>/dev/null || true
 	if [ -n "$vty1_fifo" ]; then
@@ -736,6 +820,7 @@ run_boot() {
 		echo
 	} >>"$out/console.log"
 	judge_boot "$bd" "$runid" "$rc"
+	[ "$keep" = 1 ] || rm -f "$bd"/lun-*.img
 	# The data sets can be made again from the seed in data/sets/seed.
 	if [ "$agent" = vty ] && [ "$keep" = 0 ] && [ "$(cat "$bd/result")" = ok ]; then
 		awk -v d="$bd/data/sets" '{ print d "/" $1 }' "$bd/data/sets/index" | xargs rm -f
