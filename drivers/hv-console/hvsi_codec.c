@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HVSI packet codec; see hvsi_codec.h.
+ *
+ * Nothing the other side sends is trusted: a length field shorter than
+ * the fields its type and verb need is not acted on, and a byte that
+ * cannot start a packet is skipped rather than taken as a header, so one
+ * corrupt packet costs only itself.
+ */
+#include "hvsi_codec.h"
+
+static u16 get_be16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static void put_be16(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
+
+static void put_be32(u8 *p, u32 v)
+{
+	put_be16(p, (u16)(v >> 16));
+	put_be16(p + 2, (u16)v);
+}
+
+unsigned int hvk_hvsi_push(struct hvk_hvsi_rx *rx, const u8 *in,
+			   unsigned int len)
+{
+	unsigned int room = sizeof(rx->buf) - rx->len;
+
+	if (len > room)
+		len = room;
+	memcpy(rx->buf + rx->len, in, len);
+	rx->len += len;
+	return len;
+}
+
+static void drop_front(struct hvk_hvsi_rx *rx, unsigned int n)
+{
+	rx->len -= n;
+	memmove(rx->buf, rx->buf + n, rx->len);
+}
+
+static bool is_packet_type(u8 b)
+{
+	return b >= HVK_HVSI_RESPONSE;
+}
+
+/* The shortest length a packet of this type and verb may have, 0 if the
+ * verb is unknown.
+ */
+static unsigned int min_length(u8 type, u16 verb)
+{
+	switch (type) {
+	case HVK_HVSI_CONTROL:
+		if (verb == HVK_HVSI_MODEM_CTL_UPDATE)
+			return 10;
+		if (verb == HVK_HVSI_SET_MODEM_CTL)
+			return HVK_HVSI_CONTROL_LEN;
+		return verb == HVK_HVSI_CLOSE_PROTOCOL ? 6 : 0;
+	case HVK_HVSI_QUERY:
+		if (verb == HVK_HVSI_QUERY_VERSION ||
+		    verb == HVK_HVSI_QUERY_MODEM_CTL)
+			return HVK_HVSI_QUERY_LEN;
+		return 0;
+	case HVK_HVSI_RESPONSE:
+		if (verb == HVK_HVSI_QUERY_VERSION)
+			return 9;
+		return verb == HVK_HVSI_QUERY_MODEM_CTL ? 12 : 0;
+	}
+	return 0;
+}
+
+static void parse_fields(const u8 *p, unsigned int len,
+			 struct hvk_hvsi_packet *pkt)
+{
+	pkt->verb = get_be16(p + 4);
+	switch (pkt->type) {
+	case HVK_HVSI_CONTROL:
+		pkt->word = len >= 10 ? hvk_get_be32(p + 6) : 0;
+		pkt->mask = len >= 14 ? hvk_get_be32(p + 10) : 0;
+		break;
+	case HVK_HVSI_RESPONSE:
+		pkt->query_seqno = get_be16(p + 6);
+		if (pkt->verb == HVK_HVSI_QUERY_VERSION)
+			pkt->version = p[8];
+		else
+			pkt->word = hvk_get_be32(p + 8);
+		break;
+	}
+}
+
+int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt)
+{
+	unsigned int len, need;
+	const u8 *p = rx->buf;
+
+	for (;;) {
+		/* Resynchronise on the next byte that can start a packet. */
+		while (rx->len && !is_packet_type(p[0])) {
+			rx->bad_type++;
+			drop_front(rx, 1);
+		}
+		if (rx->len < HVK_HVSI_HDR_LEN)
+			return 0;
+		len = p[1];
+		if (len < HVK_HVSI_HDR_LEN ||
+		    (p[0] != HVK_HVSI_DATA && len < HVK_HVSI_HDR_LEN + 2)) {
+			rx->bad_length++;
+			drop_front(rx, 1);
+			continue;
+		}
+		if (rx->len < len)
+			return 0;
+
+		memset(pkt, 0, offsetof(struct hvk_hvsi_packet, data));
+		pkt->type = p[0];
+		pkt->seqno = get_be16(p + 2);
+		if (pkt->type == HVK_HVSI_DATA) {
+			pkt->data_len = len - HVK_HVSI_HDR_LEN;
+			memcpy(pkt->data, p + HVK_HVSI_HDR_LEN, pkt->data_len);
+			drop_front(rx, len);
+			return 1;
+		}
+		need = min_length(pkt->type, get_be16(p + 4));
+		if (!need) {
+			/* Well formed, but nothing we can act on. */
+			rx->bad_verb++;
+			drop_front(rx, len);
+			continue;
+		}
+		if (len < need) {
+			rx->bad_length++;
+			drop_front(rx, 1);
+			continue;
+		}
+		parse_fields(p, len, pkt);
+		drop_front(rx, len);
+		return 1;
+	}
+}
+
+static void put_header(u8 *out, u8 type, unsigned int len, u16 seqno)
+{
+	out[0] = type;
+	out[1] = (u8)len;
+	put_be16(out + 2, seqno);
+}
+
+unsigned int hvk_hvsi_build_data(u8 *out, u16 seqno, const u8 *data,
+				 unsigned int len)
+{
+	if (len > HVK_HVSI_MAX_DATA)
+		len = HVK_HVSI_MAX_DATA;
+	put_header(out, HVK_HVSI_DATA, HVK_HVSI_HDR_LEN + len, seqno);
+	memcpy(out + HVK_HVSI_HDR_LEN, data, len);
+	return HVK_HVSI_HDR_LEN + len;
+}
+
+unsigned int hvk_hvsi_build_control(u8 *out, u16 seqno, u16 verb, u32 word,
+				    u32 mask)
+{
+	put_header(out, HVK_HVSI_CONTROL, HVK_HVSI_CONTROL_LEN, seqno);
+	put_be16(out + 4, verb);
+	put_be32(out + 6, word);
+	put_be32(out + 10, mask);
+	return HVK_HVSI_CONTROL_LEN;
+}
+
+unsigned int hvk_hvsi_build_query(u8 *out, u16 seqno, u16 verb)
+{
+	put_header(out, HVK_HVSI_QUERY, HVK_HVSI_QUERY_LEN, seqno);
+	put_be16(out + 4, verb);
+	return HVK_HVSI_QUERY_LEN;
+}
+
+unsigned int hvk_hvsi_build_version_response(u8 *out, u16 seqno,
+					     u16 query_seqno)
+{
+	put_header(out, HVK_HVSI_RESPONSE, HVK_HVSI_RESPONSE_LEN, seqno);
+	put_be16(out + 4, HVK_HVSI_QUERY_VERSION);
+	put_be16(out + 6, query_seqno);
+	/* The version is the first byte of the 4-byte value field. */
+	out[8] = HVK_HVSI_VERSION;
+	out[9] = 0;
+	out[10] = 0;
+	out[11] = 0;
+	return HVK_HVSI_RESPONSE_LEN;
+}
