@@ -35,6 +35,8 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"register_retries",
 	"register_errors",
 	"resets",
+	"multicast_allmulti_updates",
+	"multicast_filter_updates",
 	"multicast_errors",
 	/* derived */
 	"rx_no_buffer",

@@ -37,6 +37,8 @@ enum hvn_stat {
 	HVN_REG_RETRIES,	/* H_RESOURCE at registration: freed, retried */
 	HVN_REG_ERRORS,
 	HVN_RESETS,		/* device resets after bad hypervisor input */
+	HVN_MCAST_ALLMULTI,	/* receive-mode updates: all multicast */
+	HVN_MCAST_FILTERED,	/* receive-mode updates: through filters */
 	HVN_MCAST_ERRORS,
 	HVN_NR_STATS
 };

@@ -466,7 +466,9 @@ u64 hvn_no_buffer_drops(struct hvn *n)
 
 u32 hvn_posted_buffers(struct hvn *n)
 {
-	return READ_ONCE(n->registered) ? n->nr_buffers : 0;
+	/* A racy read of NAPI's list: good enough to report. */
+	return READ_ONCE(n->registered) ?
+	       n->nr_buffers - READ_ONCE(n->nr_refill) : 0;
 }
 
 static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
@@ -497,8 +499,11 @@ static void hvn_set_rx_mode(struct net_device *ndev)
 	hvn_mcast_ctrl(n, base, NULL);
 	/* Without filters (or room for them) the device takes all multicast. */
 	if ((ndev->flags & (IFF_PROMISC | IFF_ALLMULTI)) || !n->mcast_filters ||
-	    netdev_mc_count(ndev) > n->mcast_filters)
+	    netdev_mc_count(ndev) > n->mcast_filters) {
+		hvn_count(n, HVN_MCAST_ALLMULTI);
 		return;
+	}
+	hvn_count(n, HVN_MCAST_FILTERED);
 	netdev_for_each_mc_addr(ha, ndev)
 		hvn_mcast_ctrl(n, HVN_MC_ADD, ha->addr);
 	hvn_mcast_ctrl(n, HVN_MC_FILTER_MODIFY | HVN_MC_FILTER_ENABLE, NULL);

@@ -13,6 +13,8 @@
  *	content; prints "received R distinct D bad B" and exits 0.
  *   hvk-net udpsend HOST PORT COUNT SIZE
  *	send COUNT datagrams of SIZE bytes in the same format.
+ *   hvk-net mjoin GROUP SECONDS
+ *	join the IPv4 multicast GROUP, print "joined", hold it SECONDS.
  *
  * Datagram format: sequence number (4 bytes, big-endian), COUNT (4 bytes),
  * then byte i (from 8) = (sequence + i) & 0xff.
@@ -35,7 +37,7 @@ static char buf[BUF];
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hvk-net tcp HOST PORT [SECONDS] | udprecv PORT IDLE_MS COUNT SIZE | udpsend HOST PORT COUNT SIZE\n");
+	fprintf(stderr, "usage: hvk-net tcp HOST PORT [SECONDS] | udprecv PORT IDLE_MS COUNT SIZE | udpsend HOST PORT COUNT SIZE | mjoin GROUP SECONDS\n");
 	return 2;
 }
 
@@ -212,6 +214,28 @@ static int udpsend(const char *host, const char *port, uint32_t count,
 	return 0;
 }
 
+static int mjoin(const char *group, unsigned int seconds)
+{
+	struct ip_mreq mr;
+	int s;
+
+	memset(&mr, 0, sizeof(mr));
+	if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
+		return 2;
+	mr.imr_interface.s_addr = htonl(INADDR_ANY);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+				sizeof(mr))) {
+		perror("hvk-net: IP_ADD_MEMBERSHIP");
+		return 1;
+	}
+	printf("joined\n");
+	fflush(stdout);
+	sleep(seconds);
+	close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && argc <= 5 && !strcmp(argv[1], "tcp"))
@@ -225,5 +249,7 @@ int main(int argc, char **argv)
 		return udpsend(argv[2], argv[3],
 			       (uint32_t)strtoul(argv[4], NULL, 10),
 			       (size_t)atoi(argv[5]));
+	if (argc == 4 && !strcmp(argv[1], "mjoin"))
+		return mjoin(argv[2], (unsigned int)atoi(argv[3]));
 	return usage();
 }

@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash
+#
+# hv_net against a misbehaving hypervisor, through hv_vio's debugfs fault
+# injection (filtered on one opcode and the l-lan's unit address): busy and
+# failing sends, refused receive buffers, and registration answered with
+# H_RESOURCE (left over from firmware or kexec) or H_PARAMETER. No crash,
+# recovery once the faults stop, and counters that tell what happened.
+. /lib/hvkit/ktap.sh
+. /lib/hvkit/net.sh
+
+FAULT=/sys/kernel/debug/hvkit/fault
+ktap_plan 6
+
+fault_off() {
+	echo 0 >"$FAULT/status"
+	echo -1 >"$FAULT/opcode"
+	echo -1 >"$FAULT/unit"
+	echo 0 >"$FAULT/interval"
+	echo 0 >"$FAULT/nth"
+	echo -1 >"$FAULT/times"
+}
+
+# fault_on STATUS OPCODE INTERVAL TIMES [NTH]
+fault_on() {
+	echo 0 >"$FAULT/status"
+	echo "$2" >"$FAULT/opcode"
+	echo "$NET_UA" >"$FAULT/unit"
+	echo "${5:-0}" >"$FAULT/nth"
+	echo "$3" >"$FAULT/interval"
+	echo "$4" >"$FAULT/times"
+	echo "$1" >"$FAULT/status"
+}
+
+# send_check WHAT : 4 MiB to the host, sha256 compared.
+send_check() {
+	head -c 4194304 /dev/urandom >/tmp/f.out
+	expect_eq "$1: 4 MiB to the host" "4194304 $(sha_file /tmp/f.out)" "$(tcp_to_host /tmp/f.out)"
+	rm -f /tmp/f.out
+}
+
+posted() {
+	ethtool -g "$IF" | awk '/^Current/ { c = 1 } c && /^RX:/ { print $2; exit }'
+}
+
+expect_ok "interface up" hvn_setup
+IF=$(hvn_iface)
+expect_exists "fault injection" "$FAULT/status"
+fault_off
+FULL=$(posted)
+ktap_result "hv_net up, $FULL receive buffers posted"
+
+b0=$(hvn_stat "$IF" tx_busy_retries)
+fault_on H_BUSY 0x120 2 400
+send_check "every 2nd send busy"
+inj=$(cat "$FAULT/injected")
+fault_off
+b1=$(hvn_stat "$IF" tx_busy_retries)
+ktap_diag "injected $inj H_BUSY; tx_busy_retries $b0 -> $b1, tx_busy_dropped $(hvn_stat "$IF" tx_busy_dropped)"
+[ "$inj" -gt 0 ] || expect_bad "nothing injected"
+expect_eq "busy answers retried" "$inj" "$((b1 - b0))"
+ktap_result "H_BUSY on send is retried, nothing lost"
+
+e0=$(hvn_stat "$IF" tx_errors)
+d0=$(hvn_stat "$IF" tx_busy_dropped)
+fault_on H_HARDWARE 0x120 7 -1
+send_check "every 7th send fails"
+fault_off
+e1=$(hvn_stat "$IF" tx_errors)
+ktap_diag "tx_errors $e0 -> $e1"
+[ "$e1" -gt "$e0" ] || expect_bad "failed sends not counted"
+fault_on H_BUSY 0x120 1 60
+ping -c 2 -W 2 "$NET_GATEWAY" >/dev/null 2>&1
+fault_off
+d1=$(hvn_stat "$IF" tx_busy_dropped)
+ktap_diag "always busy for 60 calls: tx_busy_dropped $d0 -> $d1"
+[ "$d1" -gt "$d0" ] || expect_bad "sends busy past the last retry not counted as dropped"
+expect_eq "ifconfig tx_errors = tx_errors + length errors" "$e1" "$(if_stat "$IF" tx_errors)"
+out=$(ping -c 2 -W 5 "$NET_GATEWAY" 2>&1)
+expect_match "ping once sends work again" " 0% packet loss" "$out"
+ktap_result "failed sends are counted and TCP recovers"
+
+a0=$(hvn_stat "$IF" rx_add_errors)
+r0=$(hvn_stat "$IF" resets)
+fault_on H_RESOURCE 0x11c 1 150
+head -c 2097152 /dev/urandom >/tmp/f.out
+tcp_to_host /tmp/f.out >/dev/null &
+tp=$!
+tcp_from_host 2097152 5 /tmp/f.in >/tmp/f.ann
+wait $tp
+inj=$(cat "$FAULT/injected")
+fault_off
+sleep 1
+a1=$(hvn_stat "$IF" rx_add_errors)
+ktap_diag "injected $inj H_RESOURCE on buffer add: rx_add_errors $a0 -> $a1, resets $r0 -> $(hvn_stat "$IF" resets)"
+expect_eq "refused buffer posts counted" "$inj" "$((a1 - a0))"
+ann=$(cat /tmp/f.ann)
+expect_eq "2 MiB from the host while buffers were refused" "${ann#* }" "$(sha_file /tmp/f.in)"
+rm -f /tmp/f.in /tmp/f.out
+send_check "after buffer faults"
+expect_eq "all buffers posted again" "$FULL" "$(posted)"
+ktap_result "refused receive buffers: counted, retried, receive recovers"
+
+g0=$(hvn_stat "$IF" register_retries)
+ip link set "$IF" down
+fault_on H_RESOURCE 0x114 0 1 1
+expect_ok "up with H_RESOURCE at registration" net_up "$IF"
+fault_off
+expect_eq "register_retries" "$((g0 + 1))" "$(hvn_stat "$IF" register_retries)"
+expect_eq "agent after H_RESOURCE" PONG "$(agent PING 20)"
+ktap_result "H_RESOURCE at registration: freed and registered again"
+
+g0=$(hvn_stat "$IF" register_errors)
+ip link set "$IF" down
+fault_on H_PARAMETER 0x114 0 1 1
+dmesg_mark
+expect_fail "up refused when registration fails" ip link set "$IF" up
+fault_off
+expect_eq "register_errors" "$((g0 + 1))" "$(hvn_stat "$IF" register_errors)"
+expect_match "one dmesg line names the cause" "H_REGISTER_LOGICAL_LAN failed: H_PARAMETER" "$(dmesg_since)"
+expect_ok "up once registration works" net_up "$IF"
+send_check "after a failed registration"
+for s in rx_bad_correlator rx_bad_offset rx_bad_length; do
+	expect_eq "$s" 0 "$(hvn_stat "$IF" $s)"
+done
+ktap_result "failed registration: up refused with a reason, then works"
+
+ktap_finish
