@@ -12,8 +12,8 @@
 #include "hvk_portable.h"
 
 /* Buffer descriptor: valid, toggle, 24-bit length, 32-bit I/O address. */
-#define HVK_LLAN_BD_VALID	(1ULL << 63)
-#define HVK_LLAN_BD_TOGGLE	(1ULL << 62)
+#define HVK_LLAN_BD_VALID	0x8000000000000000ULL
+#define HVK_LLAN_BD_TOGGLE	0x4000000000000000ULL
 #define HVK_LLAN_BD_LEN_MAX	0xffffffU
 
 /* Receive-queue entry: 16 bytes, big-endian. */

@@ -230,8 +230,8 @@ static void hvn_refill(struct hvn *n)
 		}
 		hvn_count(n, HVN_RX_ADD_ERRORS);
 		hvn_err_rl(n, "cannot post a receive buffer: %s (%ld), %u waiting\n",
-				       hvk_hcall_status_name(status), status,
-				       n->nr_refill);
+			   hvk_hcall_status_name(status), status,
+			   n->nr_refill);
 		if (++n->add_failures >= HVN_ADD_FAIL_RESET) {
 			n->add_failures = 0;
 			hvn_schedule_reset(n, "receive buffers refused");
@@ -334,9 +334,9 @@ static bool hvn_rx_one(struct hvn *n)
 	}
 	hvn_count(n, hvn_bad_verdict_stat[v]);
 	hvn_err_rl(n, "bad receive queue entry %*phN (%s)\n",
-			       HVK_LLAN_RXQ_ENTRY, entry,
-			       v == HVK_LLAN_RX_BAD_CORRELATOR ? "correlator" :
-			       v == HVK_LLAN_RX_BAD_OFFSET ? "offset" : "length");
+		   HVK_LLAN_RXQ_ENTRY, entry,
+		   v == HVK_LLAN_RX_BAD_CORRELATOR ? "correlator" :
+		   v == HVK_LLAN_RX_BAD_OFFSET ? "offset" : "length");
 	hvn_schedule_reset(n, "bad receive queue entry");
 	return true;
 }
@@ -414,6 +414,7 @@ again:
 	regs.in[2] = hvk_llan_bd((u32)n->rxq_dma, n->rxq_bytes);
 	regs.in[3] = n->filter_dma;
 	regs.in[4] = hvn_mac_u64(n->ndev->dev_addr);
+	/* The zeroed pages must reach memory before the hypervisor reads them. */
 	wmb();
 	status = hvn_hcall(n, HVK_H_REGISTER_LOGICAL_LAN, &regs);
 	if (status == HVK_H_RESOURCE && !retried) {
@@ -482,8 +483,8 @@ static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
 	if (status != HVK_H_SUCCESS) {
 		hvn_count(n, HVN_MCAST_ERRORS);
 		hvn_err_rl(n, "H_MULTICAST_CTRL %#lx failed: %s (%ld)\n",
-				       flags, hvk_hcall_status_name(status),
-				       status);
+			   flags, hvk_hcall_status_name(status),
+			   status);
 	}
 }
 
@@ -703,6 +704,7 @@ static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		memset(n->txbuf + len, 0, ETH_ZLEN - len);
 		len = ETH_ZLEN;
 	}
+	/* The frame must be in memory before the hypervisor copies it. */
 	wmb();
 	status = hvn_send(n, hvk_llan_bd((u32)n->txbuf_dma, len));
 	if (status == HVK_H_SUCCESS) {
@@ -711,13 +713,13 @@ static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	} else if (hvk_hcall_is_busy(status, &busy_ms)) {
 		hvn_count(n, HVN_TX_BUSY_DROPPED);
 		hvn_err_rl(n, "hypervisor busy: frame dropped after %u tries\n",
-				       HVN_TX_BUSY_TRIES);
+			   HVN_TX_BUSY_TRIES);
 	} else if (status == HVK_H_DROPPED) {
 		hvn_count(n, HVN_TX_DROPPED);
 	} else {
 		hvn_count(n, HVN_TX_ERRORS);
 		hvn_err_rl(n, "H_SEND_LOGICAL_LAN failed: %s (%ld)\n",
-				       hvk_hcall_status_name(status), status);
+			   hvk_hcall_status_name(status), status);
 	}
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;

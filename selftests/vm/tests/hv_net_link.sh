@@ -14,7 +14,6 @@ ktap_plan 4
 expect_ok "interface up" hvn_setup
 IF=$(hvn_iface)
 OLD_MAC=$(cat "/sys/class/net/$IF/address")
-tr='/sys/kernel/tracing'
 ktap_result "hv_net up"
 
 h0=$(hvn_stat "$IF" hcall_errors)

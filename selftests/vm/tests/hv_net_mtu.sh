@@ -25,10 +25,9 @@ want=$(sha_file /tmp/mtu.out)
 tcp_to_host /tmp/mtu.out >/tmp/mtu.ans &
 tpid=$!
 sleep 0.5
-ok=1
 for m in 9000 1500 9000 1500; do
-	ip link set "$IF" mtu $m || ok=0
-	expect_eq "mtu" $m "$(cat "/sys/class/net/$IF/mtu")" || ok=0
+	ip link set "$IF" mtu $m || expect_bad "MTU $m refused"
+	expect_eq "mtu" $m "$(cat "/sys/class/net/$IF/mtu")"
 	sleep 0.3
 done
 wait $tpid
