@@ -111,6 +111,12 @@ bench-console:
 	selftests/vm/run.sh --arch ppc64le --kver $(KVER) --bench console --alternate 3 \
 		--boots 'hvc-vio hv-console'
 
+# hv_net against ibmveth on the same boot (Documentation/testing-net.rst).
+.PHONY: bench-net
+bench-net:
+	selftests/vm/run.sh --arch ppc64le --kver $(KVER) --bench net --alternate 3 \
+		--boots net-bench --set-a ibmveth --set-b 'hv_vio hv_net'
+
 check:
 	scripts/check.sh
 
