@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * SRP information units and v-scsi management datagrams (MADs): building
+ * what the initiator sends, and checking what the target writes back.
+ * Portable (kernel, host unit tests, fuzzers). Every parser takes the
+ * length the hypervisor claims and trusts nothing beyond it.
+ */
+#ifndef _HVK_SRP_CODEC_H
+#define _HVK_SRP_CODEC_H
+
+#include <hvkit/crq_codec.h>
+
+/* Largest IU either side exchanges with v-scsi (ABI 5.3). */
+#define HVK_SRP_IU_MAX		256
+
+/* Byte 1 of a payload CRQ entry. */
+#define HVK_VIOSRP_SRP		0x01
+#define HVK_VIOSRP_MAD		0x02
+
+/* SRP opcodes (byte 0 of an IU). */
+#define HVK_SRP_LOGIN_REQ	0x00
+#define HVK_SRP_TSK_MGMT	0x01
+#define HVK_SRP_CMD		0x02
+#define HVK_SRP_LOGIN_RSP	0xc0
+#define HVK_SRP_RSP		0xc1
+#define HVK_SRP_LOGIN_REJ	0xc2
+
+#define HVK_SRP_LOGIN_REQ_LEN	64
+#define HVK_SRP_LOGIN_RSP_LEN	52
+#define HVK_SRP_LOGIN_REJ_LEN	32
+#define HVK_SRP_TSK_MGMT_LEN	48
+#define HVK_SRP_CMD_LEN		48	/* without additional data */
+#define HVK_SRP_RSP_LEN		36	/* without response and sense data */
+#define HVK_SRP_DESC_LEN	16
+#define HVK_SRP_INDIRECT_LEN	20	/* table descriptor + total length */
+
+/* buf_fmt bits in the login request and response. */
+#define HVK_SRP_BUF_DIRECT	0x0002
+#define HVK_SRP_BUF_INDIRECT	0x0004
+
+/* Descriptor formats in an SRP_CMD's buf_fmt nibbles. */
+#define HVK_SRP_FMT_NONE	0
+#define HVK_SRP_FMT_DIRECT	1
+#define HVK_SRP_FMT_INDIRECT	2
+
+/* SRP_RSP flags. */
+#define HVK_SRP_RSPVALID	0x01
+#define HVK_SRP_SNSVALID	0x02
+#define HVK_SRP_DOOVER		0x04
+#define HVK_SRP_DOUNDER		0x08
+#define HVK_SRP_DIOVER		0x10
+#define HVK_SRP_DIUNDER		0x20
+
+/* Task management functions and their response codes. */
+#define HVK_SRP_TSK_ABORT_TASK		0x01
+#define HVK_SRP_TSK_ABORT_TASK_SET	0x02
+#define HVK_SRP_TSK_CLEAR_TASK_SET	0x04
+#define HVK_SRP_TSK_LUN_RESET		0x08
+#define HVK_SRP_TSK_COMPLETE		0x00
+#define HVK_SRP_TSK_FIELDS_INVALID	0x02
+#define HVK_SRP_TSK_NOT_SUPPORTED	0x04
+#define HVK_SRP_TSK_FAILED		0x05
+
+/* MADs. */
+#define HVK_MAD_ADAPTER_INFO	0x03
+#define HVK_MAD_HDR_LEN		16
+#define HVK_MAD_ADAPTER_INFO_LEN	24	/* header + buffer address */
+/* The adapter info data, exactly: QEMU writes as many bytes as we ask. */
+#define HVK_ADAPTER_INFO_DATA_LEN	148
+
+enum hvk_srp_dir { HVK_SRP_DIR_NONE, HVK_SRP_DIR_OUT, HVK_SRP_DIR_IN };
+
+struct hvk_srp_desc {
+	u64 va;			/* bus address (IOBA) */
+	u32 len;
+};
+
+struct hvk_srp_cmd_args {
+	u64 tag;
+	u64 lun;		/* 8 bytes as they go on the wire */
+	const u8 *cdb;
+	unsigned int cdb_len;	/* 1..16 */
+	u8 task_attr;
+	enum hvk_srp_dir dir;
+	const struct hvk_srp_desc *descs;
+	unsigned int nr_descs;
+	u32 total_len;		/* sum of the descriptors' lengths */
+	unsigned int max_iu_len;	/* the target's max_it_iu_len */
+	bool indirect_ok;	/* the target accepts indirect tables */
+	u64 iu_ioba;		/* where this IU lives, for an inline table */
+	u8 *table;		/* external descriptor table ... */
+	u64 table_ioba;		/* ... and its bus address */
+	unsigned int table_max;	/* entries it holds */
+};
+
+/* Results of the parsers. */
+struct hvk_srp_login {
+	bool accepted;
+	u32 req_lim_delta;
+	u32 max_it_iu_len;
+	u32 max_ti_iu_len;
+	u16 buf_fmt;
+	u32 reject_reason;
+	u64 tag;
+};
+
+struct hvk_srp_rsp {
+	u64 tag;
+	u32 req_lim_delta;
+	u8 flags;
+	u8 status;		/* SCSI status */
+	u32 data_out_res;
+	u32 data_in_res;
+	const u8 *sense;
+	u32 sense_len;
+	bool has_resp_code;
+	u8 resp_code;
+};
+
+struct hvk_adapter_info {
+	char srp_version[9];
+	char partition_name[97];
+	u32 partition_number;
+	u32 mad_version;
+	u32 os_type;
+	u32 max_transfer;	/* bytes, port 0 */
+};
+
+/* The 8-byte LUN for channel/target/lun, logical unit addressing. */
+u64 hvk_srp_lun(unsigned int channel, unsigned int id, unsigned int lun);
+
+unsigned int hvk_srp_build_login(u8 *iu, u64 tag, u32 it_iu_len);
+unsigned int hvk_srp_build_tsk_mgmt(u8 *iu, u64 tag, u64 lun, u8 func,
+				    u64 task_tag);
+/* Returns the IU length, or -EINVAL for arguments that cannot be sent. */
+int hvk_srp_build_cmd(u8 *iu, const struct hvk_srp_cmd_args *a);
+unsigned int hvk_mad_build_adapter_info(u8 *iu, u64 tag, u64 buf_ioba);
+
+/*
+ * Parsers: @iu holds @len bytes as the target wrote them (len is the CRQ
+ * entry's IU length, already capped by the caller at its buffer size).
+ * 0 when well formed; -EPROTO otherwise.
+ */
+int hvk_srp_parse_login(const u8 *iu, unsigned int len,
+			struct hvk_srp_login *out);
+int hvk_srp_parse_rsp(const u8 *iu, unsigned int len, struct hvk_srp_rsp *out);
+/* The MAD answer (@mad, @len) and the data buffer it filled. */
+int hvk_mad_parse_adapter_info(const u8 *mad, unsigned int len, u64 tag,
+			       const u8 *data, struct hvk_adapter_info *out);
+
+static inline u8 hvk_srp_opcode(const u8 *iu)
+{
+	return iu[0];
+}
+
+static inline u64 hvk_srp_tag(const u8 *iu)
+{
+	return hvk_get_be64(iu + 8);
+}
+
+#endif /* _HVK_SRP_CODEC_H */

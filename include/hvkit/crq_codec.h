@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * CRQ entries as the hypervisor writes them: 16 big-endian bytes whose
+ * first byte says what the entry is. Portable (kernel, host unit tests,
+ * fuzzers): everything here parses hypervisor-written memory.
+ */
+#ifndef _HVK_CRQ_CODEC_H
+#define _HVK_CRQ_CODEC_H
+
+#include "hvk_portable.h"
+
+#define HVK_CRQ_ENTRY_SIZE	16
+
+/* Byte 0 of an entry. */
+#define HVK_CRQ_FREE		0x00
+#define HVK_CRQ_PAYLOAD		0x80
+#define HVK_CRQ_INIT		0xc0
+#define HVK_CRQ_TRANSPORT	0xff
+
+/* Byte 1 with HVK_CRQ_INIT. */
+#define HVK_CRQ_INIT_REQUEST	0x01
+#define HVK_CRQ_INIT_COMPLETE	0x02
+
+/* Byte 1 with HVK_CRQ_TRANSPORT. */
+#define HVK_CRQ_PARTNER_FAILED	0x01
+#define HVK_CRQ_PARTNER_DEREG	0x02
+#define HVK_CRQ_MIGRATED	0x06
+
+enum hvk_crq_kind {
+	HVK_CRQ_K_EMPTY,	/* slot not written yet */
+	HVK_CRQ_K_MESSAGE,	/* a protocol message for the consumer */
+	HVK_CRQ_K_INIT_REQUEST,	/* the partner asks us to initialise */
+	HVK_CRQ_K_INIT_COMPLETE,	/* the partner answered our request */
+	HVK_CRQ_K_PARTNER_LOST,	/* partner failed or deregistered: reset */
+	HVK_CRQ_K_MIGRATED,	/* partition migrated: re-enable, log in */
+	HVK_CRQ_K_INVALID,	/* anything else: counted and dropped */
+};
+
+/* An entry decoded; the field names follow the v-scsi view (ABI 4.1). */
+struct hvk_crq_msg {
+	u8 valid;
+	u8 format;
+	u8 status;
+	u16 timeout;
+	u16 iu_len;
+	u64 token;		/* bytes 8-15: IU address or correlator */
+};
+
+/* Decode the 16 bytes at @entry into @msg and say what they are. */
+enum hvk_crq_kind hvk_crq_decode(const u8 *entry, struct hvk_crq_msg *msg);
+
+/* The two register halves of a message for H_SEND_CRQ. */
+void hvk_crq_encode(const struct hvk_crq_msg *msg, u64 *hi, u64 *lo);
+
+static inline u64 hvk_get_be64(const void *p)
+{
+	const u8 *b = p;
+
+	return (u64)hvk_get_be32(b) << 32 | hvk_get_be32(b + 4);
+}
+
+static inline u16 hvk_get_be16(const void *p)
+{
+	const u8 *b = p;
+
+	return (u16)(b[0] << 8 | b[1]);
+}
+
+static inline void hvk_put_be16(void *p, u16 v)
+{
+	u8 *b = p;
+
+	b[0] = v >> 8;
+	b[1] = (u8)v;
+}
+
+static inline void hvk_put_be32(void *p, u32 v)
+{
+	u8 *b = p;
+
+	b[0] = v >> 24;
+	b[1] = (u8)(v >> 16);
+	b[2] = (u8)(v >> 8);
+	b[3] = (u8)v;
+}
+
+static inline void hvk_put_be64(void *p, u64 v)
+{
+	hvk_put_be32(p, (u32)(v >> 32));
+	hvk_put_be32((u8 *)p + 4, (u32)v);
+}
+
+#endif /* _HVK_CRQ_CODEC_H */

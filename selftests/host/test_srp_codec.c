@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of the CRQ entry codec (drivers/hv-vio/crq_codec.c) and
+ * the SRP/MAD codec (drivers/hv-scsi/srp_codec.c): the byte layouts of
+ * papr-vio-abi.md sections 4 and 5, and the refusal of every malformed
+ * answer a target could write.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktest.h"
+#include <hvkit/crq_codec.h>
+#include "srp_codec.h"
+
+static void entry(u8 *e, u8 b0, u8 b1)
+{
+	memset(e, 0, HVK_CRQ_ENTRY_SIZE);
+	e[0] = b0;
+	e[1] = b1;
+}
+
+TEST(crq_kinds)
+{
+	struct hvk_crq_msg m;
+	u8 e[16];
+
+	entry(e, 0, 0);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_EMPTY);
+	entry(e, 0xc0, 1);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_INIT_REQUEST);
+	entry(e, 0xc0, 2);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_INIT_COMPLETE);
+	entry(e, 0xc0, 3);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_INVALID);
+	entry(e, 0xff, 1);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_PARTNER_LOST);
+	entry(e, 0xff, 2);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_PARTNER_LOST);
+	entry(e, 0xff, 6);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_MIGRATED);
+	entry(e, 0xff, 3);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_INVALID);
+	entry(e, 0x81, 1);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_INVALID);
+	entry(e, 0x40, 1);
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_INVALID);
+}
+
+TEST(crq_fields_and_encode)
+{
+	static const u8 e[16] = { 0x80, 0x01, 0x00, 0x99, 0x01, 0x2c, 0x00,
+				  0x24, 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct hvk_crq_msg m, init = { .valid = 0xc0, .format = 1 };
+	u64 hi, lo;
+
+	EXPECT_EQ(hvk_crq_decode(e, &m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m.format, 1);
+	EXPECT_EQ(m.status, 0x99);
+	EXPECT_EQ(m.timeout, 300);
+	EXPECT_EQ(m.iu_len, 36);
+	EXPECT_EQ(m.token, 0x0102030405060708ULL);
+	hvk_crq_encode(&m, &hi, &lo);
+	EXPECT_EQ(hi, 0x80010099012c0024ULL);
+	EXPECT_EQ(lo, 0x0102030405060708ULL);
+	/* The init request of ABI 4.2. */
+	hvk_crq_encode(&init, &hi, &lo);
+	EXPECT_EQ(hi, 0xc001000000000000ULL);
+	EXPECT_EQ(lo, 0);
+}
+
+TEST(lun_encoding)
+{
+	EXPECT_EQ(hvk_srp_lun(0, 0, 0), 0x8000000000000000ULL);
+	EXPECT_EQ(hvk_srp_lun(1, 2, 3), 0x8223000000000000ULL);
+	EXPECT_EQ(hvk_srp_lun(7, 63, 31), 0xbfff000000000000ULL);
+}
+
+TEST(login_and_mad_layout)
+{
+	u8 iu[256];
+
+	memset(iu, 0xee, sizeof(iu));
+	EXPECT_EQ(hvk_srp_build_login(iu, 0x1122, 256), 64);
+	EXPECT_EQ(iu[0], 0);
+	EXPECT_EQ(hvk_get_be64(iu + 8), 0x1122);
+	EXPECT_EQ(hvk_get_be32(iu + 16), 256);
+	EXPECT_EQ(hvk_get_be16(iu + 24), 6);
+	EXPECT_EQ(iu[64], 0xee);
+
+	EXPECT_EQ(hvk_mad_build_adapter_info(iu, 7, 0x5000), 24);
+	EXPECT_EQ(hvk_get_be32(iu), 3);
+	EXPECT_EQ(hvk_get_be16(iu + 6), 148);
+	EXPECT_EQ(hvk_get_be64(iu + 8), 7);
+	EXPECT_EQ(hvk_get_be64(iu + 16), 0x5000);
+
+	EXPECT_EQ(hvk_srp_build_tsk_mgmt(iu, 9, hvk_srp_lun(0, 1, 2),
+					 HVK_SRP_TSK_ABORT_TASK, 0xabc), 48);
+	EXPECT_EQ(iu[0], 1);
+	EXPECT_EQ(hvk_get_be64(iu + 20), 0x8102000000000000ULL);
+	EXPECT_EQ(iu[30], 1);
+	EXPECT_EQ(hvk_get_be64(iu + 32), 0xabc);
+}
+
+static const u8 cdb10[10] = { 0x28, 0, 0, 0, 0, 8, 0, 0, 1, 0 };
+
+static struct hvk_srp_cmd_args cmd(struct hvk_srp_desc *d, unsigned int n,
+				   enum hvk_srp_dir dir)
+{
+	struct hvk_srp_cmd_args a = {
+		.tag = 0x100000005ULL, .lun = hvk_srp_lun(0, 1, 0),
+		.cdb = cdb10, .cdb_len = sizeof(cdb10), .dir = dir,
+		.descs = d, .nr_descs = n, .max_iu_len = 256,
+		.indirect_ok = true, .iu_ioba = 0x10000,
+	};
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		a.total_len += d[i].len;
+	return a;
+}
+
+TEST(cmd_direct_and_none)
+{
+	struct hvk_srp_desc d = { .va = 0x123000, .len = 4096 };
+	struct hvk_srp_cmd_args a = cmd(&d, 1, HVK_SRP_DIR_IN);
+	u8 iu[256];
+
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), 64);
+	EXPECT_EQ(iu[0], 2);
+	EXPECT_EQ(iu[5], 0x01);
+	EXPECT_EQ(hvk_get_be64(iu + 8), 0x100000005ULL);
+	EXPECT_EQ(hvk_get_be64(iu + 20), 0x8100000000000000ULL);
+	EXPECT_EQ(iu[32], 0x28);
+	EXPECT_EQ(iu[41], 0);
+	EXPECT_EQ(hvk_get_be64(iu + 48), 0x123000);
+	EXPECT_EQ(hvk_get_be32(iu + 60), 4096);
+	a.dir = HVK_SRP_DIR_OUT;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), 64);
+	EXPECT_EQ(iu[5], 0x10);
+
+	a = cmd(NULL, 0, HVK_SRP_DIR_NONE);
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), 48);
+	EXPECT_EQ(iu[5], 0);
+	/* Data without descriptors, and descriptors without data. */
+	a.dir = HVK_SRP_DIR_IN;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+	a = cmd(&d, 1, HVK_SRP_DIR_NONE);
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+	a = cmd(&d, 1, HVK_SRP_DIR_IN);
+	a.cdb_len = 17;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+}
+
+TEST(cmd_indirect_inline_up_to_11)
+{
+	struct hvk_srp_desc d[12];
+	struct hvk_srp_cmd_args a;
+	u8 iu[256];
+	unsigned int i;
+
+	for (i = 0; i < 12; i++) {
+		d[i].va = 0x1000 * (i + 1) + i;
+		d[i].len = 512 + i;
+	}
+	a = cmd(d, 11, HVK_SRP_DIR_OUT);
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), 68 + 11 * 16);
+	EXPECT_EQ(iu[5], 0x20);
+	EXPECT_EQ(iu[6], 11);
+	EXPECT_EQ(hvk_get_be64(iu + 48), 0x10000 + 68);
+	EXPECT_EQ(hvk_get_be32(iu + 60), 11 * 16);
+	EXPECT_EQ(hvk_get_be32(iu + 64), a.total_len);
+	for (i = 0; i < 11; i++) {
+		EXPECT_EQ(hvk_get_be64(iu + 68 + 16 * i), d[i].va);
+		EXPECT_EQ(hvk_get_be32(iu + 68 + 16 * i + 12), d[i].len);
+	}
+	/* 12 do not fit in 256 bytes and there is no table. */
+	a = cmd(d, 12, HVK_SRP_DIR_IN);
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+	/* A smaller max_it_iu_len moves even short lists out. */
+	a = cmd(d, 2, HVK_SRP_DIR_IN);
+	a.max_iu_len = 96;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+	/* A target without indirect support. */
+	a = cmd(d, 2, HVK_SRP_DIR_IN);
+	a.indirect_ok = false;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+}
+
+TEST(cmd_indirect_external_table)
+{
+	struct hvk_srp_desc d[40];
+	u8 iu[256], table[40 * 16];
+	struct hvk_srp_cmd_args a;
+	unsigned int i;
+
+	for (i = 0; i < 40; i++) {
+		d[i].va = 0x200000 + 0x1000 * i;
+		d[i].len = 4096 - i;
+	}
+	a = cmd(d, 40, HVK_SRP_DIR_IN);
+	a.table = table;
+	a.table_ioba = 0x7000;
+	a.table_max = 40;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), 68);
+	EXPECT_EQ(iu[5], 0x02);
+	EXPECT_EQ(iu[7], 0);
+	EXPECT_EQ(hvk_get_be64(iu + 48), 0x7000);
+	EXPECT_EQ(hvk_get_be32(iu + 60), 40 * 16);
+	for (i = 0; i < 40; i++)
+		EXPECT_EQ(hvk_get_be64(table + 16 * i), d[i].va);
+	a.table_max = 39;
+	EXPECT_EQ(hvk_srp_build_cmd(iu, &a), -EINVAL);
+}
+
+static unsigned int login_rsp(u8 *iu, u32 lim, u32 it_len)
+{
+	memset(iu, 0, 256);
+	iu[0] = 0xc0;
+	hvk_put_be32(iu + 4, lim);
+	hvk_put_be64(iu + 8, 42);
+	hvk_put_be32(iu + 16, it_len);
+	hvk_put_be32(iu + 20, 256);
+	hvk_put_be16(iu + 24, 6);
+	return 52;
+}
+
+TEST(login_parse)
+{
+	struct hvk_srp_login l;
+	u8 iu[256];
+
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 256), &l), 0);
+	EXPECT_TRUE(l.accepted);
+	EXPECT_EQ(l.req_lim_delta, 22);
+	EXPECT_EQ(l.max_it_iu_len, 256);
+	EXPECT_EQ(l.buf_fmt, 6);
+	EXPECT_EQ(l.tag, 42);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 51, &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 0, 256), &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 63), &l), -EPROTO);
+	login_rsp(iu, 22, 256);
+	iu[0] = 0xc1;
+	EXPECT_EQ(hvk_srp_parse_login(iu, 52, &l), -EPROTO);
+	iu[0] = 0xc2;
+	hvk_put_be32(iu + 4, 0x10005);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 32, &l), 0);
+	EXPECT_TRUE(!l.accepted);
+	EXPECT_EQ(l.reject_reason, 0x10005);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 31, &l), -EPROTO);
+}
+
+static unsigned int rsp(u8 *iu, u8 flags, u8 status, u32 resp_len,
+			u32 sense_len)
+{
+	memset(iu, 0, 256);
+	iu[0] = 0xc1;
+	hvk_put_be32(iu + 4, 1);
+	hvk_put_be64(iu + 8, 0x300000007ULL);
+	iu[18] = flags;
+	iu[19] = status;
+	hvk_put_be32(iu + 24, 512);
+	hvk_put_be32(iu + 28, sense_len);
+	hvk_put_be32(iu + 32, resp_len);
+	return 36;
+}
+
+TEST(rsp_parse)
+{
+	struct hvk_srp_rsp r;
+	u8 iu[256];
+
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, rsp(iu, 0, 0, 0, 0), &r), 0);
+	EXPECT_EQ(r.tag, 0x300000007ULL);
+	EXPECT_EQ(r.req_lim_delta, 1);
+	EXPECT_EQ(r.data_in_res, 512);
+	EXPECT_TRUE(!r.sense && !r.has_resp_code);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 35, &r), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 257, &r), -EPROTO);
+
+	/* QEMU's CHECK CONDITION: 18 bytes of sense at 36. */
+	rsp(iu, HVK_SRP_SNSVALID, 2, 0, 18);
+	iu[36] = 0xf0;
+	iu[38] = 5;
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 54, &r), 0);
+	EXPECT_EQ(r.status, 2);
+	EXPECT_EQ(r.sense_len, 18);
+	EXPECT_TRUE(r.sense == iu + 36);
+	EXPECT_EQ(r.sense[2], 5);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 53, &r), -EPROTO);
+	/* Sense lengths that wrap 32 bits or exceed the IU. */
+	rsp(iu, HVK_SRP_SNSVALID | HVK_SRP_RSPVALID, 2, 0xfffffffc, 8);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 256, &r), -EPROTO);
+	/* The length fields count only with their valid flags. */
+	rsp(iu, 0, 0, 0xffffffff, 0xffffffff);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 36, &r), 0);
+
+	/* A task management answer: the code in data[3]. */
+	rsp(iu, HVK_SRP_RSPVALID, 0, 4, 0);
+	iu[39] = HVK_SRP_TSK_FIELDS_INVALID;
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 40, &r), 0);
+	EXPECT_TRUE(r.has_resp_code);
+	EXPECT_EQ(r.resp_code, 2);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 39, &r), -EPROTO);
+	rsp(iu, HVK_SRP_RSPVALID, 0, 3, 0);
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 40, &r), -EPROTO);
+	rsp(iu, 0, 0, 0, 0);
+	iu[0] = 0xc0;
+	EXPECT_EQ(hvk_srp_parse_rsp(iu, 36, &r), -EPROTO);
+}
+
+TEST(adapter_info_parse)
+{
+	struct hvk_adapter_info ai;
+	u8 mad[24], data[148];
+
+	hvk_mad_build_adapter_info(mad, 77, 0);
+	memset(data, 0, sizeof(data));
+	memcpy(data, "16.a", 4);
+	memcpy(data + 8, "qemu", 4);
+	hvk_put_be32(data + 108, 1);
+	hvk_put_be32(data + 112, 2);
+	hvk_put_be32(data + 116, 0x200000);
+	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 24, 77, data, &ai), 0);
+	EXPECT_STREQ(ai.srp_version, "16.a");
+	EXPECT_STREQ(ai.partition_name, "qemu");
+	EXPECT_EQ(ai.os_type, 2);
+	EXPECT_EQ(ai.max_transfer, 0x200000);
+	/* Unterminated and unprintable text stays bounded and printable. */
+	memset(data, 'x', 104);
+	data[9] = 1;
+	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 24, 77, data, &ai), 0);
+	EXPECT_EQ(strlen(ai.srp_version), 8);
+	EXPECT_EQ(strlen(ai.partition_name), 96);
+	EXPECT_EQ(ai.partition_name[1], '?');
+	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 24, 78, data, &ai), -EPROTO);
+	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 15, 77, data, &ai), -EPROTO);
+	hvk_put_be16(mad + 4, 0xf1);
+	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 24, 77, data, &ai),
+		  -EOPNOTSUPP);
+	hvk_put_be16(mad + 4, 0);
+	hvk_put_be32(mad, 5);
+	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 24, 77, data, &ai), -EPROTO);
+}
+
+int main(int argc, char **argv)
+{
+	return ktest_main(argc, argv);
+}
