@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * CRQ transport; see include/hvkit/crq.h.
+ *
+ * The queue is one page of 16-byte entries that the hypervisor fills and
+ * we empty by clearing byte 0. Its interrupt is an edge pulse that is
+ * neither latched nor replayed by H_VIO_SIGNAL, so the consumer loop
+ * disables it, drains, enables it and looks once more before leaving.
+ *
+ * The init handshake works both ways: we always send an init request; a
+ * partner that is there answers "init complete" (QEMU answers inside
+ * H_SEND_CRQ), and one that comes later (PowerVM, H_CLOSED meanwhile)
+ * sends its own init request, which we answer.
+ */
+#define pr_fmt(fmt) "hvkit: " fmt
+
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/export.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <hvkit/crq.h>
+
+#define CRQ_EV_PARTNER_LOST	0
+#define CRQ_EV_MIGRATED		1
+#define CRQ_EV_CLOSING		2
+
+/* Busy answers to free/enable are retried this long (PowerVM). */
+#define CRQ_BUSY_LIMIT_MS	30000
+
+static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
+		      unsigned long a1, unsigned long a2)
+{
+	struct hvk_hcall_regs regs = {
+		.in = { crq->hdev->unit_address, a1, a2 },
+	};
+
+	return hvk_dev_hcall(crq->hdev, opcode, &regs);
+}
+
+/* A call the hypervisor may answer busy for a while; process context. */
+static long crq_hcall_patient(struct hvk_crq *crq, unsigned int opcode)
+{
+	unsigned int waited = 0, ms;
+	long status;
+
+	for (;;) {
+		status = crq_hcall(crq, opcode, 0, 0);
+		if (!hvk_hcall_is_busy(status, &ms) && status != HVK_H_IN_PROGRESS)
+			return status;
+		ms = clamp(ms, 1U, 100U);
+		if (waited >= CRQ_BUSY_LIMIT_MS)
+			return status;
+		msleep(ms);
+		waited += ms;
+	}
+}
+
+long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
+{
+	u64 hi, lo;
+	long status;
+
+	hvk_crq_encode(msg, &hi, &lo);
+	status = crq_hcall(crq, HVK_H_SEND_CRQ, hi, lo);
+	if (status == HVK_H_CLOSED)
+		atomic64_inc(&crq->counters[HVK_CRQ_SEND_CLOSED]);
+	else if (status != HVK_H_SUCCESS)
+		atomic64_inc(&crq->counters[HVK_CRQ_SEND_ERRORS]);
+	return status;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_send);
+
+static long crq_send_init(struct hvk_crq *crq, u8 format)
+{
+	struct hvk_crq_msg msg = { .valid = HVK_CRQ_INIT, .format = format };
+
+	return hvk_crq_send(crq, &msg);
+}
+
+static void crq_up(struct hvk_crq *crq)
+{
+	WRITE_ONCE(crq->state, HVK_CRQ_ST_UP);
+	atomic64_inc(&crq->counters[HVK_CRQ_INITS]);
+	crq->ops->up(crq);
+}
+
+static void crq_link_down(struct hvk_crq *crq, unsigned int event)
+{
+	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+	set_bit(event, &crq->events);
+	schedule_work(&crq->event_work);
+}
+
+/* One entry, already copied out of the queue. Called with crq->lock. */
+static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
+{
+	struct device *dev = &crq->hdev->dev;
+	struct hvk_crq_msg msg;
+
+	switch (hvk_crq_decode(entry, &msg)) {
+	case HVK_CRQ_K_EMPTY:
+		break;
+	case HVK_CRQ_K_MESSAGE:
+		if (READ_ONCE(crq->state) != HVK_CRQ_ST_UP) {
+			atomic64_inc(&crq->counters[HVK_CRQ_EARLY]);
+			dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
+			break;
+		}
+		atomic64_inc(&crq->counters[HVK_CRQ_ENTRIES]);
+		crq->ops->message(crq, &msg);
+		break;
+	case HVK_CRQ_K_INIT_REQUEST:
+		/* The partner (re)started and speaks first. */
+		crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
+		crq_up(crq);
+		break;
+	case HVK_CRQ_K_INIT_COMPLETE:
+		if (READ_ONCE(crq->state) == HVK_CRQ_ST_WAITING)
+			crq_up(crq);
+		break;
+	case HVK_CRQ_K_PARTNER_LOST:
+		atomic64_inc(&crq->counters[HVK_CRQ_PARTNER_LOST]);
+		dev_info(dev, "CRQ partner %s: reconnecting\n",
+			 msg.format == HVK_CRQ_PARTNER_FAILED ? "failed" :
+			 "deregistered");
+		crq_link_down(crq, CRQ_EV_PARTNER_LOST);
+		break;
+	case HVK_CRQ_K_MIGRATED:
+		atomic64_inc(&crq->counters[HVK_CRQ_MIGRATIONS]);
+		dev_info(dev, "partition migrated: re-enabling the CRQ\n");
+		crq_link_down(crq, CRQ_EV_MIGRATED);
+		break;
+	case HVK_CRQ_K_INVALID:
+		atomic64_inc(&crq->counters[HVK_CRQ_INVALID]);
+		dev_warn_ratelimited(dev, "invalid CRQ entry %02x %02x, dropped\n",
+				     msg.valid, msg.format);
+		break;
+	}
+}
+
+static bool crq_pending(struct hvk_crq *crq)
+{
+	return READ_ONCE(crq->queue[crq->head]) != HVK_CRQ_FREE;
+}
+
+static void crq_drain(struct hvk_crq *crq)
+{
+	u8 entry[HVK_CRQ_ENTRY_SIZE];
+	u8 *slot;
+
+	while (crq_pending(crq)) {
+		slot = crq->queue + crq->head;
+		/* Byte 0 is written last: read the rest only after it. */
+		dma_rmb();
+		memcpy(entry, slot, sizeof(entry));
+		/* The copy is complete before the slot goes back. */
+		mb();
+		WRITE_ONCE(slot[0], HVK_CRQ_FREE);
+		crq->head = (crq->head + HVK_CRQ_ENTRY_SIZE) % crq->size;
+		crq_dispatch(crq, entry);
+	}
+}
+
+/* Disable, drain, enable, re-check: no entry is left without a pulse. */
+static void crq_poll(struct hvk_crq *crq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&crq->lock, flags);
+	do {
+		hvk_dev_set_irq(crq->hdev, false);
+		crq_drain(crq);
+		hvk_dev_set_irq(crq->hdev, true);
+	} while (crq_pending(crq));
+	spin_unlock_irqrestore(&crq->lock, flags);
+}
+
+static irqreturn_t crq_interrupt(int irq, void *data)
+{
+	struct hvk_crq *crq = data;
+
+	atomic64_inc(&crq->counters[HVK_CRQ_INTERRUPTS]);
+	if (!READ_ONCE(crq->queue))
+		return IRQ_NONE;
+	crq_poll(crq);
+	return IRQ_HANDLED;
+}
+
+static void crq_free_hv(struct hvk_crq *crq)
+{
+	long status = crq_hcall_patient(crq, HVK_H_FREE_CRQ);
+
+	if (status != HVK_H_SUCCESS)
+		dev_err(&crq->hdev->dev, "H_FREE_CRQ failed: %s (%ld)\n",
+			hvk_hcall_status_name(status), status);
+}
+
+static int crq_register(struct hvk_crq *crq)
+{
+	long status;
+
+	status = crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
+	if (status == HVK_H_RESOURCE) {
+		/* Still registered by a previous kernel or driver instance. */
+		crq_free_hv(crq);
+		status = crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
+	}
+	/* H_CLOSED: registered, the partner is simply not there yet. */
+	if (status == HVK_H_SUCCESS || status == HVK_H_CLOSED)
+		return 0;
+	dev_err(&crq->hdev->dev, "H_REG_CRQ failed: %s (%ld)\n",
+		hvk_hcall_status_name(status), status);
+	return -EIO;
+}
+
+/* An empty queue, registered, handshake started. Under reset_mutex. */
+static int crq_setup(struct hvk_crq *crq)
+{
+	unsigned long flags;
+	long status;
+	int err;
+
+	spin_lock_irqsave(&crq->lock, flags);
+	memset(crq->queue, 0, crq->size);
+	crq->head = 0;
+	WRITE_ONCE(crq->state, HVK_CRQ_ST_WAITING);
+	spin_unlock_irqrestore(&crq->lock, flags);
+
+	err = crq_register(crq);
+	if (err) {
+		WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+		return err;
+	}
+	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
+	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED)
+		dev_warn(&crq->hdev->dev,
+			 "init request failed: %s (%ld); waiting for the partner\n",
+			 hvk_hcall_status_name(status), status);
+	/* Answers that came before the interrupt was enabled. */
+	crq_poll(crq);
+	return 0;
+}
+
+int hvk_crq_reset(struct hvk_crq *crq)
+{
+	int err;
+
+	mutex_lock(&crq->reset_mutex);
+	if (test_bit(CRQ_EV_CLOSING, &crq->events)) {
+		mutex_unlock(&crq->reset_mutex);
+		return -ESHUTDOWN;
+	}
+	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+	hvk_dev_set_irq(crq->hdev, false);
+	crq_free_hv(crq);
+	atomic64_inc(&crq->counters[HVK_CRQ_RESETS]);
+	err = crq_setup(crq);
+	mutex_unlock(&crq->reset_mutex);
+	return err;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_reset);
+
+/* After migration the queue stays registered; it only needs enabling. */
+static void crq_reenable(struct hvk_crq *crq)
+{
+	long status;
+
+	mutex_lock(&crq->reset_mutex);
+	if (test_bit(CRQ_EV_CLOSING, &crq->events)) {
+		mutex_unlock(&crq->reset_mutex);
+		return;
+	}
+	status = crq_hcall_patient(crq, HVK_H_ENABLE_CRQ);
+	if (status != HVK_H_SUCCESS) {
+		mutex_unlock(&crq->reset_mutex);
+		dev_err(&crq->hdev->dev,
+			"H_ENABLE_CRQ failed: %s (%ld): resetting the CRQ\n",
+			hvk_hcall_status_name(status), status);
+		hvk_crq_reset(crq);
+		return;
+	}
+	WRITE_ONCE(crq->state, HVK_CRQ_ST_WAITING);
+	crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
+	crq_poll(crq);
+	mutex_unlock(&crq->reset_mutex);
+}
+
+static void crq_event_work(struct work_struct *work)
+{
+	struct hvk_crq *crq = container_of(work, struct hvk_crq, event_work);
+
+	if (test_bit(CRQ_EV_CLOSING, &crq->events))
+		return;
+	if (test_and_clear_bit(CRQ_EV_PARTNER_LOST, &crq->events)) {
+		clear_bit(CRQ_EV_MIGRATED, &crq->events);
+		crq->ops->down(crq, HVK_CRQ_DOWN_PARTNER_LOST);
+		hvk_crq_reset(crq);
+	} else if (test_and_clear_bit(CRQ_EV_MIGRATED, &crq->events)) {
+		crq->ops->down(crq, HVK_CRQ_DOWN_MIGRATED);
+		crq_reenable(crq);
+	}
+}
+
+int hvk_crq_inject_event(struct hvk_crq *crq, u8 format)
+{
+	u8 entry[HVK_CRQ_ENTRY_SIZE] = { HVK_CRQ_TRANSPORT, format };
+	unsigned long flags;
+
+	if (format != HVK_CRQ_PARTNER_FAILED && format != HVK_CRQ_PARTNER_DEREG &&
+	    format != HVK_CRQ_MIGRATED)
+		return -EINVAL;
+	spin_lock_irqsave(&crq->lock, flags);
+	crq_dispatch(crq, entry);
+	spin_unlock_irqrestore(&crq->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_inject_event);
+
+int hvk_crq_open(struct hvk_crq *crq, struct hvk_device *hdev,
+		 const struct hvk_crq_ops *ops, void *priv)
+{
+	int err, i;
+
+	crq->hdev = hdev;
+	crq->ops = ops;
+	crq->priv = priv;
+	crq->events = 0;
+	crq->state = HVK_CRQ_ST_CLOSED;
+	spin_lock_init(&crq->lock);
+	mutex_init(&crq->reset_mutex);
+	INIT_WORK(&crq->event_work, crq_event_work);
+	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
+		atomic64_set(&crq->counters[i], 0);
+	if (!hdev->irq || !hdev->dma_dev) {
+		dev_err(&hdev->dev, "CRQ needs an interrupt and a DMA window\n");
+		return -ENODEV;
+	}
+	crq->size = PAGE_SIZE;
+	crq->queue = dma_alloc_coherent(hdev->dma_dev, crq->size, &crq->ioba,
+					GFP_KERNEL);
+	if (!crq->queue)
+		return -ENOMEM;
+	err = request_irq(hdev->irq, crq_interrupt, 0, dev_name(&hdev->dev),
+			  crq);
+	if (err) {
+		dev_err(&hdev->dev, "cannot get irq %u: %d\n", hdev->irq, err);
+		goto free_queue;
+	}
+	crq->irq_requested = true;
+	mutex_lock(&crq->reset_mutex);
+	err = crq_setup(crq);
+	mutex_unlock(&crq->reset_mutex);
+	if (err)
+		goto free_irq;
+	return 0;
+
+free_irq:
+	free_irq(hdev->irq, crq);
+	crq->irq_requested = false;
+free_queue:
+	dma_free_coherent(hdev->dma_dev, crq->size, crq->queue, crq->ioba);
+	crq->queue = NULL;
+	return err;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_open);
+
+void hvk_crq_close(struct hvk_crq *crq)
+{
+	if (!crq->queue)
+		return;
+	set_bit(CRQ_EV_CLOSING, &crq->events);
+	cancel_work_sync(&crq->event_work);
+	mutex_lock(&crq->reset_mutex);
+	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+	hvk_dev_set_irq(crq->hdev, false);
+	if (crq->irq_requested)
+		free_irq(crq->hdev->irq, crq);
+	crq->irq_requested = false;
+	crq_free_hv(crq);
+	mutex_unlock(&crq->reset_mutex);
+	dma_free_coherent(crq->hdev->dma_dev, crq->size, crq->queue, crq->ioba);
+	crq->queue = NULL;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_close);
