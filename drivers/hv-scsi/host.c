@@ -1,0 +1,1090 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_scsi: an SRP initiator for PAPR v-scsi adapters ({vscsi, IBM,v-scsi}),
+ * as a SCSI host, on the hvkit CRQ transport.
+ *
+ * Flow: CRQ handshake -> ADAPTER_INFO MAD (max transfer) -> SRP login
+ * (request limit) -> scsi host sized from that credit -> scan.
+ *
+ * Credit: the login grants N requests and every SRP_RSP gives back its
+ * req_lim_delta. A request of any kind (command, task management, MAD)
+ * takes one credit when it is sent; the partner (QEMU) silently drops what
+ * goes beyond. Commands leave one credit for task management, so the
+ * blk-mq tag set has N - 1 tags and the error handler can always be heard.
+ * A request the partner cancels without answering (aborted, LUN reset)
+ * gives its credit back when the task management answer confirms it.
+ *
+ * Tags: every request carries (sequence << 32 | slot). A response must
+ * name the slot's current tag, in the CRQ entry and inside the IU, or it
+ * is counted and dropped: a late answer can never complete a newer
+ * request that reuses the slot.
+ */
+#define pr_fmt(fmt) "hv_scsi: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <scsi/scsi.h>
+#include <scsi/scsi_cmnd.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_eh.h>
+#include <scsi/scsi_host.h>
+#include <hvkit/crq.h>
+#include <hvkit/vio.h>
+
+#include "srp_codec.h"
+
+#define HVS_MGMT_INDEX		0xffff
+#define HVS_MAX_CMDS		255	/* tag set depth cap */
+#define HVS_RESERVED_CREDIT	1	/* kept for task management */
+#define HVS_SG_TABLESIZE	256
+#define HVS_TABLE_BYTES		(HVS_SG_TABLESIZE * HVK_SRP_DESC_LEN)
+#define HVS_SLOT_BYTES		(HVK_SRP_IU_MAX + HVS_TABLE_BYTES)
+#define HVS_MAX_SECTORS		4096	/* 2 MiB */
+#define HVS_DEFAULT_SECTORS	256	/* without adapter info */
+/* Consecutive failed sends (not busy, not closed) before a reset. */
+#define HVS_SEND_FAILURES_RESET	8
+
+static unsigned int login_timeout = 30;
+module_param(login_timeout, uint, 0644);
+MODULE_PARM_DESC(login_timeout, "seconds to wait for the partner and the SRP login (30)");
+
+static unsigned int tmf_timeout = 10;
+module_param(tmf_timeout, uint, 0644);
+MODULE_PARM_DESC(tmf_timeout, "seconds to wait for a task management answer (10)");
+
+static unsigned int max_id = 64;
+module_param(max_id, uint, 0444);
+MODULE_PARM_DESC(max_id, "targets scanned per channel (64, at most 64)");
+
+static unsigned int max_channel = 3;
+module_param(max_channel, uint, 0444);
+MODULE_PARM_DESC(max_channel, "highest channel scanned (3, at most 7)");
+
+enum hvs_state { HVS_CONNECTING, HVS_LOGGED_IN, HVS_FAILED };
+
+enum hvs_counter {
+	HVS_COMMANDS,		/* SRP_CMDs sent */
+	HVS_COMPLETIONS,	/* answered */
+	HVS_UNKNOWN_TAGS,	/* answers naming no outstanding request */
+	HVS_BAD_RESPONSES,	/* malformed answers */
+	HVS_SEND_ERRORS,	/* H_SEND_CRQ failures, request requeued */
+	HVS_CREDIT_WAITS,	/* commands refused for lack of credit */
+	HVS_ABORTS,
+	HVS_ABORTS_DONE,
+	HVS_LUN_RESETS,
+	HVS_HOST_RESETS,
+	HVS_RECONNECTS,		/* link lost or reset, logged in again */
+	HVS_LOGINS,
+	HVS_CANCELLED,		/* requests the partner dropped on our request */
+	HVS_LOST_ON_PURPOSE,	/* debugfs lose_responses */
+	HVS_NR_COUNTERS
+};
+
+static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
+	"commands", "completions", "unknown_tags", "bad_responses",
+	"send_errors", "credit_waits", "aborts", "aborts_done", "lun_resets",
+	"host_resets", "reconnects", "logins", "cancelled",
+	"lost_on_purpose",
+};
+
+struct hvs_slot {
+	u8 *iu;
+	dma_addr_t iu_ioba;
+	u8 *table;
+	dma_addr_t table_ioba;
+	struct hvk_srp_desc *descs;
+	u64 tag;		/* 0: free */
+	u64 lun;
+	struct scsi_cmnd *cmd;
+	bool counted;		/* took a credit */
+};
+
+struct hvs_host {
+	struct Scsi_Host *shost;
+	struct hvk_device *hdev;
+	struct hvk_crq crq;
+	bool added;
+
+	spinlock_t lock;	/* slots, credit, seq */
+	struct hvs_slot *slots;
+	unsigned int nr_slots;
+	u8 *pool;
+	dma_addr_t pool_ioba;
+	size_t pool_size;
+	u32 seq;
+	int credit;		/* requests we may still send */
+	int credit_limit;	/* the login's grant */
+	unsigned int in_flight, max_in_flight;
+	unsigned int send_failures;
+
+	/* Management: one request at a time, in the reserved slot. */
+	struct mutex mgmt_mutex;
+	struct hvs_slot mgmt;
+	struct completion mgmt_done;
+	unsigned int mgmt_resp_len;
+	u8 *mgmt_mem;
+	dma_addr_t mgmt_ioba;
+	u8 *ai_data;
+	dma_addr_t ai_ioba;
+
+	int state;		/* enum hvs_state */
+	wait_queue_head_t state_wait;
+	struct work_struct login_work;
+	struct work_struct reset_work;
+
+	struct hvk_adapter_info ai;
+	unsigned int max_it_iu_len;
+	bool indirect_ok;
+	unsigned int max_sectors;
+
+	atomic_t lose_responses;	/* test hook */
+	struct dentry *dbg;
+	atomic64_t counters[HVS_NR_COUNTERS];
+};
+
+static struct dentry *hvs_debugfs_root;
+
+static void hvs_count(struct hvs_host *hvs, enum hvs_counter c)
+{
+	atomic64_inc(&hvs->counters[c]);
+}
+
+static struct device *hvs_dev(struct hvs_host *hvs)
+{
+	return &hvs->hdev->dev;
+}
+
+/* A fresh tag for slot @index. Called with hvs->lock. */
+static u64 hvs_new_tag(struct hvs_host *hvs, unsigned int index)
+{
+	if (!++hvs->seq)
+		++hvs->seq;
+	return (u64)hvs->seq << 32 | index;
+}
+
+static struct hvs_slot *hvs_slot_of_tag(struct hvs_host *hvs, u64 tag)
+{
+	u32 index = (u32)tag;
+
+	if (index == HVS_MGMT_INDEX)
+		return &hvs->mgmt;
+	if (index < hvs->nr_slots)
+		return &hvs->slots[index];
+	return NULL;
+}
+
+/* Take back a request's slot and credit. Called with hvs->lock. */
+static void hvs_release(struct hvs_host *hvs, struct hvs_slot *slot,
+			int credit_back)
+{
+	slot->tag = 0;
+	slot->cmd = NULL;
+	if (slot->counted) {
+		hvs->in_flight--;
+		hvs->credit = min(hvs->credit + credit_back, hvs->credit_limit);
+		slot->counted = false;
+	}
+}
+
+/* Take a credit for a new request. Called with hvs->lock. */
+static bool hvs_take_credit(struct hvs_host *hvs, struct hvs_slot *slot,
+			    int keep)
+{
+	if (hvs->credit <= keep)
+		return false;
+	hvs->credit--;
+	hvs->in_flight++;
+	hvs->max_in_flight = max(hvs->max_in_flight, hvs->in_flight);
+	slot->counted = true;
+	return true;
+}
+
+static long hvs_send_iu(struct hvs_host *hvs, u8 format, dma_addr_t ioba,
+			unsigned int len, unsigned int timeout)
+{
+	struct hvk_crq_msg msg = {
+		.valid = HVK_CRQ_PAYLOAD,
+		.format = format,
+		.timeout = min_t(unsigned int, timeout, 0xffff),
+		.iu_len = len,
+		.token = ioba,
+	};
+
+	return hvk_crq_send(&hvs->crq, &msg);
+}
+
+/* ---- completions ------------------------------------------------------ */
+
+/* A command taken out of its slot: give it back to the midlayer. */
+static void hvs_finish(struct scsi_cmnd *cmd, int result)
+{
+	scsi_dma_unmap(cmd);
+	/* A timed-out command belongs to the error handler: leave it. */
+	if (test_bit(SCMD_STATE_COMPLETE, &cmd->state))
+		return;
+	cmd->result = result;
+	scsi_done(cmd);
+}
+
+static int hvs_cmd_result(struct hvs_host *hvs, struct scsi_cmnd *cmd,
+			  const struct hvk_crq_msg *msg,
+			  const struct hvk_srp_rsp *rsp)
+{
+	unsigned int resid = 0;
+
+	if (msg->status) {
+		dev_warn_ratelimited(hvs_dev(hvs), "partner status 0x%02x for a command\n",
+				     msg->status);
+		return DID_ERROR << 16;
+	}
+	if (rsp->sense_len) {
+		memcpy(cmd->sense_buffer, rsp->sense,
+		       min_t(u32, rsp->sense_len, SCSI_SENSE_BUFFERSIZE));
+	}
+	if (rsp->flags & HVK_SRP_DIUNDER)
+		resid = rsp->data_in_res;
+	else if (rsp->flags & HVK_SRP_DOUNDER)
+		resid = rsp->data_out_res;
+	scsi_set_resid(cmd, min(resid, scsi_bufflen(cmd)));
+	return rsp->status;
+}
+
+static void hvs_cmd_answer(struct hvs_host *hvs, struct hvs_slot *slot,
+			   const struct hvk_crq_msg *msg)
+{
+	struct scsi_cmnd *cmd = slot->cmd;
+	unsigned int len = min_t(unsigned int, msg->iu_len, HVK_SRP_IU_MAX);
+	struct hvk_srp_rsp rsp;
+	int result, back = 1;
+
+	if (msg->format != HVK_VIOSRP_SRP ||
+	    hvk_srp_parse_rsp(slot->iu, len, &rsp) || rsp.tag != slot->tag) {
+		hvs_count(hvs, HVS_BAD_RESPONSES);
+		dev_warn_ratelimited(hvs_dev(hvs),
+				     "malformed response (format %u, %u bytes) for tag %llx: command failed\n",
+				     msg->format, msg->iu_len, slot->tag);
+		result = DID_ERROR << 16;
+	} else {
+		back = rsp.req_lim_delta;
+		result = hvs_cmd_result(hvs, cmd, msg, &rsp);
+	}
+	hvs_release(hvs, slot, back);
+	spin_unlock(&hvs->lock);
+	hvs_count(hvs, HVS_COMPLETIONS);
+	hvs_finish(cmd, result);
+	spin_lock(&hvs->lock);
+}
+
+static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
+			    const struct hvk_crq_msg *msg)
+{
+	unsigned int len = min_t(unsigned int, msg->iu_len, HVK_SRP_IU_MAX);
+	struct hvk_srp_rsp rsp;
+	int back = 1;
+
+	/* Task management answers carry credit like any SRP_RSP. */
+	if (msg->format == HVK_VIOSRP_SRP && hvk_srp_opcode(slot->iu) == HVK_SRP_RSP &&
+	    !hvk_srp_parse_rsp(slot->iu, len, &rsp))
+		back = rsp.req_lim_delta;
+	hvs->mgmt_resp_len = msg->status ? 0 : len;
+	hvs_release(hvs, slot, back);
+	complete(&hvs->mgmt_done);
+}
+
+/* A payload entry from the CRQ (interrupt handler). */
+static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
+{
+	struct hvs_host *hvs = crq->priv;
+	struct hvs_slot *slot;
+
+	spin_lock(&hvs->lock);
+	slot = hvs_slot_of_tag(hvs, msg->token);
+	if (!slot || !slot->tag || slot->tag != msg->token) {
+		spin_unlock(&hvs->lock);
+		hvs_count(hvs, HVS_UNKNOWN_TAGS);
+		dev_warn_ratelimited(hvs_dev(hvs), "response for unknown tag %llx dropped\n",
+				     msg->token);
+		return;
+	}
+	if (slot == &hvs->mgmt) {
+		hvs_mgmt_answer(hvs, slot, msg);
+	} else if (atomic_add_unless(&hvs->lose_responses, -1, 0)) {
+		/* Test hook: as if this answer had never arrived. */
+		hvs_count(hvs, HVS_LOST_ON_PURPOSE);
+	} else {
+		hvs_cmd_answer(hvs, slot, msg);
+	}
+	spin_unlock(&hvs->lock);
+}
+
+/* Every outstanding command back to the midlayer with @result. */
+static void hvs_purge(struct hvs_host *hvs, int result)
+{
+	struct scsi_cmnd *cmd;
+	unsigned int i;
+
+	spin_lock_irq(&hvs->lock);
+	for (i = 0; i < hvs->nr_slots; i++) {
+		cmd = hvs->slots[i].cmd;
+		if (!hvs->slots[i].tag)
+			continue;
+		hvs_release(hvs, &hvs->slots[i], 1);
+		if (!cmd)
+			continue;
+		spin_unlock_irq(&hvs->lock);
+		hvs_finish(cmd, result);
+		spin_lock_irq(&hvs->lock);
+	}
+	if (hvs->mgmt.tag) {
+		hvs_release(hvs, &hvs->mgmt, 1);
+		hvs->mgmt_resp_len = 0;
+		complete(&hvs->mgmt_done);
+	}
+	spin_unlock_irq(&hvs->lock);
+}
+
+/* ---- management requests ------------------------------------------------ */
+
+/*
+ * Send the IU the caller built in the management slot under @tag and
+ * wait for the answer, which is left in that slot. Under mgmt_mutex.
+ * @counted: takes a credit (everything after the login).
+ */
+static int hvs_mgmt_exec(struct hvs_host *hvs, u64 tag, u8 format,
+			 unsigned int len, bool counted, unsigned int secs)
+{
+	struct hvs_slot *slot = &hvs->mgmt;
+	long status;
+
+	spin_lock_irq(&hvs->lock);
+	if (counted && !hvs_take_credit(hvs, slot, 0)) {
+		spin_unlock_irq(&hvs->lock);
+		return -EAGAIN;
+	}
+	slot->tag = tag;
+	hvs->mgmt_resp_len = 0;
+	reinit_completion(&hvs->mgmt_done);
+	spin_unlock_irq(&hvs->lock);
+
+	status = hvs_send_iu(hvs, format, slot->iu_ioba, len, secs);
+	if (status == HVK_H_SUCCESS &&
+	    wait_for_completion_timeout(&hvs->mgmt_done, secs * HZ))
+		return hvs->mgmt_resp_len ? 0 : -EIO;
+
+	spin_lock_irq(&hvs->lock);
+	if (slot->tag == tag)
+		hvs_release(hvs, slot, 1);
+	spin_unlock_irq(&hvs->lock);
+	if (status != HVK_H_SUCCESS) {
+		hvs_count(hvs, HVS_SEND_ERRORS);
+		return -EIO;
+	}
+	return -ETIMEDOUT;
+}
+
+static u64 hvs_mgmt_tag(struct hvs_host *hvs)
+{
+	u64 tag;
+
+	spin_lock_irq(&hvs->lock);
+	tag = hvs_new_tag(hvs, HVS_MGMT_INDEX);
+	spin_unlock_irq(&hvs->lock);
+	return tag;
+}
+
+static void hvs_adapter_info(struct hvs_host *hvs)
+{
+	u64 tag = hvs_mgmt_tag(hvs);
+	unsigned int len;
+	int err;
+
+	memset(hvs->ai_data, 0, HVK_ADAPTER_INFO_DATA_LEN);
+	len = hvk_mad_build_adapter_info(hvs->mgmt.iu, tag, hvs->ai_ioba);
+	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_MAD, len, false, login_timeout);
+	if (!err)
+		err = hvk_mad_parse_adapter_info(hvs->mgmt.iu, hvs->mgmt_resp_len,
+						 tag, hvs->ai_data, &hvs->ai);
+	if (err) {
+		dev_warn(hvs_dev(hvs), "no adapter info (%d): max transfer %u KiB\n",
+			 err, HVS_DEFAULT_SECTORS / 2);
+		return;
+	}
+	if (hvs->ai.max_transfer >> 9)
+		hvs->max_sectors = min_t(u32, hvs->ai.max_transfer >> 9,
+					 HVS_MAX_SECTORS);
+}
+
+static int hvs_srp_login(struct hvs_host *hvs)
+{
+	u64 tag = hvs_mgmt_tag(hvs);
+	struct hvk_srp_login login;
+	unsigned int len;
+	int err;
+
+	len = hvk_srp_build_login(hvs->mgmt.iu, tag, HVK_SRP_IU_MAX);
+	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_SRP, len, false, login_timeout);
+	if (!err)
+		err = hvk_srp_parse_login(hvs->mgmt.iu, hvs->mgmt_resp_len, &login);
+	if (err) {
+		dev_err(hvs_dev(hvs), "SRP login failed: %d\n", err);
+		return err;
+	}
+	if (!login.accepted) {
+		dev_err(hvs_dev(hvs), "SRP login rejected, reason 0x%x\n",
+			login.reject_reason);
+		return -ECONNREFUSED;
+	}
+	spin_lock_irq(&hvs->lock);
+	hvs->credit_limit = min_t(u32, login.req_lim_delta, HVS_MAX_CMDS + 1);
+	/* Requests kept across a reconnection still hold their credit. */
+	hvs->credit = max_t(int, hvs->credit_limit - (int)hvs->in_flight, 0);
+	hvs->max_it_iu_len = min_t(u32, login.max_it_iu_len, HVK_SRP_IU_MAX);
+	hvs->indirect_ok = login.buf_fmt & HVK_SRP_BUF_INDIRECT;
+	hvs->send_failures = 0;
+	spin_unlock_irq(&hvs->lock);
+	return 0;
+}
+
+static void hvs_set_state(struct hvs_host *hvs, enum hvs_state state)
+{
+	WRITE_ONCE(hvs->state, state);
+	wake_up_all(&hvs->state_wait);
+}
+
+/* The CRQ is up: log in (again). */
+static void hvs_login_work(struct work_struct *work)
+{
+	struct hvs_host *hvs = container_of(work, struct hvs_host, login_work);
+	bool again = READ_ONCE(hvs->state) == HVS_LOGGED_IN;
+
+	mutex_lock(&hvs->mgmt_mutex);
+	if (again) {
+		/* The partner started over without telling us first. */
+		if (hvs->added)
+			scsi_block_requests(hvs->shost);
+		WRITE_ONCE(hvs->state, HVS_CONNECTING);
+		hvs_purge(hvs, DID_RESET << 16);
+	}
+	if (!hvk_crq_is_up(&hvs->crq))
+		goto out;
+	hvs_adapter_info(hvs);
+	if (hvs_srp_login(hvs)) {
+		hvs_set_state(hvs, HVS_FAILED);
+		goto out;
+	}
+	hvs_count(hvs, HVS_LOGINS);
+	if (atomic64_read(&hvs->counters[HVS_LOGINS]) > 1)
+		hvs_count(hvs, HVS_RECONNECTS);
+	hvs_set_state(hvs, HVS_LOGGED_IN);
+	if (hvs->added)
+		scsi_unblock_requests(hvs->shost);
+out:
+	mutex_unlock(&hvs->mgmt_mutex);
+}
+
+static void hvs_crq_up(struct hvk_crq *crq)
+{
+	struct hvs_host *hvs = crq->priv;
+
+	schedule_work(&hvs->login_work);
+}
+
+static void hvs_crq_down(struct hvk_crq *crq, enum hvk_crq_down why)
+{
+	struct hvs_host *hvs = crq->priv;
+
+	if (hvs->added)
+		scsi_block_requests(hvs->shost);
+	hvs_set_state(hvs, HVS_CONNECTING);
+	/* Whatever the partner had is gone with it: retry elsewhere. */
+	hvs_purge(hvs, DID_RESET << 16);
+}
+
+static const struct hvk_crq_ops hvs_crq_ops = {
+	.up = hvs_crq_up,
+	.message = hvs_crq_message,
+	.down = hvs_crq_down,
+};
+
+/* Free the CRQ and connect again; outstanding commands stay outstanding. */
+static void hvs_reset_work(struct work_struct *work)
+{
+	struct hvs_host *hvs = container_of(work, struct hvs_host, reset_work);
+
+	dev_warn(hvs_dev(hvs), "repeated send failures: resetting the CRQ\n");
+	if (hvs->added)
+		scsi_block_requests(hvs->shost);
+	hvs_set_state(hvs, HVS_CONNECTING);
+	if (hvk_crq_reset(&hvs->crq))
+		hvs_set_state(hvs, HVS_FAILED);
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+static u64 hvs_lun_of(struct scsi_device *sdev)
+{
+	return hvk_srp_lun(sdev->channel, sdev->id, (unsigned int)sdev->lun);
+}
+
+/* The SRP_CMD for @cmd in @slot, descriptors from its mapped list. */
+static int hvs_build_cmd(struct hvs_host *hvs, struct hvs_slot *slot,
+			 struct scsi_cmnd *cmd, int nseg)
+{
+	struct hvk_srp_cmd_args a = {
+		.tag = slot->tag,
+		.lun = slot->lun,
+		.cdb = cmd->cmnd,
+		.cdb_len = cmd->cmd_len,
+		.descs = slot->descs,
+		.nr_descs = nseg,
+		.max_iu_len = hvs->max_it_iu_len,
+		.indirect_ok = hvs->indirect_ok,
+		.iu_ioba = slot->iu_ioba,
+		.table = slot->table,
+		.table_ioba = slot->table_ioba,
+		.table_max = HVS_SG_TABLESIZE,
+	};
+	struct scatterlist *sg;
+	int i;
+
+	scsi_for_each_sg(cmd, sg, nseg, i) {
+		slot->descs[i].va = sg_dma_address(sg);
+		slot->descs[i].len = sg_dma_len(sg);
+		a.total_len += sg_dma_len(sg);
+	}
+	if (nseg)
+		a.dir = cmd->sc_data_direction == DMA_TO_DEVICE ?
+			HVK_SRP_DIR_OUT : HVK_SRP_DIR_IN;
+	return hvk_srp_build_cmd(slot->iu, &a);
+}
+
+static void hvs_send_failed(struct hvs_host *hvs, long status)
+{
+	unsigned int ms;
+
+	hvs_count(hvs, HVS_SEND_ERRORS);
+	dev_warn_ratelimited(hvs_dev(hvs), "H_SEND_CRQ failed: %s (%ld), command requeued\n",
+			     hvk_hcall_status_name(status), status);
+	if (status == HVK_H_CLOSED || hvk_hcall_is_busy(status, &ms))
+		return;
+	if (++hvs->send_failures == HVS_SEND_FAILURES_RESET)
+		schedule_work(&hvs->reset_work);
+}
+
+static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+{
+	struct hvs_host *hvs = shost_priv(shost);
+	unsigned int index = scsi_cmd_to_rq(cmd)->tag;
+	struct hvs_slot *slot;
+	unsigned long flags;
+	int nseg, len;
+	long status;
+	u64 tag;
+
+	if (READ_ONCE(hvs->state) != HVS_LOGGED_IN)
+		return SCSI_MLQUEUE_HOST_BUSY;
+	if (index >= hvs->nr_slots || cmd->device->lun >= 32) {
+		cmd->result = (index >= hvs->nr_slots ? DID_ERROR : DID_NO_CONNECT) << 16;
+		scsi_done(cmd);
+		return 0;
+	}
+	slot = &hvs->slots[index];
+	nseg = scsi_dma_map(cmd);
+	if (nseg < 0)
+		return SCSI_MLQUEUE_HOST_BUSY;
+
+	spin_lock_irqsave(&hvs->lock, flags);
+	if (slot->tag || !hvs_take_credit(hvs, slot, HVS_RESERVED_CREDIT)) {
+		spin_unlock_irqrestore(&hvs->lock, flags);
+		hvs_count(hvs, HVS_CREDIT_WAITS);
+		scsi_dma_unmap(cmd);
+		return SCSI_MLQUEUE_HOST_BUSY;
+	}
+	tag = hvs_new_tag(hvs, index);
+	slot->tag = tag;
+	slot->cmd = cmd;
+	slot->lun = hvs_lun_of(cmd->device);
+	spin_unlock_irqrestore(&hvs->lock, flags);
+
+	len = hvs_build_cmd(hvs, slot, cmd, nseg);
+	if (len < 0) {
+		spin_lock_irqsave(&hvs->lock, flags);
+		hvs_release(hvs, slot, 1);
+		spin_unlock_irqrestore(&hvs->lock, flags);
+		dev_err_ratelimited(hvs_dev(hvs), "cannot describe %d segments\n", nseg);
+		scsi_dma_unmap(cmd);
+		cmd->result = DID_ERROR << 16;
+		scsi_done(cmd);
+		return 0;
+	}
+	status = hvs_send_iu(hvs, HVK_VIOSRP_SRP, slot->iu_ioba, len,
+			     scsi_cmd_to_rq(cmd)->timeout / HZ);
+	if (status != HVK_H_SUCCESS) {
+		spin_lock_irqsave(&hvs->lock, flags);
+		if (slot->tag == tag)
+			hvs_release(hvs, slot, 1);
+		hvs_send_failed(hvs, status);
+		spin_unlock_irqrestore(&hvs->lock, flags);
+		scsi_dma_unmap(cmd);
+		return SCSI_MLQUEUE_HOST_BUSY;
+	}
+	hvs->send_failures = 0;
+	hvs_count(hvs, HVS_COMMANDS);
+	return 0;
+}
+
+/* ---- error handling ----------------------------------------------------- */
+
+/* Send task management @func; 0 when the target says it completed. */
+static int hvs_tmf(struct hvs_host *hvs, u64 lun, u8 func, u64 task_tag)
+{
+	struct hvk_srp_rsp rsp;
+	u64 tag = hvs_mgmt_tag(hvs);
+	unsigned int len;
+	int err;
+
+	if (READ_ONCE(hvs->state) != HVS_LOGGED_IN)
+		return -ENOTCONN;
+	len = hvk_srp_build_tsk_mgmt(hvs->mgmt.iu, tag, lun, func, task_tag);
+	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_SRP, len, true, tmf_timeout);
+	if (err)
+		return err;
+	if (hvk_srp_parse_rsp(hvs->mgmt.iu, hvs->mgmt_resp_len, &rsp) ||
+	    rsp.tag != tag) {
+		hvs_count(hvs, HVS_BAD_RESPONSES);
+		return -EPROTO;
+	}
+	if (!rsp.has_resp_code)
+		return rsp.status ? -EIO : 0;
+	return rsp.resp_code == HVK_SRP_TSK_COMPLETE ? 0 : -EIO;
+}
+
+/*
+ * The target confirmed that the requests @match selects are gone without
+ * an answer: take their slots and credit back.
+ */
+static void hvs_cancelled(struct hvs_host *hvs, u64 lun, u64 only_tag)
+{
+	struct scsi_cmnd *cmd;
+	struct hvs_slot *slot;
+	unsigned int i;
+
+	spin_lock_irq(&hvs->lock);
+	for (i = 0; i < hvs->nr_slots; i++) {
+		slot = &hvs->slots[i];
+		if (!slot->tag || slot->lun != lun ||
+		    (only_tag && slot->tag != only_tag))
+			continue;
+		cmd = slot->cmd;
+		hvs_release(hvs, slot, 1);
+		hvs_count(hvs, HVS_CANCELLED);
+		spin_unlock_irq(&hvs->lock);
+		hvs_finish(cmd, DID_RESET << 16);
+		spin_lock_irq(&hvs->lock);
+	}
+	spin_unlock_irq(&hvs->lock);
+}
+
+static int hvs_eh_abort(struct scsi_cmnd *cmd)
+{
+	struct hvs_host *hvs = shost_priv(cmd->device->host);
+	unsigned int index = scsi_cmd_to_rq(cmd)->tag;
+	u64 task_tag = 0, lun = hvs_lun_of(cmd->device);
+	int err;
+
+	hvs_count(hvs, HVS_ABORTS);
+	spin_lock_irq(&hvs->lock);
+	if (index < hvs->nr_slots && hvs->slots[index].cmd == cmd)
+		task_tag = hvs->slots[index].tag;
+	spin_unlock_irq(&hvs->lock);
+	if (!task_tag)
+		return SUCCESS;		/* answered meanwhile */
+
+	mutex_lock(&hvs->mgmt_mutex);
+	err = hvs_tmf(hvs, lun, HVK_SRP_TSK_ABORT_TASK, task_tag);
+	mutex_unlock(&hvs->mgmt_mutex);
+	if (err) {
+		sdev_printk(KERN_WARNING, cmd->device, "abort of tag %llx failed: %d\n",
+			    task_tag, err);
+		return FAILED;
+	}
+	/* An answer that raced ahead of the abort has completed it already. */
+	hvs_cancelled(hvs, lun, task_tag);
+	hvs_count(hvs, HVS_ABORTS_DONE);
+	sdev_printk(KERN_INFO, cmd->device, "aborted tag %llx\n", task_tag);
+	return SUCCESS;
+}
+
+static int hvs_eh_device_reset(struct scsi_cmnd *cmd)
+{
+	struct hvs_host *hvs = shost_priv(cmd->device->host);
+	u64 lun = hvs_lun_of(cmd->device);
+	int err;
+
+	hvs_count(hvs, HVS_LUN_RESETS);
+	mutex_lock(&hvs->mgmt_mutex);
+	err = hvs_tmf(hvs, lun, HVK_SRP_TSK_LUN_RESET, 0);
+	mutex_unlock(&hvs->mgmt_mutex);
+	if (err) {
+		sdev_printk(KERN_WARNING, cmd->device, "LUN reset failed: %d\n", err);
+		return FAILED;
+	}
+	hvs_cancelled(hvs, lun, 0);
+	sdev_printk(KERN_INFO, cmd->device, "LUN reset\n");
+	return SUCCESS;
+}
+
+static int hvs_eh_host_reset(struct scsi_cmnd *cmd)
+{
+	struct hvs_host *hvs = shost_priv(cmd->device->host);
+
+	hvs_count(hvs, HVS_HOST_RESETS);
+	dev_warn(hvs_dev(hvs), "host reset: reconnecting\n");
+	hvs_set_state(hvs, HVS_CONNECTING);
+	hvs_purge(hvs, DID_RESET << 16);
+	if (hvk_crq_reset(&hvs->crq))
+		return FAILED;
+	wait_event_timeout(hvs->state_wait,
+			   READ_ONCE(hvs->state) != HVS_CONNECTING,
+			   login_timeout * HZ);
+	return READ_ONCE(hvs->state) == HVS_LOGGED_IN ? SUCCESS : FAILED;
+}
+
+/* ---- sysfs and debugfs ---------------------------------------------------- */
+
+static struct hvs_host *hvs_of_dev(struct device *dev)
+{
+	return shost_priv(class_to_shost(dev));
+}
+
+static ssize_t counters_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct hvs_host *hvs = hvs_of_dev(dev);
+	int i, n = 0;
+
+	for (i = 0; i < HVS_NR_COUNTERS; i++)
+		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_counter_names[i],
+				   (long long)atomic64_read(&hvs->counters[i]));
+	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
+		n += sysfs_emit_at(buf, n, "crq_%d %lld\n", i,
+				   (long long)hvk_crq_counter(&hvs->crq, i));
+	return n;
+}
+static DEVICE_ATTR_RO(counters);
+
+static ssize_t credit_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct hvs_host *hvs = hvs_of_dev(dev);
+	int n;
+
+	spin_lock_irq(&hvs->lock);
+	n = sysfs_emit(buf, "limit %d available %d in_flight %u max_in_flight %u\n",
+		       hvs->credit_limit, hvs->credit, hvs->in_flight,
+		       hvs->max_in_flight);
+	spin_unlock_irq(&hvs->lock);
+	return n;
+}
+static DEVICE_ATTR_RO(credit);
+
+static ssize_t partner_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct hvs_host *hvs = hvs_of_dev(dev);
+
+	return sysfs_emit(buf, "unit %x srp %s partition %s os_type %u max_transfer %u state %d\n",
+			  hvs->hdev->unit_address, hvs->ai.srp_version,
+			  hvs->ai.partition_name, hvs->ai.os_type,
+			  hvs->ai.max_transfer, READ_ONCE(hvs->state));
+}
+static DEVICE_ATTR_RO(partner);
+
+static struct attribute *hvs_host_attrs[] = {
+	&dev_attr_counters.attr,
+	&dev_attr_credit.attr,
+	&dev_attr_partner.attr,
+	NULL,
+};
+
+static const struct attribute_group hvs_host_group = {
+	.name = "hv_scsi",
+	.attrs = hvs_host_attrs,
+};
+
+static const struct attribute_group *hvs_host_groups[] = {
+	&hvs_host_group,
+	NULL,
+};
+
+static ssize_t transport_event_write(struct file *file, const char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	struct hvs_host *hvs = file->private_data;
+	u8 format;
+	int err;
+
+	err = kstrtou8_from_user(ubuf, count, 0, &format);
+	if (err)
+		return err;
+	err = hvk_crq_inject_event(&hvs->crq, format);
+	return err ? err : count;
+}
+
+static const struct file_operations transport_event_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = transport_event_write,
+	.llseek = noop_llseek,
+};
+
+static void hvs_debugfs_init(struct hvs_host *hvs)
+{
+	hvs->dbg = debugfs_create_dir(dev_name(&hvs->hdev->dev), hvs_debugfs_root);
+	debugfs_create_atomic_t("lose_responses", 0600, hvs->dbg,
+				&hvs->lose_responses);
+	debugfs_create_file("transport_event", 0200, hvs->dbg, hvs,
+			    &transport_event_fops);
+}
+
+/* ---- probe and remove ----------------------------------------------------- */
+
+static struct scsi_host_template hvs_template = {
+	.module = THIS_MODULE,
+	.name = "hv_scsi",
+	.proc_name = "hv_scsi",
+	.queuecommand = hvs_queuecommand,
+	.eh_abort_handler = hvs_eh_abort,
+	.eh_device_reset_handler = hvs_eh_device_reset,
+	.eh_host_reset_handler = hvs_eh_host_reset,
+	.this_id = -1,
+	.sg_tablesize = HVS_SG_TABLESIZE,
+	.max_sectors = HVS_MAX_SECTORS,
+	.can_queue = 1,
+	.cmd_per_lun = 1,
+	.shost_groups = hvs_host_groups,
+};
+
+static int hvs_alloc_mgmt(struct hvs_host *hvs)
+{
+	struct device *dma = hvs->hdev->dma_dev;
+
+	hvs->mgmt_mem = dma_alloc_coherent(dma, 512, &hvs->mgmt_ioba, GFP_KERNEL);
+	if (!hvs->mgmt_mem)
+		return -ENOMEM;
+	hvs->mgmt.iu = hvs->mgmt_mem;
+	hvs->mgmt.iu_ioba = hvs->mgmt_ioba;
+	hvs->ai_data = hvs->mgmt_mem + HVK_SRP_IU_MAX;
+	hvs->ai_ioba = hvs->mgmt_ioba + HVK_SRP_IU_MAX;
+	return 0;
+}
+
+/* One slot per tag: its IU and its descriptor table, all device-visible. */
+static int hvs_alloc_slots(struct hvs_host *hvs, unsigned int nr)
+{
+	struct device *dma = hvs->hdev->dma_dev;
+	struct hvs_slot *slot;
+	unsigned int i;
+
+	hvs->slots = kcalloc(nr, sizeof(*hvs->slots), GFP_KERNEL);
+	if (!hvs->slots)
+		return -ENOMEM;
+	hvs->pool_size = (size_t)nr * HVS_SLOT_BYTES;
+	hvs->pool = dma_alloc_coherent(dma, hvs->pool_size, &hvs->pool_ioba,
+				       GFP_KERNEL);
+	if (!hvs->pool)
+		goto free_slots;
+	for (i = 0; i < nr; i++) {
+		slot = &hvs->slots[i];
+		slot->iu = hvs->pool + (size_t)i * HVS_SLOT_BYTES;
+		slot->iu_ioba = hvs->pool_ioba + (size_t)i * HVS_SLOT_BYTES;
+		slot->table = slot->iu + HVK_SRP_IU_MAX;
+		slot->table_ioba = slot->iu_ioba + HVK_SRP_IU_MAX;
+		slot->descs = kcalloc(HVS_SG_TABLESIZE, sizeof(*slot->descs),
+				      GFP_KERNEL);
+		if (!slot->descs)
+			goto free_descs;
+	}
+	spin_lock_irq(&hvs->lock);
+	hvs->nr_slots = nr;
+	spin_unlock_irq(&hvs->lock);
+	return 0;
+
+free_descs:
+	while (i--)
+		kfree(hvs->slots[i].descs);
+	dma_free_coherent(dma, hvs->pool_size, hvs->pool, hvs->pool_ioba);
+	hvs->pool = NULL;
+free_slots:
+	kfree(hvs->slots);
+	hvs->slots = NULL;
+	return -ENOMEM;
+}
+
+static void hvs_free_memory(struct hvs_host *hvs)
+{
+	struct device *dma = hvs->hdev->dma_dev;
+	unsigned int i;
+
+	if (hvs->slots) {
+		for (i = 0; i < hvs->nr_slots; i++)
+			kfree(hvs->slots[i].descs);
+		kfree(hvs->slots);
+	}
+	if (hvs->pool)
+		dma_free_coherent(dma, hvs->pool_size, hvs->pool, hvs->pool_ioba);
+	if (hvs->mgmt_mem)
+		dma_free_coherent(dma, 512, hvs->mgmt_mem, hvs->mgmt_ioba);
+}
+
+static void hvs_init(struct hvs_host *hvs, struct Scsi_Host *shost,
+		     struct hvk_device *hdev)
+{
+	int i;
+
+	hvs->shost = shost;
+	hvs->hdev = hdev;
+	spin_lock_init(&hvs->lock);
+	mutex_init(&hvs->mgmt_mutex);
+	init_completion(&hvs->mgmt_done);
+	init_waitqueue_head(&hvs->state_wait);
+	INIT_WORK(&hvs->login_work, hvs_login_work);
+	INIT_WORK(&hvs->reset_work, hvs_reset_work);
+	hvs->state = HVS_CONNECTING;
+	hvs->max_sectors = HVS_DEFAULT_SECTORS;
+	hvs->max_it_iu_len = HVK_SRP_IU_MAX;
+	atomic_set(&hvs->lose_responses, 0);
+	for (i = 0; i < HVS_NR_COUNTERS; i++)
+		atomic64_set(&hvs->counters[i], 0);
+}
+
+/* The host's limits from what the login and adapter info said. */
+static void hvs_size_host(struct hvs_host *hvs)
+{
+	struct Scsi_Host *shost = hvs->shost;
+	unsigned int depth = hvs->credit_limit - HVS_RESERVED_CREDIT;
+
+	shost->can_queue = depth;
+	shost->cmd_per_lun = depth;
+	shost->max_sectors = hvs->max_sectors;
+	shost->sg_tablesize = hvs->indirect_ok ? HVS_SG_TABLESIZE : 1;
+	shost->max_id = clamp(max_id, 1U, 64U);
+	shost->max_channel = min(max_channel, 7U);
+	shost->max_lun = 32;
+	shost->max_cmd_len = 16;
+	shost->unique_id = hvs->hdev->unit_address;
+}
+
+static int hvs_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
+{
+	struct Scsi_Host *shost;
+	struct hvs_host *hvs;
+	int err;
+
+	shost = scsi_host_alloc(&hvs_template, sizeof(*hvs));
+	if (!shost)
+		return -ENOMEM;
+	hvs = shost_priv(shost);
+	hvs_init(hvs, shost, hdev);
+	dev_set_drvdata(&hdev->dev, hvs);
+	err = hvs_alloc_mgmt(hvs);
+	if (err)
+		goto put;
+	err = hvk_crq_open(&hvs->crq, hdev, &hvs_crq_ops, hvs);
+	if (err)
+		goto free;
+	wait_event_timeout(hvs->state_wait,
+			   READ_ONCE(hvs->state) != HVS_CONNECTING,
+			   login_timeout * HZ);
+	if (READ_ONCE(hvs->state) != HVS_LOGGED_IN) {
+		dev_err(&hdev->dev, "no SRP login within %u s\n", login_timeout);
+		err = -ENODEV;
+		goto close;
+	}
+	if (hvs->credit_limit <= HVS_RESERVED_CREDIT) {
+		dev_err(&hdev->dev, "request limit %d leaves no room for commands\n",
+			hvs->credit_limit);
+		err = -ENOSPC;
+		goto close;
+	}
+	err = hvs_alloc_slots(hvs, hvs->credit_limit - HVS_RESERVED_CREDIT);
+	if (err)
+		goto close;
+	hvs_size_host(hvs);
+	err = scsi_add_host_with_dma(shost, &hdev->dev, hdev->dma_dev);
+	if (err)
+		goto close;
+	hvs->added = true;
+	hvs_debugfs_init(hvs);
+	dev_info(&hdev->dev, "%s: partner %s (SRP %s), request limit %d, max transfer %u KiB\n",
+		 dev_name(&shost->shost_gendev), hvs->ai.partition_name,
+		 hvs->ai.srp_version, hvs->credit_limit, hvs->max_sectors / 2);
+	scsi_scan_host(shost);
+	return 0;
+
+close:
+	hvk_crq_close(&hvs->crq);
+	cancel_work_sync(&hvs->login_work);
+	cancel_work_sync(&hvs->reset_work);
+free:
+	hvs_free_memory(hvs);
+put:
+	scsi_host_put(shost);
+	return err;
+}
+
+static void hvs_remove(struct hvk_device *hdev)
+{
+	struct hvs_host *hvs = dev_get_drvdata(&hdev->dev);
+
+	debugfs_remove_recursive(hvs->dbg);
+	scsi_remove_host(hvs->shost);
+	hvs->added = false;
+	cancel_work_sync(&hvs->reset_work);
+	hvk_crq_close(&hvs->crq);
+	cancel_work_sync(&hvs->login_work);
+	hvs_free_memory(hvs);
+	scsi_host_put(hvs->shost);
+}
+
+static const struct hvk_device_id hvs_ids[] = {
+	{ .type = "vscsi", .compat = "IBM,v-scsi" },
+	{}
+};
+
+static struct hvk_driver hvs_driver = {
+	.name = "hv_scsi",
+	.id_table = hvs_ids,
+	.probe = hvs_probe,
+	.remove = hvs_remove,
+};
+
+static int __init hv_scsi_init(void)
+{
+	int err;
+
+	hvs_debugfs_root = debugfs_create_dir("hv_scsi", NULL);
+	err = hvk_driver_register(&hvs_driver);
+	if (err)
+		debugfs_remove_recursive(hvs_debugfs_root);
+	return err;
+}
+
+static void __exit hv_scsi_exit(void)
+{
+	hvk_driver_unregister(&hvs_driver);
+	debugfs_remove_recursive(hvs_debugfs_root);
+}
+
+module_init(hv_scsi_init);
+module_exit(hv_scsi_exit);
+
+MODULE_DESCRIPTION("hvkit v-scsi SRP initiator");
+MODULE_AUTHOR("The hvkit developers");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("hvkit:TvscsiSIBM,v-scsi");

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash: local
+#
+# Guest-side helpers for the hv_scsi tests (Documentation/hv-scsi.rst).
+# The boot's LUNs are listed in /data/scsi-luns, one "channel target lun
+# MiB" line each (plan key scsi_luns=).
+
+HVS_LUNS=/data/scsi-luns
+
+# Load hv_vio, hv_scsi and sd_mod; wait until every LUN has a disk.
+# Returns 1 (with HVS_ERR set) when something is missing after 60 s.
+hvs_load() {
+	local i=0 n
+	hvk_loaded hv_vio || hvk_insmod hv_vio || { HVS_ERR="insmod hv_vio failed"; return 1; }
+	hvk_loaded sd_mod || modprobe sd_mod || { HVS_ERR="modprobe sd_mod failed"; return 1; }
+	hvk_loaded hv_scsi || hvk_insmod hv_scsi "$@" || { HVS_ERR="insmod hv_scsi failed"; return 1; }
+	n=$(wc -l <"$HVS_LUNS")
+	while [ "$(hvs_disks | wc -l)" -lt "$n" ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 600 ]; then
+			HVS_ERR="$(hvs_disks | wc -l) of $n disks after 60 s"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# The scsi host number of hv_scsi's adapter.
+hvs_host() {
+	local h
+	for h in /sys/class/scsi_host/host*; do
+		[ "$(cat "$h/proc_name" 2>/dev/null)" = hv_scsi ] && { echo "${h##*host}"; return 0; }
+	done
+	return 1
+}
+
+# /dev/sdX of channel C, target T, lun L on hv_scsi's host.
+hvs_disk() {
+	local b
+	for b in /sys/class/scsi_device/"$(hvs_host)":"$1":"$2":"$3"/device/block/*; do
+		[ -d "$b" ] && { echo "/dev/${b##*/}"; return 0; }
+	done
+	return 1
+}
+
+# Every disk of the LUN list that exists, "C T L MiB /dev/sdX" per line.
+hvs_disks() {
+	local c t l m d
+	while read -r c t l m; do
+		d=$(hvs_disk "$c" "$t" "$l") && echo "$c $t $l $m $d"
+	done <"$HVS_LUNS"
+}
+
+hvs_sysfs() {
+	echo "/sys/class/scsi_host/host$(hvs_host)/hv_scsi"
+}
+
+# hvs_counter NAME: one of hv_scsi's counters.
+hvs_counter() {
+	awk -v n="$1" '$1 == n { print $2 }' "$(hvs_sysfs)/counters"
+}
+
+# hvs_credit FIELD: limit, available, in_flight or max_in_flight.
+hvs_credit() {
+	awk -v f="$1" '{ for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }' \
+		"$(hvs_sysfs)/credit"
+}
+
+hvs_debugfs() {
+	echo /sys/kernel/debug/hv_scsi/71000020
+}
+
+sha_of() {
+	sha256sum "$1" | cut -d' ' -f1
+}
