@@ -13,6 +13,9 @@
  * input buffer turns non-empty.
  *
  * The vty named by /chosen stdout-path is hvc0, the system console.
+ *
+ * "hvterm-protocol" vtys carry HVSI packets instead of bare bytes; hvsi.c
+ * wraps and unwraps them, and this file stays the same for both.
  */
 #define pr_fmt(fmt) "hv_console: " fmt
 
@@ -26,52 +29,13 @@
 #include <hvkit/vio.h>
 
 #include "hvc_iface.h"
-#include "vty_codec.h"
+#include "vty.h"
 
 #define VTY_SLOTS		16	/* hvc console indices 0..15 */
 #define VTY_CONSOLE_SLOT	0	/* hvc0 */
 #define VTY_OUTBUF		256	/* hvc's buffer between tty and us */
 /* Longest a tty write sleeps on one long-busy hint, in ms. */
 #define VTY_MAX_WAIT_MS		1000
-
-enum vty_counter {
-	VTY_BYTES_IN,
-	VTY_BYTES_OUT,
-	VTY_PUT_BUSY,		/* writes the hypervisor asked us to retry */
-	VTY_PUT_ERRORS,		/* writes that failed: their bytes are lost */
-	VTY_BYTES_DROPPED,	/* the bytes of those writes */
-	VTY_GET_ERRORS,
-	VTY_NR_COUNTERS
-};
-
-struct hvk_vty {
-	struct hvk_device *hdev;
-	struct hvc_struct *hp;
-	unsigned int slot;
-	int *irq_requested;	/* inside hp, if its layout is known */
-	bool irq_on;
-
-	spinlock_t rx_lock;	/* rx, stash */
-	struct hvk_vty_rx rx;
-	u8 stash[HVK_VTY_CHUNK];
-	unsigned int stash_pos, stash_len;
-	bool pinned;		/* holds a module reference while open */
-
-	atomic64_t counters[VTY_NR_COUNTERS];
-	bool busy;		/* the last write was answered busy */
-	unsigned int busy_ms;	/* and the hypervisor's hint for it */
-};
-
-/*
- * hvc calls back with a vterm number, which hv_console makes the slot
- * index. The console slot knows its unit address from the device tree
- * before its device probes, so printk can use it from module load on.
- */
-struct vty_slot {
-	u32 unit_address;
-	bool reserved;
-	struct hvk_vty *vty;
-};
 
 static struct vty_slot vty_slots[VTY_SLOTS];
 static DEFINE_MUTEX(vty_slots_mutex);
@@ -85,8 +49,8 @@ static struct vty_slot *slot_of(u32 vtermno)
 }
 
 /* A hypercall for a slot, counted in its device when it has one. */
-static long slot_hcall(struct vty_slot *s, unsigned int opcode,
-		       struct hvk_hcall_regs *regs)
+long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
+		    struct hvk_hcall_regs *regs)
 {
 	struct hvk_vty *vty = READ_ONCE(s->vty);
 
@@ -113,7 +77,7 @@ static int vty_put_chunk(struct vty_slot *s, struct hvk_vty *vty,
 	regs.in[1] = n;
 	regs.in[2] = hi;
 	regs.in[3] = lo;
-	status = slot_hcall(s, HVK_H_PUT_TERM_CHAR, &regs);
+	status = vty_slot_hcall(s, HVK_H_PUT_TERM_CHAR, &regs);
 	if (status == HVK_H_SUCCESS) {
 		if (vty)
 			atomic64_add(n, &vty->counters[VTY_BYTES_OUT]);
@@ -162,6 +126,8 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 	if (!s)
 		return -EPIPE;
 	vty = READ_ONCE(s->vty);
+	if (s->hvsi)
+		return hvsi_put_chars(s, vty, (const u8 *)buf, count);
 	while (done < count) {
 		n = vty_put_chunk(s, vty, (const u8 *)buf + done,
 				  min_t(hvk_hvc_size_t, count - done,
@@ -197,33 +163,68 @@ static int vty_flush(u32 vtermno, bool wait)
 	return 0;
 }
 
-/*
- * Refill the stash from the hypervisor. Called with rx_lock held. Returns
- * the count the hypervisor answered (the stash may hold fewer bytes, NULs
- * removed), 0 when it has nothing, or a negative errno.
- */
-static int vty_fetch(struct vty_slot *s, struct hvk_vty *vty)
+/* One H_GET_TERM_CHAR; a failure is counted and logged. */
+static long vty_get_regs(struct vty_slot *s, struct hvk_vty *vty,
+			 struct hvk_hcall_regs *regs)
 {
-	struct hvk_hcall_regs regs = {};
 	long status;
-	int n;
 
-	vty->stash_pos = 0;
-	vty->stash_len = 0;
-	status = slot_hcall(s, HVK_H_GET_TERM_CHAR, &regs);
+	status = vty_slot_hcall(s, HVK_H_GET_TERM_CHAR, regs);
 	if (status != HVK_H_SUCCESS) {
 		atomic64_inc(&vty->counters[VTY_GET_ERRORS]);
 		dev_err_ratelimited(&vty->hdev->dev,
 				    "H_GET_TERM_CHAR failed: %s (%ld)\n",
 				    hvk_hcall_status_name(status), status);
-		return -EIO;
 	}
+	return status;
+}
+
+static void vty_bad_count(struct hvk_vty *vty, unsigned long count)
+{
+	dev_err_once(&vty->hdev->dev,
+		     "hypervisor returned %lu characters, more than %d: discarded\n",
+		     count, HVK_VTY_CHUNK);
+}
+
+/*
+ * One answer as the hypervisor gave it, for HVSI. Returns the count (0:
+ * nothing waiting) or a negative errno. Called with rx_lock held.
+ */
+int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw)
+{
+	struct hvk_hcall_regs regs = {};
+	int n;
+
+	if (vty_get_regs(s, vty, &regs) != HVK_H_SUCCESS)
+		return -EIO;
+	n = hvk_vty_unpack(&vty->rx, regs.out[0], regs.out[1], regs.out[2],
+			   raw);
+	if (n < 0)
+		vty_bad_count(vty, regs.out[0]);
+	return n;
+}
+
+/*
+ * Refill the stash from the hypervisor. Called with rx_lock held. Returns
+ * a positive number when the hypervisor answered something (the stash may
+ * still be empty: a lone NUL, a protocol packet), 0 when it has nothing,
+ * -EAGAIN when it should be asked again later, or another negative errno.
+ */
+static int vty_fetch(struct vty_slot *s, struct hvk_vty *vty)
+{
+	struct hvk_hcall_regs regs = {};
+	int n;
+
+	if (vty->hvsi)
+		return hvsi_fetch(s, vty);
+	vty->stash_pos = 0;
+	vty->stash_len = 0;
+	if (vty_get_regs(s, vty, &regs) != HVK_H_SUCCESS)
+		return -EIO;
 	n = hvk_vty_decode(&vty->rx, regs.out[0], regs.out[1], regs.out[2],
 			   vty->stash);
 	if (n < 0) {
-		dev_err_once(&vty->hdev->dev,
-			     "hypervisor returned %lu characters, more than %d: discarded\n",
-			     regs.out[0], HVK_VTY_CHUNK);
+		vty_bad_count(vty, regs.out[0]);
 		return n;
 	}
 	vty->stash_len = n;
@@ -237,15 +238,18 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
 	unsigned long flags;
 	unsigned int take;
-	int got = 0;
+	int got = 0, fetched = 0;
 
 	if (!vty || !count)
 		return 0;
 	spin_lock_irqsave(&vty->rx_lock, flags);
 	while (got < count) {
 		/* A fetch that decodes to nothing (a lone NUL) is not the end. */
-		if (vty->stash_pos == vty->stash_len && vty_fetch(s, vty) <= 0)
-			break;
+		if (vty->stash_pos == vty->stash_len) {
+			fetched = vty_fetch(s, vty);
+			if (fetched <= 0)
+				break;
+		}
 		take = min_t(unsigned int, count - got,
 			     vty->stash_len - vty->stash_pos);
 		memcpy(buf + got, vty->stash + vty->stash_pos, take);
@@ -254,6 +258,9 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	}
 	spin_unlock_irqrestore(&vty->rx_lock, flags);
 	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
+	/* Input is waiting but was not read: have the hvc core poll again. */
+	if (!got && fetched == -EAGAIN)
+		return -EAGAIN;
 	return got;
 }
 
@@ -282,6 +289,8 @@ static void vty_pin(struct hvk_vty *vty, bool pin)
 	vty->pinned = pin;
 }
 
+static void vty_notifier_del(struct hvc_struct *hp, int data);
+
 static int vty_notifier_add(struct hvc_struct *hp, int data)
 {
 	struct vty_slot *s = slot_of(data);
@@ -304,6 +313,13 @@ static int vty_notifier_add(struct hvc_struct *hp, int data)
 	vty_pin(vty, true);
 	/* Input that arrived before open raised an interrupt nobody saw. */
 	hvc_kick();
+	if (vty->hvsi) {
+		err = hvsi_open(s, vty);
+		if (err) {
+			vty_notifier_del(hp, data);
+			return err;
+		}
+	}
 	return 0;
 }
 
@@ -322,6 +338,55 @@ static void vty_notifier_del(struct hvc_struct *hp, int data)
 	vty_pin(vty, false);
 }
 
+/* The slot of an HVSI vty's hvc, for the modem-line callbacks. */
+static struct vty_slot *hvsi_slot_of_hp(struct hvc_struct *hp)
+{
+	struct hvk_vty *vty;
+	int i;
+
+	for (i = 0; i < VTY_SLOTS; i++) {
+		vty = READ_ONCE(vty_slots[i].vty);
+		if (vty && vty->hp == hp && vty->hvsi)
+			return &vty_slots[i];
+	}
+	return NULL;
+}
+
+/* Modem lines: only HVSI has them; raw vtys report none, as hvc does. */
+static int vty_tiocmget(struct hvc_struct *hp)
+{
+	struct vty_slot *s = hvsi_slot_of_hp(hp);
+	struct hvk_hvsi *h;
+
+	if (!s)
+		return -EINVAL;
+	h = s->vty->hvsi;
+	return (READ_ONCE(h->carrier) ? TIOCM_CD : 0) |
+	       (READ_ONCE(h->dtr) ? TIOCM_DTR : 0);
+}
+
+static int vty_tiocmset(struct hvc_struct *hp, unsigned int set,
+			unsigned int clear)
+{
+	struct vty_slot *s = hvsi_slot_of_hp(hp);
+
+	if (!s)
+		return -EINVAL;
+	if (set & TIOCM_DTR)
+		hvsi_set_dtr(s, s->vty, true);
+	else if (clear & TIOCM_DTR)
+		hvsi_set_dtr(s, s->vty, false);
+	return 0;
+}
+
+static void vty_dtr_rts(struct hvc_struct *hp, int raise)
+{
+	struct vty_slot *s = hvsi_slot_of_hp(hp);
+
+	if (s)
+		hvsi_set_dtr(s, s->vty, raise);
+}
+
 static const struct hv_ops vty_ops = {
 	.get_chars = vty_get_chars,
 	.put_chars = vty_put_chars,
@@ -329,6 +394,9 @@ static const struct hv_ops vty_ops = {
 	.notifier_add = vty_notifier_add,
 	.notifier_del = vty_notifier_del,
 	.notifier_hangup = vty_notifier_del,
+	.tiocmget = vty_tiocmget,
+	.tiocmset = vty_tiocmset,
+	.dtr_rts = vty_dtr_rts,
 };
 
 /*
@@ -476,8 +544,10 @@ static void slot_release(unsigned int slot, bool hvc_removed)
 	/* Removing the console's hvc also undid its hvc_instantiate(). */
 	if (slot == VTY_CONSOLE_SLOT && hvc_removed)
 		console_instantiated = false;
-	if (slot != VTY_CONSOLE_SLOT || !console_instantiated)
+	if (slot != VTY_CONSOLE_SLOT || !console_instantiated) {
 		vty_slots[slot].reserved = false;
+		vty_slots[slot].hvsi = false;
+	}
 	mutex_unlock(&vty_slots_mutex);
 }
 
@@ -493,6 +563,11 @@ static const char *vty_owner(struct hvk_device *hdev)
 	return drv ? drv->name : NULL;
 }
 
+static bool is_hvsi(struct hvk_device *hdev)
+{
+	return !strcmp(hdev->compatible, "hvterm-protocol");
+}
+
 static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 {
 	const char *owner = vty_owner(hdev);
@@ -505,12 +580,6 @@ static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 			 owner);
 		return -EBUSY;
 	}
-	if (strcmp(hdev->compatible, "hvterm1")) {
-		dev_warn(&hdev->dev, "%s vtys (HVSI) are not supported yet\n",
-			 hdev->compatible);
-		return -ENODEV;
-	}
-
 	vty = devm_kzalloc(&hdev->dev, sizeof(*vty), GFP_KERNEL);
 	if (!vty)
 		return -ENOMEM;
@@ -523,6 +592,12 @@ static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	}
 	vty->slot = slot;
 	dev_set_drvdata(&hdev->dev, vty);
+	if (is_hvsi(hdev)) {
+		err = hvsi_init(&vty_slots[slot], vty);
+		if (err)
+			goto release;
+		vty_slots[slot].hvsi = true;
+	}
 	WRITE_ONCE(vty_slots[slot].vty, vty);
 
 	vty->hp = hvc_alloc(slot, slot, &vty_ops, VTY_OUTBUF);
@@ -538,12 +613,20 @@ static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	err = sysfs_create_group(&hdev->dev.kobj, &vty_group);
 	if (err)
 		goto remove;
-	dev_info(&hdev->dev, "hvc%d%s, %s\n",
+	if (vty->hvsi) {
+		err = sysfs_create_group(&hdev->dev.kobj, &hvsi_group);
+		if (err)
+			goto remove_group;
+	}
+	dev_info(&hdev->dev, "hvc%d%s, %s%s\n",
 		 ((struct hvk_hvc_head *)vty->hp)->index,
 		 slot == VTY_CONSOLE_SLOT ? " (console)" : "",
-		 vty->irq_requested && hdev->irq ? "interrupt driven" : "polled");
+		 vty->irq_requested && hdev->irq ? "interrupt driven" : "polled",
+		 vty->hvsi ? ", HVSI" : "");
 	return 0;
 
+remove_group:
+	sysfs_remove_group(&hdev->dev.kobj, &vty_group);
 remove:
 	hvc_remove(vty->hp);
 	slot_release(slot, true);
@@ -557,8 +640,11 @@ static void vty_remove(struct hvk_device *hdev)
 {
 	struct hvk_vty *vty = dev_get_drvdata(&hdev->dev);
 
+	if (vty->hvsi)
+		sysfs_remove_group(&hdev->dev.kobj, &hvsi_group);
 	sysfs_remove_group(&hdev->dev.kobj, &vty_group);
 	hvc_remove(vty->hp);
+	hvsi_exit(vty);
 	slot_release(vty->slot, true);
 }
 
@@ -624,10 +710,11 @@ static void reserve_console(void)
 	hdev = hvk_find_device(ua);
 	if (!hdev)
 		return;
-	if (strcmp(hdev->compatible, "hvterm1") || vty_owner(hdev))
+	if (vty_owner(hdev))
 		goto put;
 
 	vty_slots[VTY_CONSOLE_SLOT].unit_address = ua;
+	vty_slots[VTY_CONSOLE_SLOT].hvsi = is_hvsi(hdev);
 	vty_slots[VTY_CONSOLE_SLOT].reserved = true;
 	if (hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
 		/* Held by the early boot console: take it over. */

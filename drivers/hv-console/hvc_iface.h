@@ -30,10 +30,10 @@ struct hv_ops {
 	int (*notifier_add)(struct hvc_struct *hp, int data);
 	void (*notifier_del)(struct hvc_struct *hp, int data);
 	void (*notifier_hangup)(struct hvc_struct *hp, int data);
-	/* Unused by hv_console; present for the layout. */
-	void *tiocmget;
-	void *tiocmset;
-	void *dtr_rts;
+	int (*tiocmget)(struct hvc_struct *hp);
+	int (*tiocmset)(struct hvc_struct *hp, unsigned int set,
+			unsigned int clear);
+	void (*dtr_rts)(struct hvc_struct *hp, int raise);
 };
 
 int hvc_instantiate(u32 vtermno, int index, const struct hv_ops *ops);

@@ -40,6 +40,19 @@ int hvk_vty_decode(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out)
 	return (int)n;
 }
 
+int hvk_vty_unpack(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out)
+{
+	unsigned int i;
+
+	if (count > HVK_VTY_CHUNK) {
+		rx->bad_counts++;
+		return -EPROTO;
+	}
+	for (i = 0; i < count; i++)
+		out[i] = i < 8 ? reg_byte(hi, i) : reg_byte(lo, i - 8);
+	return (int)count;
+}
+
 unsigned int hvk_vty_encode(const u8 *buf, unsigned int len, u64 *hi, u64 *lo)
 {
 	unsigned int i;

@@ -26,6 +26,13 @@ struct hvk_vty_rx {
  */
 int hvk_vty_decode(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out);
 
+/*
+ * Unpack one answer as it is, NULs included (for protocols such as HVSI
+ * that carry binary packets). Returns the count, or -EPROTO for a count
+ * above 16, which is counted and delivers nothing.
+ */
+int hvk_vty_unpack(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out);
+
 /* Pack up to 16 bytes for H_PUT_TERM_CHAR. Returns the number packed. */
 unsigned int hvk_vty_encode(const u8 *buf, unsigned int len, u64 *hi, u64 *lo);
 

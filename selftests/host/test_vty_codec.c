@@ -210,6 +210,22 @@ TEST(random_binary_data_survives)
 	free(buf);
 }
 
+TEST(unpack_keeps_every_byte)
+{
+	struct hvk_vty_rx rx = { 0 };
+	uint8_t out[16];
+
+	EXPECT_EQ(hvk_vty_unpack(&rx, 4, 0x0d000d0000000000ULL, ~0ULL, out), 4);
+	EXPECT_TRUE(!memcmp(out, "\r\0\r\0", 4));
+	EXPECT_EQ(hvk_vty_unpack(&rx, 16, 0x0102030405060708ULL,
+				 0x090a0b0c0d0e0f10ULL, out), 16);
+	EXPECT_EQ(out[0], 1);
+	EXPECT_EQ(out[15], 16);
+	EXPECT_EQ(rx.nuls_dropped, 0);
+	EXPECT_EQ(hvk_vty_unpack(&rx, 17, 0, 0, out), -EPROTO);
+	EXPECT_EQ(rx.bad_counts, 1);
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);

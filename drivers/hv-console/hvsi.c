@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HVSI on "hvterm-protocol" vtys: the packet layer between the hvc
+ * callbacks and H_GET/PUT_TERM_CHAR.
+ *
+ * Output: tty data goes out in data packets of at most 12 bytes, so that
+ * each packet is exactly one hypercall. Input: the answers are reassembled
+ * into packets (hvsi_codec.c); data packets feed the tty, the others drive
+ * the protocol.
+ *
+ * Handshake: on open, the guest asks for the other side's version and
+ * answers the other side's version query; the protocol is established
+ * once our answer is out. A version other than 1 in the answer to our
+ * query fails the open. A close from the other side restarts the
+ * handshake. Replies the input path owes are sent from a work item: input
+ * is read with interrupts off, where a busy hypervisor cannot be waited
+ * for.
+ *
+ * Modem lines: DTR follows the tty (raised on open, dropped on a hang-up
+ * close, TIOCMSET); carrier detect comes from the other side and is what
+ * TIOCMGET reports.
+ */
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/wait.h>
+
+#include "hvc_iface.h"
+#include "vty.h"
+
+/* How long an open waits for the other side's handshake. */
+#define HVSI_OPEN_TIMEOUT_MS	2000
+/* How long a protocol packet may wait out busy answers. */
+#define HVSI_SEND_WAIT_MS	1000
+/* Answers one fetch reads before it lets the hvc core call again. */
+#define HVSI_ANSWERS_PER_FETCH	64
+
+static const char * const hvsi_state_names[] = {
+	[HVSI_CLOSED] = "closed",
+	[HVSI_HANDSHAKE] = "handshake",
+	[HVSI_ESTABLISHED] = "established",
+	[HVSI_UNSUPPORTED] = "unsupported",
+};
+
+static u16 hvsi_next_seqno(struct vty_slot *s)
+{
+	return (u16)atomic_inc_return(&s->hvsi_seqno);
+}
+
+/* One packet of at most 16 bytes in one hypercall. */
+static long hvsi_put_packet(struct vty_slot *s, const u8 *pkt,
+			    unsigned int len)
+{
+	struct hvk_hcall_regs regs = {};
+	u64 hi, lo;
+
+	regs.in[1] = hvk_vty_encode(pkt, len, &hi, &lo);
+	regs.in[2] = hi;
+	regs.in[3] = lo;
+	return vty_slot_hcall(s, HVK_H_PUT_TERM_CHAR, &regs);
+}
+
+/* A protocol packet, from process context: busy answers are waited out. */
+static int hvsi_send_wait(struct vty_slot *s, struct hvk_vty *vty,
+			  const u8 *pkt, unsigned int len)
+{
+	unsigned int waited = 0, delay_ms;
+	long status;
+
+	for (;;) {
+		status = hvsi_put_packet(s, pkt, len);
+		if (status == HVK_H_SUCCESS)
+			return 0;
+		if (!hvk_hcall_is_busy(status, &delay_ms))
+			break;
+		if (waited >= HVSI_SEND_WAIT_MS) {
+			dev_err_ratelimited(&vty->hdev->dev,
+					    "HVSI packet type %#x: hypervisor still busy after %u ms\n",
+					    pkt[0], waited);
+			return -EBUSY;
+		}
+		delay_ms = clamp_t(unsigned int, delay_ms, 1, 100);
+		msleep(delay_ms);
+		waited += delay_ms;
+	}
+	dev_err_ratelimited(&vty->hdev->dev,
+			    "HVSI packet type %#x: H_PUT_TERM_CHAR failed: %s (%ld)\n",
+			    pkt[0], hvk_hcall_status_name(status), status);
+	return -EIO;
+}
+
+int hvsi_put_chars(struct vty_slot *s, struct hvk_vty *vty, const u8 *buf,
+		   unsigned int count)
+{
+	u8 pkt[HVK_VTY_CHUNK];
+	unsigned int done = 0, n, len, delay_ms;
+	long status;
+
+	while (done < count) {
+		n = min_t(unsigned int, count - done, HVK_HVSI_DATA_PER_CALL);
+		len = hvk_hvsi_build_data(pkt, hvsi_next_seqno(s), buf + done,
+					  n);
+		status = hvsi_put_packet(s, pkt, len);
+		if (hvk_hcall_is_busy(status, &delay_ms)) {
+			if (vty) {
+				atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
+				WRITE_ONCE(vty->busy_ms, delay_ms);
+				WRITE_ONCE(vty->busy, true);
+			}
+			break;
+		}
+		done += n;
+		if (!vty)
+			continue;
+		if (status == HVK_H_SUCCESS) {
+			atomic64_add(n, &vty->counters[VTY_BYTES_OUT]);
+			continue;
+		}
+		/* As on raw vtys: a hard failure loses this packet only. */
+		atomic64_inc(&vty->counters[VTY_PUT_ERRORS]);
+		atomic64_add(n, &vty->counters[VTY_BYTES_DROPPED]);
+		dev_err_ratelimited(&vty->hdev->dev,
+				    "H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
+				    hvk_hcall_status_name(status), status, n);
+	}
+	if (!done && count)
+		return -EAGAIN;
+	return done;
+}
+
+static void hvsi_set_carrier(struct hvk_hvsi *h, bool carrier)
+{
+	if (h->carrier != carrier)
+		h->carrier_changes++;
+	h->carrier = carrier;
+}
+
+/* A non-data packet from the other side. Called with rx_lock held. */
+static void hvsi_got_packet(struct hvk_vty *vty,
+			    const struct hvk_hvsi_packet *pkt)
+{
+	struct hvk_hvsi *h = vty->hvsi;
+
+	switch (pkt->type) {
+	case HVK_HVSI_QUERY:
+		/* The other side never needs our modem status: DTR is sent. */
+		if (pkt->verb != HVK_HVSI_QUERY_VERSION)
+			return;
+		h->owe_version_response = true;
+		h->owed_query_seqno = pkt->seqno;
+		schedule_work(&h->work);
+		return;
+	case HVK_HVSI_RESPONSE:
+		if (pkt->verb == HVK_HVSI_QUERY_MODEM_CTL) {
+			hvsi_set_carrier(h, pkt->word & HVK_HVSI_CD);
+			return;
+		}
+		h->peer_version = pkt->version;
+		if (pkt->version != HVK_HVSI_VERSION) {
+			WRITE_ONCE(h->state, HVSI_UNSUPPORTED);
+			wake_up(&h->wait);
+		}
+		return;
+	case HVK_HVSI_CONTROL:
+		if (pkt->verb == HVK_HVSI_MODEM_CTL_UPDATE) {
+			hvsi_set_carrier(h, pkt->word & HVK_HVSI_CD);
+		} else if (pkt->verb == HVK_HVSI_CLOSE_PROTOCOL) {
+			h->closes_received++;
+			WRITE_ONCE(h->state, HVSI_CLOSED);
+			h->owe_handshake = true;
+			schedule_work(&h->work);
+		}
+		return;
+	}
+}
+
+int hvsi_fetch(struct vty_slot *s, struct hvk_vty *vty)
+{
+	struct hvk_hvsi *h = vty->hvsi;
+	struct hvk_hvsi_packet *pkt = &h->pkt;
+	unsigned int answers = 0;
+	int n;
+
+	vty->stash_pos = 0;
+	vty->stash_len = 0;
+	for (;;) {
+		/* What did not fit after the last answer goes in first. */
+		if (h->raw_pos < h->raw_len)
+			h->raw_pos += hvk_hvsi_push(&h->rx, h->raw + h->raw_pos,
+						    h->raw_len - h->raw_pos);
+		while (hvk_hvsi_next(&h->rx, pkt) == 1) {
+			if (pkt->type != HVK_HVSI_DATA) {
+				hvsi_got_packet(vty, pkt);
+				continue;
+			}
+			if (!pkt->data_len)
+				continue;
+			memcpy(vty->stash, pkt->data, pkt->data_len);
+			vty->stash_len = pkt->data_len;
+			return (int)pkt->data_len;
+		}
+		/* next() has made room: the rest of the answer goes in now. */
+		if (h->raw_pos < h->raw_len)
+			continue;
+		/* Packets without data can come without end: come back later. */
+		if (++answers > HVSI_ANSWERS_PER_FETCH)
+			return -EAGAIN;
+		n = vty_get_answer(s, vty, h->raw);
+		if (n <= 0)
+			return n;
+		h->raw_pos = 0;
+		h->raw_len = n;
+	}
+}
+
+static int hvsi_send_query(struct vty_slot *s, struct hvk_vty *vty, u16 verb)
+{
+	u8 pkt[HVK_HVSI_QUERY_LEN];
+
+	hvk_hvsi_build_query(pkt, hvsi_next_seqno(s), verb);
+	return hvsi_send_wait(s, vty, pkt, sizeof(pkt));
+}
+
+static void hvsi_start_handshake(struct vty_slot *s, struct hvk_vty *vty)
+{
+	struct hvk_hvsi *h = vty->hvsi;
+
+	WRITE_ONCE(h->state, HVSI_HANDSHAKE);
+	h->handshakes++;
+	if (hvsi_send_query(s, vty, HVK_HVSI_QUERY_VERSION))
+		WRITE_ONCE(h->state, HVSI_CLOSED);
+}
+
+static void hvsi_send_version_response(struct vty_slot *s,
+				       struct hvk_vty *vty, u16 query_seqno)
+{
+	struct hvk_hvsi *h = vty->hvsi;
+	u8 pkt[HVK_HVSI_RESPONSE_LEN];
+
+	hvk_hvsi_build_version_response(pkt, hvsi_next_seqno(s), query_seqno);
+	if (hvsi_send_wait(s, vty, pkt, sizeof(pkt)))
+		return;
+	if (READ_ONCE(h->state) == HVSI_UNSUPPORTED)
+		return;
+	WRITE_ONCE(h->state, HVSI_ESTABLISHED);
+	wake_up(&h->wait);
+	/* Learn the carrier; the answer comes through the input path. */
+	hvsi_send_query(s, vty, HVK_HVSI_QUERY_MODEM_CTL);
+}
+
+static void hvsi_work(struct work_struct *work)
+{
+	struct hvk_hvsi *h = container_of(work, struct hvk_hvsi, work);
+	struct hvk_vty *vty = h->vty;
+	bool respond, handshake;
+	u16 seqno;
+
+	spin_lock_irq(&vty->rx_lock);
+	handshake = h->owe_handshake;
+	respond = h->owe_version_response;
+	seqno = h->owed_query_seqno;
+	h->owe_handshake = false;
+	h->owe_version_response = false;
+	spin_unlock_irq(&vty->rx_lock);
+
+	if (handshake)
+		hvsi_start_handshake(h->slot, vty);
+	if (respond)
+		hvsi_send_version_response(h->slot, vty, seqno);
+}
+
+static bool hvsi_settled(const struct hvk_hvsi *h)
+{
+	enum hvsi_state state = READ_ONCE(h->state);
+
+	return state == HVSI_ESTABLISHED || state == HVSI_UNSUPPORTED;
+}
+
+int hvsi_open(struct vty_slot *s, struct hvk_vty *vty)
+{
+	struct hvk_hvsi *h = vty->hvsi;
+	enum hvsi_state state;
+	long left;
+
+	if (READ_ONCE(h->state) == HVSI_ESTABLISHED)
+		return 0;
+	hvsi_start_handshake(s, vty);
+	/* The answers arrive through the interrupt (or khvcd's polling). */
+	hvc_kick();
+	left = wait_event_interruptible_timeout(h->wait, hvsi_settled(h),
+						msecs_to_jiffies(HVSI_OPEN_TIMEOUT_MS));
+	state = READ_ONCE(h->state);
+	if (state == HVSI_ESTABLISHED)
+		return 0;
+	if (state == HVSI_UNSUPPORTED) {
+		dev_err(&vty->hdev->dev,
+			"HVSI: the other side speaks version %u, hv_console only %u\n",
+			h->peer_version, HVK_HVSI_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+	if (left < 0)
+		return left;
+	dev_err(&vty->hdev->dev,
+		"HVSI: no handshake from the other side within %u ms\n",
+		HVSI_OPEN_TIMEOUT_MS);
+	return -ETIMEDOUT;
+}
+
+void hvsi_set_dtr(struct vty_slot *s, struct hvk_vty *vty, bool dtr)
+{
+	u8 pkt[HVK_HVSI_CONTROL_LEN];
+
+	hvk_hvsi_build_control(pkt, hvsi_next_seqno(s), HVK_HVSI_SET_MODEM_CTL,
+			       dtr ? HVK_HVSI_DTR : 0, HVK_HVSI_DTR);
+	if (!hvsi_send_wait(s, vty, pkt, sizeof(pkt)))
+		WRITE_ONCE(vty->hvsi->dtr, dtr);
+}
+
+int hvsi_init(struct vty_slot *s, struct hvk_vty *vty)
+{
+	struct hvk_hvsi *h;
+
+	h = devm_kzalloc(&vty->hdev->dev, sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->vty = vty;
+	h->slot = s;
+	h->state = HVSI_CLOSED;
+	INIT_WORK(&h->work, hvsi_work);
+	init_waitqueue_head(&h->wait);
+	vty->hvsi = h;
+	return 0;
+}
+
+void hvsi_exit(struct hvk_vty *vty)
+{
+	if (vty->hvsi)
+		cancel_work_sync(&vty->hvsi->work);
+}
+
+/* sysfs: <device>/hvsi/ */
+static struct hvk_hvsi *dev_hvsi(struct device *dev)
+{
+	return ((struct hvk_vty *)dev_get_drvdata(dev))->hvsi;
+}
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  hvsi_state_names[READ_ONCE(dev_hvsi(dev)->state)]);
+}
+static DEVICE_ATTR_RO(state);
+
+enum hvsi_value {
+	HVSI_CARRIER, HVSI_DTR, HVSI_PEER_VERSION, HVSI_HANDSHAKES,
+	HVSI_CLOSES_RECEIVED, HVSI_CARRIER_CHANGES, HVSI_BAD_TYPE,
+	HVSI_BAD_LENGTH, HVSI_BAD_VERB, HVSI_NR_VALUES
+};
+
+static ssize_t hvsi_value_show(struct device *dev,
+			       struct device_attribute *attr, char *buf);
+
+/* In enum hvsi_value order. */
+static struct device_attribute hvsi_value_attrs[HVSI_NR_VALUES] = {
+	__ATTR(carrier, 0444, hvsi_value_show, NULL),
+	__ATTR(dtr, 0444, hvsi_value_show, NULL),
+	__ATTR(peer_version, 0444, hvsi_value_show, NULL),
+	__ATTR(handshakes, 0444, hvsi_value_show, NULL),
+	__ATTR(closes_received, 0444, hvsi_value_show, NULL),
+	__ATTR(carrier_changes, 0444, hvsi_value_show, NULL),
+	__ATTR(bad_type, 0444, hvsi_value_show, NULL),
+	__ATTR(bad_length, 0444, hvsi_value_show, NULL),
+	__ATTR(bad_verb, 0444, hvsi_value_show, NULL),
+};
+
+static u64 hvsi_value(const struct hvk_hvsi *h, enum hvsi_value v)
+{
+	switch (v) {
+	case HVSI_CARRIER:
+		return READ_ONCE(h->carrier);
+	case HVSI_DTR:
+		return READ_ONCE(h->dtr);
+	case HVSI_PEER_VERSION:
+		return READ_ONCE(h->peer_version);
+	case HVSI_HANDSHAKES:
+		return READ_ONCE(h->handshakes);
+	case HVSI_CLOSES_RECEIVED:
+		return READ_ONCE(h->closes_received);
+	case HVSI_CARRIER_CHANGES:
+		return READ_ONCE(h->carrier_changes);
+	case HVSI_BAD_TYPE:
+		return READ_ONCE(h->rx.bad_type);
+	case HVSI_BAD_LENGTH:
+		return READ_ONCE(h->rx.bad_length);
+	case HVSI_BAD_VERB:
+		return READ_ONCE(h->rx.bad_verb);
+	default:
+		return 0;
+	}
+}
+
+static ssize_t hvsi_value_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  hvsi_value(dev_hvsi(dev), attr - hvsi_value_attrs));
+}
+
+static struct attribute *hvsi_attrs[] = {
+	&dev_attr_state.attr,
+	&hvsi_value_attrs[HVSI_CARRIER].attr,
+	&hvsi_value_attrs[HVSI_DTR].attr,
+	&hvsi_value_attrs[HVSI_PEER_VERSION].attr,
+	&hvsi_value_attrs[HVSI_HANDSHAKES].attr,
+	&hvsi_value_attrs[HVSI_CLOSES_RECEIVED].attr,
+	&hvsi_value_attrs[HVSI_CARRIER_CHANGES].attr,
+	&hvsi_value_attrs[HVSI_BAD_TYPE].attr,
+	&hvsi_value_attrs[HVSI_BAD_LENGTH].attr,
+	&hvsi_value_attrs[HVSI_BAD_VERB].attr,
+	NULL,
+};
+
+const struct attribute_group hvsi_group = {
+	.name = "hvsi",
+	.attrs = hvsi_attrs,
+};

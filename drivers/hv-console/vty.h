@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_console internals shared by the vty core (console.c) and the HVSI
+ * protocol layer (hvsi.c).
+ */
+#ifndef _HV_CONSOLE_VTY_H
+#define _HV_CONSOLE_VTY_H
+
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <hvkit/vio.h>
+
+#include "hvsi_codec.h"
+#include "vty_codec.h"
+
+enum vty_counter {
+	VTY_BYTES_IN,
+	VTY_BYTES_OUT,
+	VTY_PUT_BUSY,		/* writes the hypervisor asked us to retry */
+	VTY_PUT_ERRORS,		/* writes that failed: their bytes are lost */
+	VTY_BYTES_DROPPED,	/* the bytes of those writes */
+	VTY_GET_ERRORS,
+	VTY_NR_COUNTERS
+};
+
+enum hvsi_state {
+	HVSI_CLOSED,		/* no handshake yet, or the other side closed */
+	HVSI_HANDSHAKE,		/* version query sent */
+	HVSI_ESTABLISHED,	/* versions exchanged both ways */
+	HVSI_UNSUPPORTED,	/* the other side speaks another version */
+};
+
+struct hvk_vty;
+struct vty_slot;
+
+/* HVSI protocol state of one vty; see hvsi.c. */
+struct hvk_hvsi {
+	struct hvk_vty *vty;
+	struct vty_slot *slot;
+	struct hvk_hvsi_rx rx;		/* under the vty's rx_lock */
+	struct hvk_hvsi_packet pkt;	/* under the vty's rx_lock */
+	/* Raw bytes of the last answer that did not fit in rx yet. */
+	u8 raw[HVK_VTY_CHUNK];
+	unsigned int raw_pos, raw_len;
+
+	enum hvsi_state state;
+	bool version_ok;		/* our query was answered: version 1 */
+	bool carrier;
+	bool dtr;
+	/* Replies the input path owes, sent from process context. */
+	bool owe_version_response;
+	u16 owed_query_seqno;
+	bool owe_handshake;
+	struct work_struct work;
+	wait_queue_head_t wait;
+	u64 handshakes, closes_received, carrier_changes;
+	u8 peer_version;
+};
+
+struct hvk_vty {
+	struct hvk_device *hdev;
+	struct hvc_struct *hp;
+	unsigned int slot;
+	int *irq_requested;	/* inside hp, if its layout is known */
+	bool irq_on;
+
+	spinlock_t rx_lock;	/* rx, stash, hvsi input */
+	struct hvk_vty_rx rx;
+	/* Input decoded but not yet taken by the tty: one HVSI data packet
+	 * at most, or one raw answer.
+	 */
+	u8 stash[HVK_HVSI_MAX_DATA];
+	unsigned int stash_pos, stash_len;
+	bool pinned;		/* holds a module reference while open */
+
+	atomic64_t counters[VTY_NR_COUNTERS];
+	bool busy;		/* the last write was answered busy */
+	unsigned int busy_ms;	/* and the hypervisor's hint for it */
+
+	struct hvk_hvsi *hvsi;	/* NULL: a raw "hvterm1" vty */
+};
+
+/*
+ * hvc calls back with a vterm number, which hv_console makes the slot
+ * index. The console slot knows its unit address (and protocol) from the
+ * device tree before its device probes, so printk can use it from module
+ * load on.
+ */
+struct vty_slot {
+	u32 unit_address;
+	bool reserved;
+	bool hvsi;
+	atomic_t hvsi_seqno;	/* HVSI packets sent, console output included */
+	struct hvk_vty *vty;
+};
+
+/* console.c */
+long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
+		    struct hvk_hcall_regs *regs);
+int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw);
+
+/* hvsi.c */
+int hvsi_init(struct vty_slot *s, struct hvk_vty *vty);
+void hvsi_exit(struct hvk_vty *vty);
+int hvsi_put_chars(struct vty_slot *s, struct hvk_vty *vty, const u8 *buf,
+		   unsigned int count);
+int hvsi_fetch(struct vty_slot *s, struct hvk_vty *vty);
+int hvsi_open(struct vty_slot *s, struct hvk_vty *vty);
+void hvsi_set_dtr(struct vty_slot *s, struct hvk_vty *vty, bool dtr);
+extern const struct attribute_group hvsi_group;
+
+#endif /* _HV_CONSOLE_VTY_H */
