@@ -687,11 +687,14 @@ vty_agent_prepare() { # bootdir datadir
 
 # Start the agent on the boot's sockets (QEMU creates them when it starts;
 # the agent retries until they exist).
-vty_agent_start() { # bootdir
-	local bd=$1 k args=()
+vty_agent_start() { # bootdir bootname
+	local bd=$1 k args=() hvsi
 	for k in "${!vty_socks[@]}"; do
 		args+=(--vty "$((k + 1))=${vty_socks[$k]}")
 	done
+	# Plan key hvsi=K: the agent speaks HVSI on its vty K.
+	hvsi=$(boot_get "$2" hvsi)
+	[ -z "$hvsi" ] || args+=(--hvsi "$hvsi")
 	/usr/bin/python3 "$agent_py" serve --sets "$bd/data/sets" "${args[@]}" \
 		--console "$bd/console.log" --log "$bd/agent.log" </dev/null \
 		>>"$bd/agent.log" 2>&1 &
@@ -790,7 +793,7 @@ run_boot() {
 		>"$bd/qemu.out" 2>"$bd/qemu.err" &
 	local qpid=$!
 	running_qemu=$qpid
-	[ "$agent" != vty ] || vty_agent_start "$bd"
+	[ "$agent" != vty ] || vty_agent_start "$bd" "$b"
 	net_iperf_start "$bd"
 	if [ -n "$vty1_fifo" ]; then
 		# QEMU accepts 16 bytes of vty input; they wait in the pipe until

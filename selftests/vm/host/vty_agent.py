@@ -28,13 +28,23 @@ Commands (guest -> agent), replies (agent -> guest):
                                                     they are on vty VTY
   SAVE NAME               SAVED N                   keeps the last DRAIN/PUT
                                                     payload as NAME in the log dir
+  HVSI VTY STATE          HVSI KEY=VALUE...         the HVSI peer's view of VTY
+  HVSI VTY CARRIER 0|1    HVSI OK                   sends a carrier update
+  HVSI VTY CLOSE          HVSI OK                   sends a protocol close
+  HVSI VTY VERSION N      HVSI OK                   version to report from now on
+On a vty named by --hvsi the agent is the hypervisor's side of HVSI (the
+protocol of "hvterm-protocol" vtys): everything above travels inside HVSI
+data packets, cut at random sizes, and the agent answers the guest's
+version and modem-status queries, asks for the guest's version in turn,
+and records DTR. RAW bytes go on the wire unwrapped.
+
 Errors: ERR TEXT. Lines that are not commands (a shell banner, say) are
 logged and ignored: nothing is ever typed back in answer to them.
 
   vty_agent.py gen --seed S --out DIR [--size BYTES]
       writes the data sets and DIR/index ("NAME SIZE SHA256 CRS CRNULS"
       lines: CRS = CR bytes, CRNULS = CR NUL pairs)
-  vty_agent.py serve --sets DIR --vty K=SOCKET... [--console FILE]
+  vty_agent.py serve --sets DIR --vty K=SOCKET... [--hvsi K]... [--console FILE]
                      [--log FILE] [--idle-timeout S]
       serves until every vty has closed (QEMU exited) or SIGTERM
 """
@@ -47,6 +57,7 @@ import re
 import secrets
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -178,6 +189,109 @@ class Closed(Exception):
     pass
 
 
+HVSI_DATA, HVSI_CONTROL, HVSI_QUERY, HVSI_RESPONSE = 0xFF, 0xFE, 0xFD, 0xFC
+HVSI_SET_MODEM_CTL, HVSI_MODEM_CTL_UPDATE, HVSI_CLOSE_PROTOCOL = 1, 2, 3
+HVSI_QUERY_VERSION, HVSI_QUERY_MODEM_CTL = 1, 2
+HVSI_DTR, HVSI_CD = 0x01, 0x20
+HVSI_MAX_DATA = 251
+
+
+class Hvsi:
+    """The hypervisor's end of HVSI on one vty. feed() takes wire bytes and
+    returns the data they carry; wrap() packs data for the wire."""
+
+    def __init__(self, vty, seed):
+        self.vty = vty
+        self.rng = random.Random(seed)
+        self.inbuf = bytearray()
+        self.seq = 0
+        self.lock = threading.Lock()
+        self.version = 1
+        self.carrier = True
+        self.st = {
+            "guest_version": "none",  # the guest's answer to our query
+            "version_queries": 0,  # the guest's version queries
+            "modem_queries": 0,
+            "dtr": "unset",
+            "dtr_changes": 0,
+            "guest_closes": 0,
+            "data_packets": 0,
+            "bad": 0,  # bytes or packets we could not parse
+        }
+
+    def packet(self, ptype, body):
+        with self.lock:
+            self.seq = (self.seq + 1) & 0xFFFF
+            return bytes([ptype, 4 + len(body)]) + struct.pack(">H", self.seq) + body
+
+    def wrap(self, data):
+        out = []
+        pos = 0
+        while pos < len(data):
+            n = self.rng.randint(1, HVSI_MAX_DATA)
+            out.append(self.packet(HVSI_DATA, data[pos : pos + n]))
+            pos += n
+        return b"".join(out)
+
+    def send_packet(self, ptype, body):
+        self.vty.send_raw(self.packet(ptype, body))
+
+    def feed(self, raw):
+        self.inbuf += raw
+        data = []
+        while True:
+            while self.inbuf and self.inbuf[0] < HVSI_RESPONSE:
+                self.st["bad"] += 1
+                del self.inbuf[0]
+            if len(self.inbuf) < 4:
+                break
+            n = self.inbuf[1]
+            if n < 4:
+                self.st["bad"] += 1
+                del self.inbuf[0]
+                continue
+            if len(self.inbuf) < n:
+                break
+            pkt = bytes(self.inbuf[:n])
+            del self.inbuf[:n]
+            if pkt[0] == HVSI_DATA:
+                self.st["data_packets"] += 1
+                data.append(pkt[4:])
+            else:
+                self.handle(pkt)
+        return b"".join(data)
+
+    def handle(self, pkt):
+        ptype, seq = pkt[0], struct.unpack(">H", pkt[2:4])[0]
+        verb = struct.unpack(">H", pkt[4:6])[0] if len(pkt) >= 6 else None
+        if ptype == HVSI_QUERY and verb == HVSI_QUERY_VERSION:
+            self.st["version_queries"] += 1
+            self.send_packet(HVSI_RESPONSE, struct.pack(">HHB3x", verb, seq, self.version))
+            # As the hypervisor does: ask for the guest's version in turn.
+            self.send_packet(HVSI_QUERY, struct.pack(">H", HVSI_QUERY_VERSION))
+        elif ptype == HVSI_QUERY and verb == HVSI_QUERY_MODEM_CTL:
+            self.st["modem_queries"] += 1
+            word = HVSI_CD if self.carrier else 0
+            self.send_packet(HVSI_RESPONSE, struct.pack(">HHI", verb, seq, word))
+        elif ptype == HVSI_RESPONSE and verb == HVSI_QUERY_VERSION and len(pkt) >= 9:
+            self.st["guest_version"] = pkt[8]
+        elif ptype == HVSI_CONTROL and verb == HVSI_SET_MODEM_CTL and len(pkt) >= 14:
+            word, mask = struct.unpack(">II", pkt[6:14])
+            if mask & HVSI_DTR:
+                dtr = 1 if word & HVSI_DTR else 0
+                if self.st["dtr"] != dtr:
+                    self.st["dtr_changes"] += 1
+                self.st["dtr"] = dtr
+        elif ptype == HVSI_CONTROL and verb == HVSI_CLOSE_PROTOCOL:
+            self.st["guest_closes"] += 1
+        else:
+            self.st["bad"] += 1
+        log(f"vty{self.vty.index}: hvsi <- {pkt.hex()}")
+
+    def state(self):
+        return " ".join(f"{k}={v}" for k, v in self.st.items())
+
+
 class Vty:
     """One socket: a reader thread fills a buffer, consumers take from it."""
 
@@ -191,6 +305,7 @@ class Vty:
         self.shell = False  # claimed by SHELL: the command loop stays off
         self.last_payload = b""
         self.wlock = threading.Lock()
+        self.hvsi = None
 
     def connect(self, deadline):
         while True:
@@ -211,6 +326,8 @@ class Vty:
                 d = self.sock.recv(65536)
                 if not d:
                     break
+                if self.hvsi:
+                    d = self.hvsi.feed(d)
                 with self.cond:
                     self.buf += d
                     self.cond.notify_all()
@@ -221,6 +338,11 @@ class Vty:
             self.cond.notify_all()
 
     def send(self, data):
+        if self.hvsi:
+            data = self.hvsi.wrap(data)
+        self.send_raw(data)
+
+    def send_raw(self, data):
         with self.wlock:
             self.sock.sendall(data)
 
@@ -425,7 +547,7 @@ class Agent:
             v.reply(f"ERR no vty {k}")
             return
         log(f"vty{k}: -> raw {data!r}")
-        t.send(data)
+        t.send_raw(data)
         v.reply(f"RAW {len(data)}")
 
     def do_stream(self, v, w):
@@ -443,6 +565,28 @@ class Agent:
             return
         v.reply(f"STREAM {n} {last - first} {hexd}")
 
+    def do_hvsi(self, v, w):
+        t = self.vtys.get(int(w[0]))
+        if t is None or t.hvsi is None:
+            v.reply(f"ERR vty {w[0]} does not speak HVSI")
+            return
+        h, what = t.hvsi, w[1]
+        if what == "STATE":
+            v.reply(f"HVSI {h.state()}")
+            return
+        if what == "CARRIER":
+            h.carrier = w[2] == "1"
+            word = HVSI_CD if h.carrier else 0
+            h.send_packet(HVSI_CONTROL, struct.pack(">HII", HVSI_MODEM_CTL_UPDATE, word, HVSI_CD))
+        elif what == "CLOSE":
+            h.send_packet(HVSI_CONTROL, struct.pack(">HII", HVSI_CLOSE_PROTOCOL, 0, 0))
+        elif what == "VERSION":
+            h.version = int(w[2])
+        else:
+            v.reply("ERR HVSI VTY STATE|CARRIER 0|1|CLOSE|VERSION N")
+            return
+        v.reply("HVSI OK")
+
     COMMANDS = {
         b"PING": do_ping,
         b"GET": do_get,
@@ -454,6 +598,7 @@ class Agent:
         b"STREAM": do_stream,
         b"PAD": do_pad,
         b"RAW": do_raw,
+        b"HVSI": do_hvsi,
     }
 
     def command_loop(self, v):
@@ -482,6 +627,10 @@ class Agent:
         for spec in self.args.vty:
             k, path = spec.split("=", 1)
             self.vtys[int(k)] = Vty(int(k), path)
+        for k in self.args.hvsi:
+            if k not in self.vtys:
+                raise RuntimeError(f"--hvsi {k}: no such vty")
+            self.vtys[k].hvsi = Hvsi(self.vtys[k], f"{self.args.sets}:{k}")
         threads = []
         for v in self.vtys.values():
             v.connect(deadline)
@@ -521,6 +670,7 @@ def main():
     s = sub.add_parser("serve")
     s.add_argument("--sets", required=True)
     s.add_argument("--vty", action="append", default=[], help="INDEX=SOCKET")
+    s.add_argument("--hvsi", action="append", type=int, default=[], help="INDEX")
     s.add_argument("--console")
     s.add_argument("--log")
     s.add_argument("--ready")
