@@ -97,6 +97,7 @@ lint:
 
 unit:
 	$(MAKE) -C selftests/host check
+	python3 selftests/vm/host/test_vty_agent.py
 
 # FUZZ_SECONDS=N per target (default 60); see Documentation/fuzzing.rst.
 fuzz:

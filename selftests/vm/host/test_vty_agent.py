@@ -214,5 +214,65 @@ class AgentTest(unittest.TestCase):
         self.assertTrue(g.line().startswith("ERR"))
 
 
+class FakeVty:
+    index = 9
+
+    def __init__(self):
+        self.wire = b""
+
+    def send_raw(self, data):
+        self.wire += data
+
+
+def packets(wire):
+    """Split wire bytes into (type, seqno, body) tuples."""
+    out = []
+    while wire:
+        n = wire[1]
+        out.append((wire[0], int.from_bytes(wire[2:4], "big"), wire[4:n]))
+        wire = wire[n:]
+    return out
+
+
+class HvsiTest(unittest.TestCase):
+    """The agent's HVSI end, without sockets."""
+
+    def setUp(self):
+        sys.path.insert(0, HERE)
+        import vty_agent
+
+        self.m = vty_agent
+        self.v = FakeVty()
+        self.h = vty_agent.Hvsi(self.v, "seed")
+
+    def test_wrap_feed_round_trip_in_any_pieces(self):
+        data = os.urandom(5000) + b"\r\0\r\n\0"
+        wire = self.h.wrap(data)
+        self.assertTrue(all(t == 0xFF and len(b) <= 251 for t, _, b in packets(wire)))
+        other = self.m.Hvsi(FakeVty(), "other")
+        got = b"".join(other.feed(wire[i : i + 7]) for i in range(0, len(wire), 7))
+        self.assertEqual(got, data)
+        self.assertEqual(other.st["bad"], 0)
+
+    def test_version_query_is_answered_and_returned(self):
+        self.h.feed(bytes([0xFD, 6, 0, 42, 0, 1]))
+        (t1, _, b1), (t2, _, b2) = packets(self.v.wire)
+        self.assertEqual((t1, b1[:4], b1[4]), (0xFC, bytes([0, 1, 0, 42]), 1))
+        self.assertEqual((t2, b2), (0xFD, bytes([0, 1])))
+        self.assertEqual(self.h.st["version_queries"], 1)
+
+    def test_dtr_and_guest_version_are_recorded(self):
+        self.h.feed(bytes([0xFE, 14, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]))
+        self.assertEqual(self.h.st["dtr"], 1)
+        self.h.feed(bytes([0xFE, 14, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]))
+        self.assertEqual((self.h.st["dtr"], self.h.st["dtr_changes"]), (0, 2))
+        self.h.feed(bytes([0xFC, 12, 0, 3, 0, 1, 0, 1, 1, 0, 0, 0]))
+        self.assertEqual(self.h.st["guest_version"], 1)
+
+    def test_garbage_is_counted(self):
+        self.assertEqual(self.h.feed(b"\x00\x41" + bytes([0xFF, 5, 0, 0, 0x7A])), b"z")
+        self.assertEqual(self.h.st["bad"], 2)
+
+
 if __name__ == "__main__":
     unittest.main()
