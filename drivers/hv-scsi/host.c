@@ -82,14 +82,23 @@ enum hvs_counter {
 	HVS_LOGINS,
 	HVS_CANCELLED,		/* requests the partner dropped on our request */
 	HVS_LOST_ON_PURPOSE,	/* debugfs lose_responses */
+	HVS_DIRECT,		/* commands with one direct descriptor */
+	HVS_INDIRECT_INLINE,	/* with a descriptor list inside the IU */
+	HVS_INDIRECT_TABLE,	/* with an external descriptor table */
 	HVS_NR_COUNTERS
+};
+
+static const char *const hvs_crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
+	"crq_entries", "crq_invalid", "crq_early", "crq_inits",
+	"crq_partner_lost", "crq_migrations", "crq_resets", "crq_send_errors",
+	"crq_send_closed", "crq_interrupts",
 };
 
 static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
 	"commands", "completions", "unknown_tags", "bad_responses",
 	"send_errors", "credit_waits", "aborts", "aborts_done", "lun_resets",
 	"host_resets", "reconnects", "logins", "cancelled",
-	"lost_on_purpose",
+	"lost_on_purpose", "direct", "indirect_inline", "indirect_table",
 };
 
 struct hvs_slot {
@@ -550,7 +559,7 @@ static int hvs_build_cmd(struct hvs_host *hvs, struct hvs_slot *slot,
 		.table_max = HVS_SG_TABLESIZE,
 	};
 	struct scatterlist *sg;
-	int i;
+	int i, len;
 
 	scsi_for_each_sg(cmd, sg, nseg, i) {
 		slot->descs[i].va = sg_dma_address(sg);
@@ -560,7 +569,14 @@ static int hvs_build_cmd(struct hvs_host *hvs, struct hvs_slot *slot,
 	if (nseg)
 		a.dir = cmd->sc_data_direction == DMA_TO_DEVICE ?
 			HVK_SRP_DIR_OUT : HVK_SRP_DIR_IN;
-	return hvk_srp_build_cmd(slot->iu, &a);
+	len = hvk_srp_build_cmd(slot->iu, &a);
+	if (nseg == 1)
+		hvs_count(hvs, HVS_DIRECT);
+	else if (nseg > 1 && len > HVK_SRP_CMD_LEN + HVK_SRP_INDIRECT_LEN)
+		hvs_count(hvs, HVS_INDIRECT_INLINE);
+	else if (nseg > 1 && len > 0)
+		hvs_count(hvs, HVS_INDIRECT_TABLE);
+	return len;
 }
 
 static void hvs_send_failed(struct hvs_host *hvs, long status)
@@ -772,7 +788,7 @@ static ssize_t counters_show(struct device *dev, struct device_attribute *attr,
 		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_counter_names[i],
 				   (long long)atomic64_read(&hvs->counters[i]));
 	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
-		n += sysfs_emit_at(buf, n, "crq_%d %lld\n", i,
+		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_crq_counter_names[i],
 				   (long long)hvk_crq_counter(&hvs->crq, i));
 	return n;
 }

@@ -73,3 +73,43 @@ hvs_debugfs() {
 sha_of() {
 	sha256sum "$1" | cut -d' ' -f1
 }
+
+# hvs_write_random DEV OFFSET LENGTH BS [SKEW]: random data out with
+# O_DIRECT; HVS_SHA gets its sha256. Returns hvk-dio's status.
+hvs_write_random() {
+	head -c "$3" /dev/urandom >/tmp/hvs-src
+	HVS_SHA=$(sha_of /tmp/hvs-src)
+	hvk-dio write "$1" "$2" "$3" "$4" "${5:-0}" </tmp/hvs-src
+	local rc=$?
+	rm -f /tmp/hvs-src
+	return $rc
+}
+
+# hvs_read_sha DEV OFFSET LENGTH BS [SKEW]: sha256 of the data read back
+# with O_DIRECT ("read-error" if hvk-dio failed).
+hvs_read_sha() {
+	hvk-dio read "$1" "$2" "$3" "$4" "${5:-0}" >/tmp/hvs-dst || { echo read-error; return 1; }
+	sha_of /tmp/hvs-dst
+	rm -f /tmp/hvs-dst
+}
+
+FAULT=/sys/kernel/debug/hvkit/fault
+
+# hvs_fault STATUS INTERVAL TIMES: fail H_SEND_CRQ of the v-scsi adapter.
+hvs_fault() {
+	echo 0 >"$FAULT/status"
+	echo 0x108 >"$FAULT/opcode"
+	echo 0x71000020 >"$FAULT/unit"
+	echo 0 >"$FAULT/nth"
+	echo "$2" >"$FAULT/interval"
+	echo "$3" >"$FAULT/times"
+	echo "$1" >"$FAULT/status"
+}
+
+hvs_fault_off() {
+	echo 0 >"$FAULT/status"
+	echo -1 >"$FAULT/opcode"
+	echo -1 >"$FAULT/unit"
+	echo 0 >"$FAULT/interval"
+	echo -1 >"$FAULT/times"
+}
