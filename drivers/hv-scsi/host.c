@@ -602,8 +602,17 @@ static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 	long status;
 	u64 tag;
 
-	if (READ_ONCE(hvs->state) != HVS_LOGGED_IN)
+	switch (READ_ONCE(hvs->state)) {
+	case HVS_LOGGED_IN:
+		break;
+	case HVS_FAILED:
+		/* The partner refused us: fail rather than retry forever. */
+		cmd->result = DID_NO_CONNECT << 16;
+		scsi_done(cmd);
+		return 0;
+	default:
 		return SCSI_MLQUEUE_HOST_BUSY;
+	}
 	if (index >= hvs->nr_slots || cmd->device->lun >= 32) {
 		cmd->result = (index >= hvs->nr_slots ? DID_ERROR : DID_NO_CONNECT) << 16;
 		scsi_done(cmd);

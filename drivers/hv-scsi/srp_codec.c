@@ -88,7 +88,9 @@ static bool cmd_args_valid(const struct hvk_srp_cmd_args *a)
 	if (a->max_iu_len < CMD_ADD_DATA + HVK_SRP_DESC_LEN ||
 	    a->max_iu_len > HVK_SRP_IU_MAX)
 		return false;
-	if ((a->dir == HVK_SRP_DIR_NONE) != !a->nr_descs)
+	if (a->dir == HVK_SRP_DIR_NONE && a->nr_descs)
+		return false;
+	if (a->dir != HVK_SRP_DIR_NONE && !a->nr_descs)
 		return false;
 	return a->nr_descs <= 1 || a->indirect_ok;
 }

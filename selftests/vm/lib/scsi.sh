@@ -9,6 +9,7 @@ HVS_LUNS=/data/scsi-luns
 
 # Load hv_vio, hv_scsi and sd_mod; wait until every LUN has a disk.
 # Returns 1 (with HVS_ERR set) when something is missing after 60 s.
+# shellcheck disable=SC2034 # HVS_ERR is for the test scripts
 hvs_load() {
 	local i=0 n
 	hvk_loaded hv_vio || hvk_insmod hv_vio || { HVS_ERR="insmod hv_vio failed"; return 1; }
@@ -76,6 +77,7 @@ sha_of() {
 
 # hvs_write_random DEV OFFSET LENGTH BS [SKEW]: random data out with
 # O_DIRECT; HVS_SHA gets its sha256. Returns hvk-dio's status.
+# shellcheck disable=SC2034 # HVS_SHA is for the test scripts
 hvs_write_random() {
 	head -c "$3" /dev/urandom >/tmp/hvs-src
 	HVS_SHA=$(sha_of /tmp/hvs-src)

@@ -32,7 +32,7 @@ hvs_disks >/tmp/disks
 : >/tmp/regions
 # Next free MiB of each disk, by line number.
 i=0
-while read -r c t l m d; do
+while read -r _ _ _ m d; do
 	i=$((i + 1))
 	eval "free_$i=0 size_$i=$m dev_$i=$d"
 done </tmp/disks
@@ -40,6 +40,8 @@ ndisks=$i
 
 # place MIB: sets DEV and OFF (bytes) to free space on the next disk.
 turn=0
+f=0
+s=0
 place() {
 	local k=0 j
 	while [ "$k" -lt "$ndisks" ]; do

@@ -41,7 +41,10 @@ while read -r c t l m; do
 	fi
 done <"$HVS_LUNS"
 H=$(hvs_host)
-devs=$(ls /sys/class/scsi_device | grep -c "^$H:")
+devs=0
+for x in /sys/class/scsi_device/"$H":*; do
+	[ -e "$x" ] && devs=$((devs + 1))
+done
 expect_eq "scsi devices on host $H" "$n" "$devs"
 ktap_result "all $n LUNs found with their sizes"
 
