@@ -118,13 +118,16 @@ ktap_result "1 MiB each way per data set, byte-exact through HVSI"
 # 4. carrier detect follows the other side
 if [ "$OPEN" = 1 ]; then
 	c0=$(hvsi_val carrier_changes)
+	expect_eq "TIOCMGET" "CD=1 DTR=1" "$(hvk-tiocm <&3)"
 	hvsi_cmd CARRIER 0 || expect_bad "CARRIER 0: $VTY_ERR"
 	wait_val carrier 0
+	expect_eq "TIOCMGET after carrier 0" "CD=0 DTR=1" "$(hvk-tiocm <&3)"
 	hvsi_cmd CARRIER 1 || expect_bad "CARRIER 1: $VTY_ERR"
 	wait_val carrier 1
+	expect_eq "TIOCMGET after carrier 1" "CD=1 DTR=1" "$(hvk-tiocm <&3)"
 	expect_eq "carrier_changes" $((c0 + 2)) "$(hvsi_val carrier_changes)"
 fi
-ktap_result "carrier updates from the other side"
+ktap_result "carrier updates from the other side reach TIOCMGET"
 
 # 5. the other side closes the protocol: the guest negotiates again
 if [ "$OPEN" = 1 ]; then
@@ -166,9 +169,13 @@ if [ "$OPEN" = 1 ]; then
 fi
 ktap_result "malformed packets are counted and skipped"
 
-# 8. the last close drops DTR (HUPCL); the next open raises it again
-# without a new handshake.
+# 8. DTR by TIOCMBIC/TIOCMBIS; the last close drops it (HUPCL); the next
+# open raises it again without a new handshake.
 if [ "$OPEN" = 1 ]; then
+	expect_eq "TIOCMBIC DTR" "CD=1 DTR=0" "$(hvk-tiocm dtr=0 <&3)"
+	agent_state && expect_eq "DTR at the agent after TIOCMBIC" 0 "$(agent_field dtr)"
+	expect_eq "TIOCMBIS DTR" "CD=1 DTR=1" "$(hvk-tiocm dtr=1 <&3)"
+	agent_state && expect_eq "DTR at the agent after TIOCMBIS" 1 "$(agent_field dtr)"
 	vty_close
 	if vty_open_agent 1; then
 		agent_state && expect_eq "DTR after the close" 0 "$(agent_field dtr)"
@@ -185,6 +192,6 @@ if [ "$OPEN" = 1 ]; then
 		expect_bad "reopen: $VTY_ERR"
 	fi
 fi
-ktap_result "DTR follows open and close"
+ktap_result "DTR follows TIOCMSET, open and close"
 
 ktap_finish
