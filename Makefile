@@ -118,6 +118,12 @@ bench-net:
 	selftests/vm/run.sh --arch ppc64le --kver $(KVER) --bench net --alternate 3 \
 		--boots net-bench --set-a ibmveth --set-b 'hv_vio hv_net'
 
+# hv_scsi against ibmvscsi, alternating boots (Documentation/hv-scsi.rst).
+.PHONY: bench-scsi
+bench-scsi:
+	selftests/vm/run.sh --arch ppc64le --kver $(KVER) --bench scsi --alternate 3 \
+		--boots scsi-bench --set-a 'sd_mod ibmvscsi' --set-b 'sd_mod hv_vio hv_scsi'
+
 check:
 	scripts/check.sh
 
