@@ -88,6 +88,7 @@ struct hvn {
 
 	struct work_struct reset_work;
 	bool removing;
+	bool abandoned;		/* H_FREE_LOGICAL_LAN failed: keep its memory */
 	u32 mcast_filters;	/* ibm,mac-address-filters */
 	u32 rx_copybreak;
 	u64 no_buffer_base;	/* drop counts of earlier registrations */

@@ -317,6 +317,8 @@ static bool hvn_rx_one(struct hvn *n)
 	dma_rmb();
 	memcpy(entry, slot, sizeof(entry));
 	v = hvk_llan_rxq_parse(entry, n->rxq_toggle, &n->layout, &rx);
+	if (v == HVK_LLAN_RX_EMPTY)
+		return false;
 	hvn_rxq_advance(n);
 	if (v == HVK_LLAN_RX_FRAME || v == HVK_LLAN_RX_UNUSED) {
 		if (!n->cls[rx.cls].posted[rx.index]) {
@@ -542,6 +544,7 @@ static void hvn_hw_stop(struct hvn *n)
 			 */
 			netdev_err(n->ndev, "H_FREE_LOGICAL_LAN failed: %s (%ld); receive memory abandoned\n",
 				   hvk_hcall_status_name(status), status);
+			n->abandoned = true;
 			for (c = n->cls; c < n->cls + HVK_LLAN_MAX_CLASSES; c++)
 				c->cpu = NULL;
 			n->rxq = NULL;
@@ -796,6 +799,9 @@ static void hvn_free_fixed(struct hvn *n)
 
 	if (n->txbuf)
 		dma_free_coherent(dma, HVK_LLAN_TX_MAX, n->txbuf, n->txbuf_dma);
+	/* Still registered with the hypervisor: it may write these. */
+	if (n->abandoned)
+		return;
 	if (n->filter)
 		dma_free_coherent(dma, HVK_LLAN_PAGE, n->filter, n->filter_dma);
 	if (n->buflist)
