@@ -81,6 +81,13 @@ hcalls() {
 	echo $sum
 }
 
+# Interrupts of the adapter (ibmvscsi names its irq "ibmvscsi", hv_scsi
+# after the unit address).
+irqs() {
+	awk '/ibmvscsi|71000020/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n; exit }' \
+		/proc/interrupts
+}
+
 reads_done() {
 	awk '{ print $1 }' "/sys/block/$DISK/stat"
 }
@@ -104,11 +111,13 @@ for qd in 1 16; do
 	echo 'hist:keys=opcode' >"$EV/trigger" || fail "cannot set the histogram trigger"
 	h0=$(hcalls)
 	r0=$(reads_done)
+	q0=$(irqs)
 	fio --name=hc --filename="/dev/$DISK" --direct=1 --ioengine=libaio --rw=randread \
 		--bs=4k --iodepth=$qd --size=256M --number_ios=$N --randrepeat=0 \
 		>/dev/null 2>/tmp/fio.err || fail "counted run: $(cat /tmp/fio.err)"
 	h1=$(hcalls)
 	r1=$(reads_done)
+	q1=$(irqs)
 	echo "# qd$qd: hcalls by opcode: $(for op in $OPCODES; do
 		n=$(sed -n "s/^{ opcode: *$op } hitcount: *\([0-9]*\).*/\1/p" "$EV/hist" | head -n1)
 		[ -z "$n" ] || printf '%s=%s ' "$op" "$n"
@@ -117,4 +126,12 @@ for qd in 1 16; do
 	echo "# qd$qd: $((h1 - h0)) hcalls for $((r1 - r0)) reads"
 	awk -v h=$((h1 - h0)) -v r=$((r1 - r0)) -v q=$qd \
 		'BEGIN { printf "BENCH hcalls_4k_qd%s %.3f hcalls\n", q, h / r }'
+	awk -v n=$((q1 - q0)) -v r=$((r1 - r0)) -v q=$qd \
+		'BEGIN { printf "BENCH irqs_4k_qd%s %.3f irqs\n", q, n / r }'
 done
+if [ $DRIVER = hv_scsi ]; then
+	h=$(ls -d /sys/class/scsi_host/host*/hv_scsi)
+	sed 's/^/# /' "$h/counters" | tr '\n' ' '
+	echo
+	echo "# $(cat "$h/credit")"
+fi
