@@ -151,7 +151,8 @@ struct hvs_host {
 	bool indirect_ok;
 	unsigned int max_sectors;
 
-	atomic_t lose_responses;	/* test hook */
+	atomic_t lose_responses;	/* test hooks */
+	struct hvk_crq_msg last_msg;	/* the last answer, for replay */
 	struct dentry *dbg;
 	atomic64_t counters[HVS_NR_COUNTERS];
 };
@@ -312,6 +313,7 @@ static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 	struct hvs_slot *slot;
 
 	spin_lock(&hvs->lock);
+	hvs->last_msg = *msg;
 	slot = hvs_slot_of_tag(hvs, msg->token);
 	if (!slot || !slot->tag || slot->tag != msg->token) {
 		spin_unlock(&hvs->lock);
@@ -868,6 +870,38 @@ static const struct file_operations transport_event_fops = {
 	.llseek = noop_llseek,
 };
 
+/* Deliver the last answer again: it must be dropped as stale. */
+static ssize_t replay_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct hvs_host *hvs = file->private_data;
+	struct hvk_crq_msg msg;
+	unsigned long flags;
+	unsigned int n, i;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, count, 0, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		local_irq_save(flags);
+		spin_lock(&hvs->lock);
+		msg = hvs->last_msg;
+		spin_unlock(&hvs->lock);
+		if (msg.valid)
+			hvs_crq_message(&hvs->crq, &msg);
+		local_irq_restore(flags);
+	}
+	return count;
+}
+
+static const struct file_operations replay_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = replay_write,
+	.llseek = noop_llseek,
+};
+
 static void hvs_debugfs_init(struct hvs_host *hvs)
 {
 	hvs->dbg = debugfs_create_dir(dev_name(&hvs->hdev->dev), hvs_debugfs_root);
@@ -875,6 +909,8 @@ static void hvs_debugfs_init(struct hvs_host *hvs)
 				&hvs->lose_responses);
 	debugfs_create_file("transport_event", 0200, hvs->dbg, hvs,
 			    &transport_event_fops);
+	debugfs_create_file("replay_last_response", 0200, hvs->dbg, hvs,
+			    &replay_fops);
 }
 
 /* ---- probe and remove ----------------------------------------------------- */

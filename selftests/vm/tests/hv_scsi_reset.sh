@@ -10,20 +10,22 @@
 #  4. a LUN reset from userspace (SG_SCSI_RESET) during I/O on that LUN;
 #  5. "partner failed" and "migrated" transport events (debugfs
 #     transport_event; QEMU never sends them): reconnect;
-#  6. a host reset from userspace.
+#  6. a host reset from userspace;
+#  7. stale answers (debugfs replay_last_response) delivered again and
+#     again while the slots are reused by new requests: all dropped.
 # At the end every region written here reads back right, nothing is left
 # in flight and the whole credit is back. Documentation/hv-scsi.rst.
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/scsi.sh
 
-ktap_plan 7
+ktap_plan 8
 MIB=1048576
 
 if ! hvs_load; then
 	ktap_diag "$HVS_ERR"
 	ktap_fail "loaded"
-	for c in 2 3 4 5 6 7; do ktap_skip "case $c" "no disks"; done
+	for c in 2 3 4 5 6 7 8; do ktap_skip "case $c" "no disks"; done
 	ktap_finish
 fi
 DBG=$(hvs_debugfs)
@@ -132,7 +134,25 @@ expect_eq "host resets" $((h0 + 1)) "$(hvs_counter host_resets)"
 check_io "$C" $((8 * MIB)) 2 "after the host reset"
 ktap_result "host reset from userspace, data intact"
 
-# 7. Everything written here still reads back; nothing left over.
+# 7. 200 stale answers while 4 MiB go to the same slots.
+k0=$(hvs_counter unknown_tags)
+c0=$(hvs_counter completions)
+( check_io "$D" $((4 * MIB)) 4 "during stale answers"; echo "$KTAP_CASE_BAD" >/tmp/bg.bad ) >/tmp/bg.log 2>&1 &
+pid=$!
+i=0
+while [ "$i" -lt 20 ]; do
+	echo 10 >"$DBG/replay_last_response"
+	i=$((i + 1))
+	sleep 0.05
+done
+wait $pid
+cat /tmp/bg.log
+[ "$(cat /tmp/bg.bad)" = 0 ] || expect_bad "I/O during the stale answers failed"
+expect_eq "stale answers counted as unknown tags" $((k0 + 200)) "$(hvs_counter unknown_tags)"
+ktap_diag "$(($(hvs_counter completions) - c0)) real completions meanwhile"
+ktap_result "200 stale answers dropped, none completed a newer request"
+
+# 8. Everything written here still reads back; nothing left over.
 while read -r dev off len sha; do
 	expect_eq "sha256 of $dev+$off at the end" "$sha" "$(hvs_read_sha "$dev" "$off" "$len" 262144)"
 done </tmp/rregions
@@ -140,7 +160,6 @@ ktap_diag "$(rd "$(hvs_sysfs)/credit")"
 expect_eq "in flight when idle" 0 "$(hvs_credit in_flight)"
 expect_eq "credit available when idle" 22 "$(hvs_credit available)"
 expect_eq "bad responses" 0 "$(hvs_counter bad_responses)"
-ktap_diag "unknown tags: $(hvs_counter unknown_tags)"
 ktap_result "all regions intact, credit whole after the resets"
 
 ktap_finish
