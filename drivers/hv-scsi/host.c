@@ -280,7 +280,8 @@ static void hvs_cmd_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 				     msg->format, msg->iu_len, slot->tag);
 		result = DID_ERROR << 16;
 	} else {
-		back = rsp.req_lim_delta;
+		/* A hostile delta cannot exceed the grant anyway. */
+		back = min_t(u32, rsp.req_lim_delta, HVS_MAX_CMDS + 1);
 		result = hvs_cmd_result(hvs, cmd, msg, &rsp);
 	}
 	hvs_release(hvs, slot, back);
@@ -300,7 +301,7 @@ static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 	/* Task management answers carry credit like any SRP_RSP. */
 	if (msg->format == HVK_VIOSRP_SRP && hvk_srp_opcode(slot->iu) == HVK_SRP_RSP &&
 	    !hvk_srp_parse_rsp(slot->iu, len, &rsp))
-		back = rsp.req_lim_delta;
+		back = min_t(u32, rsp.req_lim_delta, HVS_MAX_CMDS + 1);
 	hvs->mgmt_resp_len = msg->status ? 0 : len;
 	hvs_release(hvs, slot, back);
 	complete(&hvs->mgmt_done);
@@ -485,7 +486,10 @@ static void hvs_login_work(struct work_struct *work)
 		goto out;
 	hvs_adapter_info(hvs);
 	if (hvs_srp_login(hvs)) {
+		/* Fail what waits rather than leave it blocked for ever. */
 		hvs_set_state(hvs, HVS_FAILED);
+		if (hvs->added)
+			scsi_unblock_requests(hvs->shost);
 		goto out;
 	}
 	hvs_count(hvs, HVS_LOGINS);

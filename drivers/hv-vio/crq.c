@@ -46,6 +46,7 @@ static long crq_hcall_patient(struct hvk_crq *crq, unsigned int opcode)
 	long status;
 
 	for (;;) {
+		ms = 0;
 		status = crq_hcall(crq, opcode, 0, 0);
 		if (!hvk_hcall_is_busy(status, &ms) && status != HVK_H_IN_PROGRESS)
 			return status;
