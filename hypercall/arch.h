@@ -27,5 +27,9 @@ int hvk_arch_identify(enum hvk_method method, char *why, size_t why_len);
 /* Trap into the hypervisor. */
 long hvk_arch_hcall(enum hvk_method method, unsigned int opcode,
 		    struct hvk_hcall_regs *regs);
+/* A call with at most four arguments whose outputs are not wanted. */
+long hvk_arch_hcall_norets(enum hvk_method method, unsigned int opcode,
+			   unsigned long a0, unsigned long a1,
+			   unsigned long a2, unsigned long a3);
 
 #endif /* _HVK_ARCH_H */

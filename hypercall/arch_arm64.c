@@ -190,3 +190,17 @@ long hvk_arch_hcall(enum hvk_method method, unsigned int opcode,
 	regs->out[8] = res.a9;
 	return (long)res.a0;
 }
+
+long hvk_arch_hcall_norets(enum hvk_method method, unsigned int opcode,
+			   unsigned long a0, unsigned long a1,
+			   unsigned long a2, unsigned long a3)
+{
+	struct arm_smccc_1_2_regs args = {
+		.a0 = HVK_SMCCC_FN_BASE | opcode,
+		.a1 = a0, .a2 = a1, .a3 = a2, .a4 = a3,
+	};
+	struct arm_smccc_1_2_regs res;
+
+	smccc_call(method, &args, &res);
+	return (long)res.a0;
+}

@@ -28,11 +28,11 @@ static struct hvk_fault_rule fault = { .opcode = -1, .unit = -1, .times = -1 };
 static struct dentry *fault_dir;
 
 static bool rule_matches(const struct hvk_fault_rule *r, unsigned int opcode,
-			 const struct hvk_hcall_regs *regs)
+			 unsigned long unit)
 {
 	if (r->opcode >= 0 && r->opcode != opcode)
 		return false;
-	if (r->unit >= 0 && (u64)r->unit != regs->in[0])
+	if (r->unit >= 0 && (u64)r->unit != unit)
 		return false;
 	return true;
 }
@@ -46,8 +46,7 @@ static bool rule_fires(const struct hvk_fault_rule *r)
 	return r->interval > 0 && r->matched % r->interval == 0;
 }
 
-bool hvk_fault_inject(unsigned int opcode, const struct hvk_hcall_regs *regs,
-		      long *status)
+bool hvk_fault_inject(unsigned int opcode, unsigned long unit, long *status)
 {
 	unsigned long flags;
 	bool fire = false;
@@ -57,7 +56,7 @@ bool hvk_fault_inject(unsigned int opcode, const struct hvk_hcall_regs *regs,
 		return false;
 
 	spin_lock_irqsave(&fault_lock, flags);
-	if (fault.status && rule_matches(&fault, opcode, regs)) {
+	if (fault.status && rule_matches(&fault, opcode, unit)) {
 		fault.matched++;
 		fire = rule_fires(&fault);
 		if (fire) {

@@ -180,7 +180,7 @@ long __hvk_hcall(unsigned int opcode, struct hvk_hcall_regs *regs,
 {
 	long status;
 
-	*injected = hvk_fault_inject(opcode, regs, &status);
+	*injected = hvk_fault_inject(opcode, regs->in[0], &status);
 	if (*injected)
 		memset(regs->out, 0, sizeof(regs->out));
 	else if (!READ_ONCE(hvk_online) || opcode > HVK_OPCODE_MAX)
@@ -199,12 +199,30 @@ long hvk_hcall(unsigned int opcode, struct hvk_hcall_regs *regs)
 }
 EXPORT_SYMBOL_GPL(hvk_hcall);
 
+long __hvk_hcall_norets(unsigned int opcode, unsigned long a0,
+			unsigned long a1, unsigned long a2, unsigned long a3,
+			bool *injected)
+{
+	long status;
+
+	*injected = hvk_fault_inject(opcode, a0, &status);
+	if (!*injected) {
+		if (!READ_ONCE(hvk_online) || opcode > HVK_OPCODE_MAX)
+			status = HVK_H_FUNCTION;
+		else
+			status = hvk_arch_hcall_norets(hvk_method_in_use,
+						       opcode, a0, a1, a2, a3);
+	}
+	count_call(opcode, status);
+	return status;
+}
+
 long hvk_hcall_norets(unsigned int opcode, unsigned long a0, unsigned long a1,
 		      unsigned long a2, unsigned long a3)
 {
-	struct hvk_hcall_regs regs = { .in = { a0, a1, a2, a3 } };
+	bool injected;
 
-	return hvk_hcall(opcode, &regs);
+	return __hvk_hcall_norets(opcode, a0, a1, a2, a3, &injected);
 }
 EXPORT_SYMBOL_GPL(hvk_hcall_norets);
 

@@ -230,32 +230,47 @@ void hvk_driver_unregister(struct hvk_driver *drv)
 }
 EXPORT_SYMBOL_GPL(hvk_driver_unregister);
 
+static void hvk_dev_count(struct hvk_device *hdev, long status, bool injected)
+{
+	unsigned int delay;
+
+	atomic64_inc(&hdev->stats.hcalls);
+	if (status < 0)
+		atomic64_inc(&hdev->stats.errors);
+	else if (status && hvk_hcall_is_busy(status, &delay))
+		atomic64_inc(&hdev->stats.busy);
+	if (injected)
+		atomic64_inc(&hdev->stats.injected);
+}
+
 long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
 		   struct hvk_hcall_regs *regs)
 {
-	unsigned int delay;
 	bool injected;
 	long status;
 
 	status = __hvk_hcall(opcode, regs, &injected);
-	atomic64_inc(&hdev->stats.hcalls);
-	if (status < 0)
-		atomic64_inc(&hdev->stats.errors);
-	else if (hvk_hcall_is_busy(status, &delay))
-		atomic64_inc(&hdev->stats.busy);
-	if (injected)
-		atomic64_inc(&hdev->stats.injected);
+	hvk_dev_count(hdev, status, injected);
 	return status;
 }
 EXPORT_SYMBOL_GPL(hvk_dev_hcall);
 
+long hvk_dev_hcall_norets(struct hvk_device *hdev, unsigned int opcode,
+			  unsigned long a1, unsigned long a2, unsigned long a3)
+{
+	bool injected;
+	long status;
+
+	status = __hvk_hcall_norets(opcode, hdev->unit_address, a1, a2, a3,
+				    &injected);
+	hvk_dev_count(hdev, status, injected);
+	return status;
+}
+EXPORT_SYMBOL_GPL(hvk_dev_hcall_norets);
+
 long hvk_dev_set_irq(struct hvk_device *hdev, bool enable)
 {
-	struct hvk_hcall_regs regs = {
-		.in = { hdev->unit_address, enable ? 1 : 0 },
-	};
-
-	return hvk_dev_hcall(hdev, HVK_H_VIO_SIGNAL, &regs);
+	return hvk_dev_hcall_norets(hdev, HVK_H_VIO_SIGNAL, enable ? 1 : 0, 0, 0);
 }
 EXPORT_SYMBOL_GPL(hvk_dev_set_irq);
 

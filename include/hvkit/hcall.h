@@ -88,7 +88,11 @@ struct hvk_hcall_regs {
  */
 long hvk_hcall(unsigned int opcode, struct hvk_hcall_regs *regs);
 
-/* Convenience for calls with at most four inputs and no outputs. */
+/*
+ * For calls with at most four inputs whose outputs are not needed: the
+ * shortest path to the hypervisor (one call per 16 console bytes, per
+ * CRQ message or per receive buffer).
+ */
 long hvk_hcall_norets(unsigned int opcode, unsigned long a0, unsigned long a1,
 		      unsigned long a2, unsigned long a3);
 

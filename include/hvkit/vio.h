@@ -58,6 +58,13 @@ void hvk_driver_unregister(struct hvk_driver *drv);
 long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
 		   struct hvk_hcall_regs *regs);
 
+/*
+ * A status-only call on behalf of @hdev: its unit address and up to three
+ * more arguments (hvk_hcall_norets()), counted in its stats.
+ */
+long hvk_dev_hcall_norets(struct hvk_device *hdev, unsigned int opcode,
+			  unsigned long a1, unsigned long a2, unsigned long a3);
+
 /* Gate the device's interrupt at the hypervisor (H_VIO_SIGNAL). */
 long hvk_dev_set_irq(struct hvk_device *hdev, bool enable);
 

@@ -26,9 +26,7 @@ static void reset_rule(void)
 
 static bool inject(unsigned int opcode, unsigned long unit, long *status)
 {
-	struct hvk_hcall_regs regs = { .in = { unit } };
-
-	return hvk_fault_inject(opcode, &regs, status);
+	return hvk_fault_inject(opcode, unit, status);
 }
 
 static void fault_off_by_default(struct kunit *test)
