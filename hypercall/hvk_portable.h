@@ -38,4 +38,23 @@ static inline u32 hvk_get_be32(const void *p)
 	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
 }
 
+/* Eight big-endian bytes, as the hypervisor packs characters in a register. */
+static inline u64 hvk_load_be64(const void *p)
+{
+#ifdef __KERNEL__
+	__be64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64_to_cpu(v);
+#else
+	const u8 *b = p;
+	u64 v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+#endif
+}
+
 #endif /* _HVK_PORTABLE_H */

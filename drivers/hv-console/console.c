@@ -48,9 +48,21 @@ static struct vty_slot *slot_of(u32 vtermno)
 	return &vty_slots[vtermno];
 }
 
+/* H_PUT_TERM_CHAR for a slot, counted in its device when it has one. */
+long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo)
+{
+	struct hvk_vty *vty = READ_ONCE(s->vty);
+
+	if (vty)
+		return hvk_dev_hcall_norets(vty->hdev, HVK_H_PUT_TERM_CHAR, n,
+					    hi, lo);
+	return hvk_hcall_norets(HVK_H_PUT_TERM_CHAR, s->unit_address, n, hi,
+				lo);
+}
+
 /* A hypercall for a slot, counted in its device when it has one. */
-long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
-		    struct hvk_hcall_regs *regs)
+static long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
+			   struct hvk_hcall_regs *regs)
 {
 	struct hvk_vty *vty = READ_ONCE(s->vty);
 
@@ -68,16 +80,12 @@ long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
 static int vty_put_chunk(struct vty_slot *s, struct hvk_vty *vty,
 			 const u8 *buf, unsigned int count)
 {
-	struct hvk_hcall_regs regs = {};
 	unsigned int n, delay_ms;
 	u64 hi, lo;
 	long status;
 
 	n = hvk_vty_encode(buf, count, &hi, &lo);
-	regs.in[1] = n;
-	regs.in[2] = hi;
-	regs.in[3] = lo;
-	status = vty_slot_hcall(s, HVK_H_PUT_TERM_CHAR, &regs);
+	status = vty_slot_put(s, n, hi, lo);
 	if (status == HVK_H_SUCCESS) {
 		if (vty)
 			atomic64_add(n, &vty->counters[VTY_BYTES_OUT]);

@@ -52,13 +52,11 @@ static u16 hvsi_next_seqno(struct vty_slot *s)
 static long hvsi_put_packet(struct vty_slot *s, const u8 *pkt,
 			    unsigned int len)
 {
-	struct hvk_hcall_regs regs = {};
+	unsigned int n;
 	u64 hi, lo;
 
-	regs.in[1] = hvk_vty_encode(pkt, len, &hi, &lo);
-	regs.in[2] = hi;
-	regs.in[3] = lo;
-	return vty_slot_hcall(s, HVK_H_PUT_TERM_CHAR, &regs);
+	n = hvk_vty_encode(pkt, len, &hi, &lo);
+	return vty_slot_put(s, n, hi, lo);
 }
 
 /* A protocol packet, from process context: busy answers are waited out. */

@@ -97,8 +97,7 @@ struct vty_slot {
 };
 
 /* console.c */
-long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
-		    struct hvk_hcall_regs *regs);
+long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo);
 int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw);
 
 /* hvsi.c */
