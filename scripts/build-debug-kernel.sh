@@ -107,17 +107,12 @@ for f in "${frags[@]}"; do
 	[ -f "$f" ] || die "missing config fragment $f"
 done
 
+# shellcheck source=scripts/lib/kernel-env.sh
+. "$(dirname "$0")/lib/kernel-env.sh"
+
 emit() {
-	# shellcheck disable=SC1090
-	. "$env_file"
-	case "$print" in
-	kdir) echo "$KDIR" ;;
-	image) echo "$IMAGE" ;;
-	modules) echo "$MODULES" ;;
-	release) echo "$RELEASE" ;;
-	dir) echo "$dir" ;;
-	all | env) cat "$env_file" ;;
-	esac
+	kernel_env_print "$env_file" "$print" "$dir" ||
+		die "unknown --print $print"
 }
 
 # verify_config CONFIG FRAGMENT... : every symbol a fragment sets (the last

@@ -37,18 +37,13 @@ cache=${HVKIT_CACHE:-$HOME/.cache/hvkit}
 dir=$cache/kernels/$arch-$kver
 env_file=$dir/env
 
+# shellcheck source=scripts/lib/kernel-env.sh
+. "$(dirname "$0")/lib/kernel-env.sh"
+
 emit() {
-	# shellcheck disable=SC1090
-	. "$env_file"
-	case "$print" in
-	kdir) echo "$KDIR" ;;
-	image) echo "$IMAGE" ;;
-	modules) echo "$MODULES" ;;
-	release) echo "$RELEASE" ;;
-	dir) echo "$dir" ;;
-	"") cat "$env_file" ;;
-	*) echo "fetch-kernel: unknown --print $print" >&2; exit 2 ;;
-	esac
+	kernel_env_print "$env_file" "$print" "$dir" && return
+	echo "fetch-kernel: unknown --print $print" >&2
+	exit 2
 }
 
 if [ -f "$env_file" ]; then
