@@ -401,12 +401,16 @@ build_guest_tools() { # destdir
 	done
 }
 
-# Guest packages (plan key debs="iperf3 ethtool"): the union over the boots,
-# fetched with their libraries by scripts/fetch-debs.sh; their programs and
-# shared libraries (not data, docs or gconv modules) go into the image.
+# Guest packages (plan key debs="iperf3 ethtool"): the union over the boots
+# of this run (--boots, else all), fetched with their libraries by
+# scripts/fetch-debs.sh (slow: minutes on a busy machine, even cached, so
+# only runs that need them pay); their programs and shared libraries (not
+# data, docs or gconv modules) go into the image.
 pack_guest_debs() { # dir
-	local b debs=() root d
-	for b in "${boot_names[@]}"; do
+	local b debs=() root d sel=("${boot_names[@]}")
+	# shellcheck disable=SC2206 # word splitting is intended
+	[ -z "$boots_select" ] || sel=($boots_select)
+	for b in "${sel[@]}"; do
 		for d in $(boot_get "$b" debs); do debs+=("$d"); done
 	done
 	[ ${#debs[@]} -gt 0 ] || return 0
