@@ -35,6 +35,15 @@ vty_ua() {
 	awk -v k="$1" '$1 == k { print $2 }' "$HVKIT_DATA/vtys"
 }
 
+# The unit address of every vty in the device tree, one per line.
+vty_dt_units() {
+	local n
+	for n in /proc/device-tree/vdevice/vty@*; do
+		[ -f "$n/reg" ] && dt_cell "$n/reg"
+	done
+	return 0
+}
+
 # The /dev/hvcN hv_console made for the vty at unit address UA.
 vty_hvc_dev() {
 	local i

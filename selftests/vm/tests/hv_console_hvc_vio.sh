@@ -13,10 +13,7 @@
 BUS=/sys/bus/hvkit/devices
 ktap_plan 4
 
-: >/tmp/vtys
-for n in /proc/device-tree/vdevice/vty@*; do
-	[ -f "$n/reg" ] && dt_cell "$n/reg" >>/tmp/vtys
-done
+vty_dt_units >/tmp/vtys
 NV=$(wc -l </tmp/vtys)
 
 # 1. Loads, binds nothing, one line per vty.

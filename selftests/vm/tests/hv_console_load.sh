@@ -14,10 +14,7 @@
 BUS=/sys/bus/hvkit/devices
 ktap_plan 4
 
-: >/tmp/vtys
-for n in /proc/device-tree/vdevice/vty@*; do
-	[ -f "$n/reg" ] && dt_cell "$n/reg" >>/tmp/vtys
-done
+vty_dt_units >/tmp/vtys
 
 # 1. Every vty bound.
 expect_eq "vtys in /vdevice (console + vtys=$BOOT_VTYS)" "$((1 + BOOT_VTYS))" "$(wc -l </tmp/vtys)"
