@@ -220,14 +220,32 @@ static int hvsi_send_query(struct vty_slot *s, struct hvk_vty *vty, u16 verb)
 	return hvsi_send_wait(s, vty, pkt, sizeof(pkt));
 }
 
+/*
+ * Move to @to unless the input path has meanwhile found the other side's
+ * version unsupported, which only a new handshake may undo (@force).
+ */
+static void hvsi_set_state(struct hvk_vty *vty, enum hvsi_state to,
+			   bool force)
+{
+	struct hvk_hvsi *h = vty->hvsi;
+
+	spin_lock_irq(&vty->rx_lock);
+	if (force || h->state != HVSI_UNSUPPORTED)
+		WRITE_ONCE(h->state, to);
+	spin_unlock_irq(&vty->rx_lock);
+	wake_up(&h->wait);
+}
+
 static void hvsi_start_handshake(struct vty_slot *s, struct hvk_vty *vty)
 {
 	struct hvk_hvsi *h = vty->hvsi;
 
-	WRITE_ONCE(h->state, HVSI_HANDSHAKE);
+	spin_lock_irq(&vty->rx_lock);
 	h->handshakes++;
+	WRITE_ONCE(h->state, HVSI_HANDSHAKE);
+	spin_unlock_irq(&vty->rx_lock);
 	if (hvsi_send_query(s, vty, HVK_HVSI_QUERY_VERSION))
-		WRITE_ONCE(h->state, HVSI_CLOSED);
+		hvsi_set_state(vty, HVSI_CLOSED, false);
 }
 
 static void hvsi_send_version_response(struct vty_slot *s,
@@ -239,10 +257,9 @@ static void hvsi_send_version_response(struct vty_slot *s,
 	hvk_hvsi_build_version_response(pkt, hvsi_next_seqno(s), query_seqno);
 	if (hvsi_send_wait(s, vty, pkt, sizeof(pkt)))
 		return;
-	if (READ_ONCE(h->state) == HVSI_UNSUPPORTED)
+	hvsi_set_state(vty, HVSI_ESTABLISHED, false);
+	if (READ_ONCE(h->state) != HVSI_ESTABLISHED)
 		return;
-	WRITE_ONCE(h->state, HVSI_ESTABLISHED);
-	wake_up(&h->wait);
 	/* Learn the carrier; the answer comes through the input path. */
 	hvsi_send_query(s, vty, HVK_HVSI_QUERY_MODEM_CTL);
 }
