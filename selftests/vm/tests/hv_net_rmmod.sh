@@ -15,10 +15,14 @@ expect_ok "interface up" hvn_setup
 IF=$(hvn_iface)
 ktap_result "hv_net up"
 
-head -c 67108864 /dev/urandom >/tmp/rm.out
-tcp_to_host /tmp/rm.out >/tmp/rm.ans 2>&1 &
+# The transfers are hvk-net processes of their own (not shell pipelines),
+# so that they can be stopped and reaped before the test ends: a transfer
+# left stalled on the removed interface would outlive the test.
+{ echo SINK; head -c 67108864 /dev/urandom; } >/tmp/rm.out
+hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" 300 </tmp/rm.out >/tmp/rm.ans 2>&1 &
 p1=$!
-tcp_from_host 67108864 7 /tmp/rm.in >/tmp/rm.ann 2>&1 &
+echo "SOURCE 67108864 7" >/tmp/rm.cmd
+hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" 300 </tmp/rm.cmd >/tmp/rm.in 2>&1 &
 p2=$!
 sleep 1.5
 rx=$(hvn_stat "$IF" rx_packets)
@@ -29,7 +33,7 @@ expect_absent "interface gone" "/sys/class/net/$IF"
 expect_absent "driver unbound" "/sys/bus/hvkit/devices/${NET_UA#0x}/driver"
 kill $p1 $p2 2>/dev/null
 wait $p1 $p2 2>/dev/null
-rm -f /tmp/rm.out /tmp/rm.in
+rm -f /tmp/rm.out /tmp/rm.in /tmp/rm.cmd /tmp/rm.ans
 ktap_result "rmmod during transfers both ways"
 
 expect_ok "reload and up" hvn_setup
