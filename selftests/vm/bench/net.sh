@@ -101,6 +101,10 @@ for mtu in $MTUS; do
 	iperf -n "$C" -R >/dev/null || fail "counted transfer host -> guest"
 	h2=$(hcalls)
 	p2=$(pkts)
+	echo "# MTU $mtu hcalls by opcode (both directions): $(for op in $OPCODES; do
+		n=$(sed -n "s/^{ opcode: *$op } hitcount: *\([0-9]*\).*/\1/p" "$EV/hist" | head -n1)
+		[ -z "$n" ] || printf '%s=%s ' "$op" "$n"
+	done)"
 	echo '!hist:keys=opcode' >"$EV/trigger"
 	echo "# MTU $mtu: g2h $((h1 - h0)) hcalls for $((p1 - p0)) frames; h2g $((h2 - h1)) hcalls for $((p2 - p1)) frames"
 	awk -v h=$((h1 - h0)) -v p=$((p1 - p0)) -v m="$mtu" \
