@@ -170,6 +170,11 @@ if [ -n "$boots_select" ]; then
 	for b in $boots_select; do
 		[ -n "${boot_kv[$b]+x}" ] || die "plan $arch has no boot $b (have: ${boot_names[*]})"
 	done
+else
+	# Plan key default=no: a boot only for the benchmarks, run when named.
+	for b in "${boot_names[@]}"; do
+		[ "$(boot_get "$b" default)" = no ] || boots_select+="${boots_select:+ }$b"
+	done
 fi
 
 # ----------------------------------------------------------------------------
