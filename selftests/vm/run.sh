@@ -170,12 +170,12 @@ if [ -n "$boots_select" ]; then
 	for b in $boots_select; do
 		[ -n "${boot_kv[$b]+x}" ] || die "plan $arch has no boot $b (have: ${boot_names[*]})"
 	done
-else
-	# Plan key default=no: a boot only for the benchmarks, run when named.
-	for b in "${boot_names[@]}"; do
-		[ "$(boot_get "$b" default)" = no ] || boots_select+="${boots_select:+ }$b"
-	done
 fi
+# Plan key default=no: a boot only for the benchmarks, run when named.
+default_boots=()
+for b in "${boot_names[@]}"; do
+	[ "$(boot_get "$b" default)" = no ] || default_boots+=("$b")
+done
 
 # ----------------------------------------------------------------------------
 # Host dependencies: installed with apt-get when missing.
@@ -412,7 +412,7 @@ build_guest_tools() { # destdir
 # only runs that need them pay); their programs and shared libraries (not
 # data, docs or gconv modules) go into the image.
 pack_guest_debs() { # dir
-	local b debs=() root d sel=("${boot_names[@]}")
+	local b debs=() root d sel=("${default_boots[@]}")
 	# shellcheck disable=SC2206 # word splitting is intended
 	[ -z "$boots_select" ] || sel=($boots_select)
 	for b in "${sel[@]}"; do
@@ -1026,7 +1026,7 @@ finish() {
 # Test mode
 
 if [ -z "$bench" ]; then
-	sel=("${boot_names[@]}")
+	sel=("${default_boots[@]}")
 	# shellcheck disable=SC2206 # word splitting is intended
 	[ -z "$boots_select" ] || sel=($boots_select)
 	ids=()
