@@ -157,6 +157,32 @@ expect_absent() {
 	return 1
 }
 
+# --- hypercall fault injection (debugfs, Documentation/interfaces.rst) ------
+
+HVK_FAULT=/sys/kernel/debug/hvkit/fault
+
+# hvk_fault_off : no injection, every filter open.
+hvk_fault_off() {
+	echo 0 >"$HVK_FAULT/status"
+	echo -1 >"$HVK_FAULT/opcode"
+	echo -1 >"$HVK_FAULT/unit"
+	echo 0 >"$HVK_FAULT/interval"
+	echo 0 >"$HVK_FAULT/nth"
+	echo -1 >"$HVK_FAULT/times"
+}
+
+# hvk_fault_on STATUS OPCODE UNIT INTERVAL TIMES [NTH] : fail the matching
+# calls. The status goes last: writing it arms the rule.
+hvk_fault_on() {
+	echo 0 >"$HVK_FAULT/status"
+	echo "$2" >"$HVK_FAULT/opcode"
+	echo "$3" >"$HVK_FAULT/unit"
+	echo "${6:-0}" >"$HVK_FAULT/nth"
+	echo "$4" >"$HVK_FAULT/interval"
+	echo "$5" >"$HVK_FAULT/times"
+	echo "$1" >"$HVK_FAULT/status"
+}
+
 # --- small utilities --------------------------------------------------------
 
 # Read a sysfs/debugfs file; prints "<unreadable>" if it cannot be read.

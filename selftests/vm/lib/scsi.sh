@@ -95,23 +95,11 @@ hvs_read_sha() {
 	rm -f /tmp/hvs-dst
 }
 
-FAULT=/sys/kernel/debug/hvkit/fault
-
 # hvs_fault STATUS INTERVAL TIMES: fail H_SEND_CRQ of the v-scsi adapter.
 hvs_fault() {
-	echo 0 >"$FAULT/status"
-	echo 0x108 >"$FAULT/opcode"
-	echo 0x71000020 >"$FAULT/unit"
-	echo 0 >"$FAULT/nth"
-	echo "$2" >"$FAULT/interval"
-	echo "$3" >"$FAULT/times"
-	echo "$1" >"$FAULT/status"
+	hvk_fault_on "$1" 0x108 0x71000020 "$2" "$3"
 }
 
 hvs_fault_off() {
-	echo 0 >"$FAULT/status"
-	echo -1 >"$FAULT/opcode"
-	echo -1 >"$FAULT/unit"
-	echo 0 >"$FAULT/interval"
-	echo -1 >"$FAULT/times"
+	hvk_fault_off
 }

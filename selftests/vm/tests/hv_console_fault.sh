@@ -35,24 +35,9 @@ else
 	expect_bad "agent's vty 1: $VTY_ERR"
 fi
 
-fault_off() {
-	echo 0 >"$FAULT/status"
-	echo -1 >"$FAULT/opcode"
-	echo -1 >"$FAULT/unit"
-	echo 0 >"$FAULT/interval"
-	echo 0 >"$FAULT/nth"
-	echo -1 >"$FAULT/times"
-}
-
 # fault_on STATUS INTERVAL TIMES : fail H_PUT_TERM_CHAR on this vty.
 fault_on() {
-	echo 0 >"$FAULT/status"
-	echo 0x58 >"$FAULT/opcode"
-	echo "$VTY_UA" >"$FAULT/unit"
-	echo 0 >"$FAULT/nth"
-	echo "$2" >"$FAULT/interval"
-	echo "$3" >"$FAULT/times"
-	echo "$1" >"$FAULT/status"
+	hvk_fault_on "$1" 0x58 "$VTY_UA" "$2" "$3"
 }
 
 # busy_case STATUS : 64 KiB out with every 3rd H_PUT_TERM_CHAR busy.
@@ -68,7 +53,7 @@ busy_case() {
 	t1=$(now_ms)
 	inj=$(rd "$FAULT/injected")
 	matched=$(rd "$FAULT/matched")
-	fault_off
+	hvk_fault_off
 	ktap_diag "$1: $matched calls, $inj answered $1, $N bytes in $((t1 - t0)) ms"
 	expect_eq "agent's sha256 with $1 injected" "$SHA" "$VTY_SHA"
 	[ "$inj" -gt 0 ] 2>/dev/null || expect_bad "nothing injected ($inj)"
@@ -121,7 +106,7 @@ if [ "$OPEN" = 1 ]; then
 	fi
 	t1=$(now_ms)
 	inj=$(rd "$FAULT/injected")
-	fault_off
+	hvk_fault_off
 	dmesg_since | grep 'H_PUT_TERM_CHAR failed' >/tmp/fail.lines
 	sed 's/^/# log| /' /tmp/fail.lines
 	expect_eq "injected" 3 "$inj"
@@ -173,6 +158,6 @@ if [ "$OPEN" = 1 ] && [ -n "$BASE_MS" ]; then
 fi
 ktap_result "output speed recovers after busy answers"
 
-fault_off
+hvk_fault_off
 vty_close
 ktap_finish

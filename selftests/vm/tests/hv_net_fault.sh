@@ -10,27 +10,11 @@
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
 
-FAULT=/sys/kernel/debug/hvkit/fault
 ktap_plan 6
-
-fault_off() {
-	echo 0 >"$FAULT/status"
-	echo -1 >"$FAULT/opcode"
-	echo -1 >"$FAULT/unit"
-	echo 0 >"$FAULT/interval"
-	echo 0 >"$FAULT/nth"
-	echo -1 >"$FAULT/times"
-}
 
 # fault_on STATUS OPCODE INTERVAL TIMES [NTH]
 fault_on() {
-	echo 0 >"$FAULT/status"
-	echo "$2" >"$FAULT/opcode"
-	echo "$NET_UA" >"$FAULT/unit"
-	echo "${5:-0}" >"$FAULT/nth"
-	echo "$3" >"$FAULT/interval"
-	echo "$4" >"$FAULT/times"
-	echo "$1" >"$FAULT/status"
+	hvk_fault_on "$1" "$2" "$NET_UA" "$3" "$4" "${5:-0}"
 }
 
 # send_check WHAT : 4 MiB to the host, sha256 compared.
@@ -46,16 +30,16 @@ posted() {
 
 expect_ok "interface up" hvn_setup
 IF=$(hvn_iface)
-expect_exists "fault injection" "$FAULT/status"
-fault_off
+expect_exists "fault injection" "$HVK_FAULT/status"
+hvk_fault_off
 FULL=$(posted)
 ktap_result "hv_net up, $FULL receive buffers posted"
 
 b0=$(hvn_stat "$IF" tx_busy_retries)
 fault_on H_BUSY 0x120 2 400
 send_check "every 2nd send busy"
-inj=$(cat "$FAULT/injected")
-fault_off
+inj=$(cat "$HVK_FAULT/injected")
+hvk_fault_off
 b1=$(hvn_stat "$IF" tx_busy_retries)
 ktap_diag "injected $inj H_BUSY; tx_busy_retries $b0 -> $b1, tx_busy_dropped $(hvn_stat "$IF" tx_busy_dropped)"
 [ "$inj" -gt 0 ] || expect_bad "nothing injected"
@@ -66,13 +50,13 @@ e0=$(hvn_stat "$IF" tx_errors)
 d0=$(hvn_stat "$IF" tx_busy_dropped)
 fault_on H_HARDWARE 0x120 7 -1
 send_check "every 7th send fails"
-fault_off
+hvk_fault_off
 e1=$(hvn_stat "$IF" tx_errors)
 ktap_diag "tx_errors $e0 -> $e1"
 [ "$e1" -gt "$e0" ] || expect_bad "failed sends not counted"
 fault_on H_BUSY 0x120 1 60
 ping -c 2 -W 2 "$NET_GATEWAY" >/dev/null 2>&1
-fault_off
+hvk_fault_off
 d1=$(hvn_stat "$IF" tx_busy_dropped)
 ktap_diag "always busy for 60 calls: tx_busy_dropped $d0 -> $d1"
 [ "$d1" -gt "$d0" ] || expect_bad "sends busy past the last retry not counted as dropped"
@@ -89,8 +73,8 @@ tcp_to_host /tmp/f.out >/dev/null &
 tp=$!
 tcp_from_host 2097152 5 /tmp/f.in >/tmp/f.ann
 wait $tp
-inj=$(cat "$FAULT/injected")
-fault_off
+inj=$(cat "$HVK_FAULT/injected")
+hvk_fault_off
 sleep 1
 a1=$(hvn_stat "$IF" rx_add_errors)
 ktap_diag "injected $inj H_RESOURCE on buffer add: rx_add_errors $a0 -> $a1, resets $r0 -> $(hvn_stat "$IF" resets)"
@@ -106,7 +90,7 @@ g0=$(hvn_stat "$IF" register_retries)
 ip link set "$IF" down
 fault_on H_RESOURCE 0x114 0 1 1
 expect_ok "up with H_RESOURCE at registration" net_up "$IF"
-fault_off
+hvk_fault_off
 expect_eq "register_retries" "$((g0 + 1))" "$(hvn_stat "$IF" register_retries)"
 expect_eq "agent after H_RESOURCE" PONG "$(agent PING 20)"
 ktap_result "H_RESOURCE at registration: freed and registered again"
@@ -116,7 +100,7 @@ ip link set "$IF" down
 fault_on H_PARAMETER 0x114 0 1 1
 dmesg_mark
 expect_fail "up refused when registration fails" ip link set "$IF" up
-fault_off
+hvk_fault_off
 expect_eq "register_errors" "$((g0 + 1))" "$(hvn_stat "$IF" register_errors)"
 expect_match "one dmesg line names the cause" "H_REGISTER_LOGICAL_LAN failed: H_PARAMETER" "$(dmesg_since)"
 expect_ok "up once registration works" net_up "$IF"

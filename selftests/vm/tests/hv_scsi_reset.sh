@@ -62,7 +62,7 @@ e0=$(hvs_counter send_errors)
 r0=$(hvs_counter crq_resets)
 hvs_fault H_HARDWARE 1 3
 check_io "$A" 0 4 "3 failed sends"
-expect_eq "injected" 3 "$(rd $FAULT/injected)"
+expect_eq "injected" 3 "$(rd $HVK_FAULT/injected)"
 hvs_fault_off
 expect_eq "send_errors counted" $((e0 + 3)) "$(hvs_counter send_errors)"
 expect_eq "CRQ resets" "$r0" "$(hvs_counter crq_resets)"
