@@ -38,8 +38,18 @@ static inline u32 hvk_get_be32(const void *p)
 	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
 }
 
-/* Eight big-endian bytes, as the hypervisor packs characters in a register. */
-static inline u64 hvk_load_be64(const void *p)
+static inline u16 hvk_get_be16(const void *p)
+{
+	const u8 *b = p;
+
+	return (u16)(b[0] << 8 | b[1]);
+}
+
+/*
+ * Eight big-endian bytes. In the kernel one load and a byte swap: the vty
+ * packs every 16 bytes of console output with two of these.
+ */
+static inline u64 hvk_get_be64(const void *p)
 {
 #ifdef __KERNEL__
 	__be64 v;
@@ -48,13 +58,33 @@ static inline u64 hvk_load_be64(const void *p)
 	return be64_to_cpu(v);
 #else
 	const u8 *b = p;
-	u64 v = 0;
-	int i;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
+	return (u64)hvk_get_be32(b) << 32 | hvk_get_be32(b + 4);
 #endif
+}
+
+static inline void hvk_put_be16(void *p, u16 v)
+{
+	u8 *b = p;
+
+	b[0] = v >> 8;
+	b[1] = (u8)v;
+}
+
+static inline void hvk_put_be32(void *p, u32 v)
+{
+	u8 *b = p;
+
+	b[0] = v >> 24;
+	b[1] = (u8)(v >> 16);
+	b[2] = (u8)(v >> 8);
+	b[3] = (u8)v;
+}
+
+static inline void hvk_put_be64(void *p, u64 v)
+{
+	hvk_put_be32(p, (u32)(v >> 32));
+	hvk_put_be32((u8 *)p + 4, (u32)v);
 }
 
 #endif /* _HVK_PORTABLE_H */

@@ -9,23 +9,6 @@
  */
 #include "hvsi_codec.h"
 
-static u16 get_be16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static void put_be16(u8 *p, u16 v)
-{
-	p[0] = (u8)(v >> 8);
-	p[1] = (u8)v;
-}
-
-static void put_be32(u8 *p, u32 v)
-{
-	put_be16(p, (u16)(v >> 16));
-	put_be16(p + 2, (u16)v);
-}
-
 unsigned int hvk_hvsi_push(struct hvk_hvsi_rx *rx, const u8 *in,
 			   unsigned int len)
 {
@@ -77,14 +60,14 @@ static unsigned int min_length(u8 type, u16 verb)
 static void parse_fields(const u8 *p, unsigned int len,
 			 struct hvk_hvsi_packet *pkt)
 {
-	pkt->verb = get_be16(p + 4);
+	pkt->verb = hvk_get_be16(p + 4);
 	switch (pkt->type) {
 	case HVK_HVSI_CONTROL:
 		pkt->word = len >= 10 ? hvk_get_be32(p + 6) : 0;
 		pkt->mask = len >= 14 ? hvk_get_be32(p + 10) : 0;
 		break;
 	case HVK_HVSI_RESPONSE:
-		pkt->query_seqno = get_be16(p + 6);
+		pkt->query_seqno = hvk_get_be16(p + 6);
 		if (pkt->verb == HVK_HVSI_QUERY_VERSION)
 			pkt->version = p[8];
 		else
@@ -118,14 +101,14 @@ int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt)
 
 		memset(pkt, 0, offsetof(struct hvk_hvsi_packet, data));
 		pkt->type = p[0];
-		pkt->seqno = get_be16(p + 2);
+		pkt->seqno = hvk_get_be16(p + 2);
 		if (pkt->type == HVK_HVSI_DATA) {
 			pkt->data_len = len - HVK_HVSI_HDR_LEN;
 			memcpy(pkt->data, p + HVK_HVSI_HDR_LEN, pkt->data_len);
 			drop_front(rx, len);
 			return 1;
 		}
-		need = min_length(pkt->type, get_be16(p + 4));
+		need = min_length(pkt->type, hvk_get_be16(p + 4));
 		if (!need) {
 			/* Well formed, but nothing we can act on. */
 			rx->bad_verb++;
@@ -147,7 +130,7 @@ static void put_header(u8 *out, u8 type, unsigned int len, u16 seqno)
 {
 	out[0] = type;
 	out[1] = (u8)len;
-	put_be16(out + 2, seqno);
+	hvk_put_be16(out + 2, seqno);
 }
 
 unsigned int hvk_hvsi_build_data(u8 *out, u16 seqno, const u8 *data,
@@ -164,16 +147,16 @@ unsigned int hvk_hvsi_build_control(u8 *out, u16 seqno, u16 verb, u32 word,
 				    u32 mask)
 {
 	put_header(out, HVK_HVSI_CONTROL, HVK_HVSI_CONTROL_LEN, seqno);
-	put_be16(out + 4, verb);
-	put_be32(out + 6, word);
-	put_be32(out + 10, mask);
+	hvk_put_be16(out + 4, verb);
+	hvk_put_be32(out + 6, word);
+	hvk_put_be32(out + 10, mask);
 	return HVK_HVSI_CONTROL_LEN;
 }
 
 unsigned int hvk_hvsi_build_query(u8 *out, u16 seqno, u16 verb)
 {
 	put_header(out, HVK_HVSI_QUERY, HVK_HVSI_QUERY_LEN, seqno);
-	put_be16(out + 4, verb);
+	hvk_put_be16(out + 4, verb);
 	return HVK_HVSI_QUERY_LEN;
 }
 
@@ -181,8 +164,8 @@ unsigned int hvk_hvsi_build_version_response(u8 *out, u16 seqno,
 					     u16 query_seqno)
 {
 	put_header(out, HVK_HVSI_RESPONSE, HVK_HVSI_RESPONSE_LEN, seqno);
-	put_be16(out + 4, HVK_HVSI_QUERY_VERSION);
-	put_be16(out + 6, query_seqno);
+	hvk_put_be16(out + 4, HVK_HVSI_QUERY_VERSION);
+	hvk_put_be16(out + 6, query_seqno);
 	/* The version is the first byte of the 4-byte value field. */
 	out[8] = HVK_HVSI_VERSION;
 	out[9] = 0;

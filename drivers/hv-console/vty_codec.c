@@ -63,13 +63,13 @@ unsigned int hvk_vty_encode(const u8 *buf, unsigned int len, u64 *hi, u64 *lo)
 	u8 padded[HVK_VTY_CHUNK];
 
 	if (len >= HVK_VTY_CHUNK) {
-		*hi = hvk_load_be64(buf);
-		*lo = hvk_load_be64(buf + 8);
+		*hi = hvk_get_be64(buf);
+		*lo = hvk_get_be64(buf + 8);
 		return HVK_VTY_CHUNK;
 	}
 	memset(padded, 0, sizeof(padded));
 	memcpy(padded, buf, len);
-	*hi = hvk_load_be64(padded);
-	*lo = hvk_load_be64(padded + 8);
+	*hi = hvk_get_be64(padded);
+	*lo = hvk_get_be64(padded + 8);
 	return len;
 }

@@ -52,42 +52,4 @@ enum hvk_crq_kind hvk_crq_decode(const u8 *entry, struct hvk_crq_msg *msg);
 /* The two register halves of a message for H_SEND_CRQ. */
 void hvk_crq_encode(const struct hvk_crq_msg *msg, u64 *hi, u64 *lo);
 
-static inline u64 hvk_get_be64(const void *p)
-{
-	const u8 *b = p;
-
-	return (u64)hvk_get_be32(b) << 32 | hvk_get_be32(b + 4);
-}
-
-static inline u16 hvk_get_be16(const void *p)
-{
-	const u8 *b = p;
-
-	return (u16)(b[0] << 8 | b[1]);
-}
-
-static inline void hvk_put_be16(void *p, u16 v)
-{
-	u8 *b = p;
-
-	b[0] = v >> 8;
-	b[1] = (u8)v;
-}
-
-static inline void hvk_put_be32(void *p, u32 v)
-{
-	u8 *b = p;
-
-	b[0] = v >> 24;
-	b[1] = (u8)(v >> 16);
-	b[2] = (u8)(v >> 8);
-	b[3] = (u8)v;
-}
-
-static inline void hvk_put_be64(void *p, u64 v)
-{
-	hvk_put_be32(p, (u32)(v >> 32));
-	hvk_put_be32((u8 *)p + 4, (u32)v);
-}
-
 #endif /* _HVK_CRQ_CODEC_H */
