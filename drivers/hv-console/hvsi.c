@@ -33,8 +33,13 @@
 #define HVSI_OPEN_TIMEOUT_MS	2000
 /* How long a protocol packet may wait out busy answers. */
 #define HVSI_SEND_WAIT_MS	1000
-/* Answers one fetch reads before it lets the hvc core call again. */
-#define HVSI_ANSWERS_PER_FETCH	64
+/*
+ * Answers one fetch reads before it lets the hvc core call again: enough
+ * for a whole packet at one byte per answer (QEMU ends an answer at every
+ * CR that a NUL follows), so that data always completes within one call;
+ * fewer made every packet dense in CR NUL wait for khvcd's polling back-off.
+ */
+#define HVSI_ANSWERS_PER_FETCH	(2 * HVK_HVSI_MAX_PACKET)
 
 static const char * const hvsi_state_names[] = {
 	[HVSI_CLOSED] = "closed",
