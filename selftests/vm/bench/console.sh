@@ -31,7 +31,7 @@
 N=${CONSOLE_BENCH_BYTES:-1048576}
 S=${CONSOLE_BENCH_SAMPLES:-2}
 C=${CONSOLE_BENCH_COUNT:-262144}
-EV=/sys/kernel/tracing/events/powerpc/hcall_entry
+EV=$HCALL_EV
 UA=$(vty_ua 1)
 
 fail() {
@@ -100,7 +100,7 @@ done
 
 # hcalls per opcode so far (0 when never seen).
 hits() {
-	sed -n "s/^{ opcode: *$1 } hitcount: *\([0-9]*\).*/\1/p" "$EV/hist" | head -n1 | grep . || echo 0
+	hcall_hits "$1"
 }
 
 [ -w "$EV/trigger" ] || fail "no $EV/trigger (tracefs, CONFIG_HIST_TRIGGERS)"

@@ -31,7 +31,7 @@
 T=${NET_BENCH_SECONDS:-5}
 C=${NET_BENCH_COUNT:-16M}
 MTUS=${NET_BENCH_MTUS:-1500 65513}
-EV=/sys/kernel/tracing/events/powerpc/hcall_entry
+EV=$HCALL_EV
 # H_PUT_TCE, H_VIO_SIGNAL, H_REGISTER/FREE_LOGICAL_LAN, H_ADD_LOGICAL_LAN_BUFFER,
 # H_SEND_LOGICAL_LAN, H_MULTICAST_CTRL, H_STUFF_TCE, H_PUT_TCE_INDIRECT,
 # H_CHANGE_LOGICAL_LAN_MAC, H_ADD_LOGICAL_LAN_BUFFERS (decimal, as the
@@ -68,12 +68,8 @@ pkts() {
 }
 
 hcalls() {
-	local op n sum=0
-	for op in $OPCODES; do
-		n=$(sed -n "s/^{ opcode: *$op } hitcount: *\([0-9]*\).*/\1/p" "$EV/hist" | head -n1)
-		sum=$((sum + ${n:-0}))
-	done
-	echo $sum
+	# shellcheck disable=SC2086 # one opcode per word
+	hcall_hits $OPCODES
 }
 
 [ -w "$EV/trigger" ] || fail "no $EV/trigger (tracefs, CONFIG_HIST_TRIGGERS)"

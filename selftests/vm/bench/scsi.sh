@@ -28,7 +28,7 @@
 
 T=${SCSI_BENCH_SECONDS:-10}
 N=${SCSI_BENCH_IOS:-4000}
-EV=/sys/kernel/tracing/events/powerpc/hcall_entry
+EV=$HCALL_EV
 # H_PUT_TCE, H_VIO_SIGNAL, H_SEND_CRQ, H_STUFF_TCE, H_PUT_TCE_INDIRECT
 # (decimal, as the histogram prints them)
 OPCODES="32 260 264 312 316"
@@ -73,12 +73,8 @@ run_fio() {
 }
 
 hcalls() {
-	local op n sum=0
-	for op in $OPCODES; do
-		n=$(sed -n "s/^{ opcode: *$op } hitcount: *\([0-9]*\).*/\1/p" "$EV/hist" | head -n1)
-		sum=$((sum + ${n:-0}))
-	done
-	echo $sum
+	# shellcheck disable=SC2086 # one opcode per word
+	hcall_hits $OPCODES
 }
 
 # Interrupts of the adapter (ibmvscsi names its irq "ibmvscsi", hv_scsi

@@ -183,6 +183,23 @@ hvk_fault_on() {
 	echo "$1" >"$HVK_FAULT/status"
 }
 
+# --- hypercall counting (benchmarks) -----------------------------------------
+
+# The powerpc hcall tracepoint; a 'hist:keys=opcode' trigger on it counts
+# hvkit's calls and the in-tree drivers' alike.
+HCALL_EV=/sys/kernel/tracing/events/powerpc/hcall_entry
+
+# hcall_hits OPCODE... : the trigger's count so far, summed over the
+# opcodes (decimal), 0 for an opcode not seen.
+hcall_hits() {
+	local op n sum=0
+	for op in "$@"; do
+		n=$(sed -n "s/^{ opcode: *$op } hitcount: *\([0-9]*\).*/\1/p" "$HCALL_EV/hist" | head -n1)
+		sum=$((sum + ${n:-0}))
+	done
+	echo "$sum"
+}
+
 # --- small utilities --------------------------------------------------------
 
 # Read a sysfs/debugfs file; prints "<unreadable>" if it cannot be read.
