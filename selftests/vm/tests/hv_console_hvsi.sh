@@ -42,6 +42,18 @@ agent_field() {
 	printf '%s\n' "$AGENT_STATE" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
+# agent_wait_field KEY VALUE : up to 5 s for the agent's KEY to read VALUE.
+# For a question asked on another vty than the one the packet went out on:
+# the agent reads each vty's socket in its own thread, so nothing orders a
+# packet on one against a command on the other.
+agent_wait_field() {
+	local i=0
+	while agent_state && [ "$(agent_field "$1")" != "$2" ] && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # wait_val FILE VALUE : up to 5 s for hvsi/FILE to read VALUE.
 wait_val() {
 	local i=0
@@ -178,7 +190,8 @@ if [ "$OPEN" = 1 ]; then
 	agent_state && expect_eq "DTR at the agent after TIOCMBIS" 1 "$(agent_field dtr)"
 	vty_close
 	if vty_open_agent 1; then
-		agent_state && expect_eq "DTR after the close" 0 "$(agent_field dtr)"
+		agent_wait_field dtr 0
+		expect_eq "DTR after the close" 0 "$(agent_field dtr)"
 		vty_close
 	else
 		expect_bad "agent's vty 1: $VTY_ERR"
