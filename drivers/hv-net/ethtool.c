@@ -32,6 +32,9 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_hv_dropped",
 	"tx_errors",
 	"tx_length_errors",
+	"tx_mapped",
+	"tx_descriptors",
+	"tx_map_fallbacks",
 	"register_retries",
 	"register_errors",
 	"resets",
@@ -113,6 +116,35 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 	data[i++] = packets ? div64_u64(hcalls * 1000, packets) : 0;
 }
 
+/*
+ * tx-copybreak: frames up to it are copied into the premapped send buffer,
+ * larger ones mapped in place; 65536 copies every frame.
+ */
+static int hvn_get_tunable(struct net_device *ndev,
+			   const struct ethtool_tunable *t, void *data)
+{
+	struct hvn *n = netdev_priv(ndev);
+
+	if (t->id != ETHTOOL_TX_COPYBREAK)
+		return -EOPNOTSUPP;
+	*(u32 *)data = READ_ONCE(n->tx_copybreak);
+	return 0;
+}
+
+static int hvn_set_tunable(struct net_device *ndev,
+			   const struct ethtool_tunable *t, const void *data)
+{
+	struct hvn *n = netdev_priv(ndev);
+	u32 v = *(const u32 *)data;
+
+	if (t->id != ETHTOOL_TX_COPYBREAK)
+		return -EOPNOTSUPP;
+	if (v > HVK_LLAN_TX_MAX)
+		return -EINVAL;
+	WRITE_ONCE(n->tx_copybreak, v);
+	return 0;
+}
+
 const struct ethtool_ops hvn_ethtool_ops = {
 	.get_drvinfo = hvn_get_drvinfo,
 	.get_link = ethtool_op_get_link,
@@ -120,4 +152,6 @@ const struct ethtool_ops hvn_ethtool_ops = {
 	.get_sset_count = hvn_get_sset_count,
 	.get_strings = hvn_get_strings,
 	.get_ethtool_stats = hvn_get_ethtool_stats,
+	.get_tunable = hvn_get_tunable,
+	.set_tunable = hvn_set_tunable,
 };

@@ -34,6 +34,9 @@ enum hvn_stat {
 	HVN_TX_DROPPED,		/* hypervisor said H_DROPPED */
 	HVN_TX_ERRORS,		/* other send failures */
 	HVN_TX_LENGTH_ERRORS,	/* frames too short or too long to send */
+	HVN_TX_MAPPED,		/* frames sent from their own pages */
+	HVN_TX_DESCRIPTORS,	/* descriptors in those sends */
+	HVN_TX_MAP_FALLBACKS,	/* could not be mapped in place: copied */
 	HVN_REG_RETRIES,	/* H_RESOURCE at registration: freed, retried */
 	HVN_REG_ERRORS,
 	HVN_RESETS,		/* device resets after bad hypervisor input */
@@ -82,9 +85,14 @@ struct hvn {
 	bool multi_add;		/* H_ADD_LOGICAL_LAN_BUFFERS works */
 	struct delayed_work refill_work;
 
-	/* Transmit: one premapped buffer; a send completes inside the hcall. */
+	/*
+	 * Transmit: a send completes inside the hcall, so one premapped copy
+	 * buffer serves every frame up to tx_copybreak bytes; larger frames
+	 * are mapped where they are, one descriptor per piece.
+	 */
 	void *txbuf;
 	dma_addr_t txbuf_dma;
+	u32 tx_copybreak;
 
 	struct work_struct reset_work;
 	bool removing;

@@ -30,8 +30,9 @@
 
 #define HVK_LLAN_ETH_HLEN	14
 #define HVK_LLAN_VLAN_HLEN	4
-/* The hypervisor sends at most 64 KiB per frame ... */
+/* The hypervisor sends at most 64 KiB per frame, in up to six pieces ... */
 #define HVK_LLAN_TX_MAX		65536
+#define HVK_LLAN_TX_DESCS	6
 /*
  * ... but may deliver more: QEMU's net layer reads a frame from its backend
  * into a 4 KiB + 64 KiB buffer, and l-lan hands on whatever fits a posted

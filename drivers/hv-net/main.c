@@ -11,9 +11,11 @@
  * the length are checked before anything is read, and a bad entry is
  * counted and answered with a device reset.
  *
- * Transmit: the frame is copied (and checksummed) into one premapped
- * 64 KiB buffer and handed over with H_SEND_LOGICAL_LAN, which returns
- * only once the hypervisor has copied it.
+ * Transmit: H_SEND_LOGICAL_LAN returns only once the hypervisor has
+ * copied the frame. Frames up to tx_copybreak bytes are copied (and
+ * checksummed) into one premapped 64 KiB buffer, which costs no TCE
+ * hypercalls; larger ones are mapped where they lie, head and fragments
+ * as up to six descriptors of one send, and unmapped when it returns.
  *
  * Interrupts: the hypervisor raises one edge per frame while they are
  * enabled and remembers nothing while they are not, so NAPI disables,
@@ -34,6 +36,7 @@
 
 #define HVN_NAPI_WEIGHT		64
 #define HVN_RX_COPYBREAK	256
+#define HVN_TX_COPYBREAK	HVK_LLAN_TX_MAX
 /* Send attempts on H_BUSY, waiting 1, 2, 4 .. 64 us in between. */
 #define HVN_TX_BUSY_TRIES	12
 /* Consecutive failed buffer posts before the device is reset. */
@@ -48,6 +51,11 @@
 #define HVN_MC_FILTER_ENABLE	0x10000UL
 #define HVN_MC_ADD		0x1UL
 #define HVN_MC_CLEAR		0x3UL
+
+static unsigned int tx_copybreak = HVN_TX_COPYBREAK;
+module_param(tx_copybreak, uint, 0444);
+MODULE_PARM_DESC(tx_copybreak,
+		 "frames up to this size are copied into a premapped buffer, larger ones mapped in place (ethtool tx-copybreak)");
 
 static unsigned int rx_copybreak = HVN_RX_COPYBREAK;
 module_param(rx_copybreak, uint, 0444);
@@ -673,12 +681,14 @@ static int hvn_set_mac_address(struct net_device *ndev, void *p)
 /* ---------------------------------------------------------------------- */
 /* Transmit */
 
-static long hvn_send(struct hvn *n, u64 bd)
+static long hvn_send(struct hvn *n, const u64 *bd, unsigned int nr)
 {
-	struct hvk_hcall_regs regs = { .in[1] = bd };
-	unsigned int tries, delay_ms;
+	struct hvk_hcall_regs regs = {};
+	unsigned int i, tries, delay_ms;
 	long status;
 
+	for (i = 0; i < nr; i++)
+		regs.in[1 + i] = bd[i];
 	for (tries = 0; ; tries++) {
 		status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
 		if (!hvk_hcall_is_busy(status, &delay_ms))
@@ -691,17 +701,105 @@ static long hvn_send(struct hvn *n, u64 bd)
 	}
 }
 
-static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
-{
-	struct hvn *n = netdev_priv(ndev);
-	unsigned int len = skb->len, busy_ms;
-	long status;
+/* The pieces of a frame mapped in place, the first one maybe its head. */
+struct hvn_tx_map {
+	dma_addr_t dma[HVK_LLAN_TX_DESCS];
+	u32 len[HVK_LLAN_TX_DESCS];
+	u64 bd[HVK_LLAN_TX_DESCS];
+	unsigned int nr;
+	bool head;
+};
 
-	if (len < HVK_LLAN_ETH_HLEN || len > HVK_LLAN_TX_MAX) {
-		hvn_count(n, HVN_TX_LENGTH_ERRORS);
-		goto drop;
+static void hvn_tx_unmap(struct hvn *n, struct hvn_tx_map *m)
+{
+	struct device *dma = n->hdev->dma_dev;
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (i == 0 && m->head)
+			dma_unmap_single(dma, m->dma[i], m->len[i],
+					 DMA_TO_DEVICE);
+		else
+			dma_unmap_page(dma, m->dma[i], m->len[i],
+				       DMA_TO_DEVICE);
 	}
-	/* Copy and fill in the checksum the stack left to us in one pass. */
+	m->nr = 0;
+}
+
+/* Records one mapped piece; false when l-lan cannot address it. */
+static bool hvn_tx_piece(struct hvn_tx_map *m, dma_addr_t dma, u32 len)
+{
+	m->dma[m->nr] = dma;
+	m->len[m->nr] = len;
+	m->bd[m->nr] = hvk_llan_bd((u32)dma, len);
+	m->nr++;
+	return dma + len <= 1ULL << 32;
+}
+
+static bool hvn_tx_map(struct hvn *n, struct sk_buff *skb,
+		       struct hvn_tx_map *m)
+{
+	struct device *dma = n->hdev->dma_dev;
+	unsigned int i, head = skb_headlen(skb);
+	dma_addr_t addr;
+
+	m->nr = 0;
+	m->head = head != 0;
+	if (head) {
+		addr = dma_map_single(dma, skb->data, head, DMA_TO_DEVICE);
+		if (dma_mapping_error(dma, addr) ||
+		    !hvn_tx_piece(m, addr, head))
+			goto undo;
+	}
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+
+		addr = skb_frag_dma_map(dma, f, 0, skb_frag_size(f),
+					DMA_TO_DEVICE);
+		if (dma_mapping_error(dma, addr) ||
+		    !hvn_tx_piece(m, addr, skb_frag_size(f)))
+			goto undo;
+	}
+	return true;
+undo:
+	hvn_tx_unmap(n, m);
+	return false;
+}
+
+/*
+ * Sends a large frame from its own pages, one descriptor per piece, which
+ * saves copying it at the price of mapping it. False, with nothing sent,
+ * when the frame has to be copied instead: more pieces than descriptors,
+ * a checksum that cannot be filled in, or no mapping.
+ */
+static bool hvn_xmit_mapped(struct hvn *n, struct sk_buff *skb,
+			    long *status)
+{
+	unsigned int pieces = !!skb_headlen(skb) + skb_shinfo(skb)->nr_frags;
+	struct hvn_tx_map m;
+
+	if (pieces > HVK_LLAN_TX_DESCS || skb_has_frag_list(skb))
+		return false;
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto fallback;
+	if (!hvn_tx_map(n, skb, &m))
+		goto fallback;
+	*status = hvn_send(n, m.bd, m.nr);
+	hvn_tx_unmap(n, &m);
+	hvn_count(n, HVN_TX_MAPPED);
+	hvn_add(n, HVN_TX_DESCRIPTORS, pieces);
+	return true;
+fallback:
+	hvn_count(n, HVN_TX_MAP_FALLBACKS);
+	return false;
+}
+
+/* Small frames: copied (and checksummed) into the premapped buffer. */
+static long hvn_xmit_copy(struct hvn *n, struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	u64 bd;
+
 	skb_copy_and_csum_dev(skb, n->txbuf);
 	if (len < ETH_ZLEN) {
 		memset(n->txbuf + len, 0, ETH_ZLEN - len);
@@ -709,10 +807,17 @@ static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 	/* The frame must be in memory before the hypervisor copies it. */
 	wmb();
-	status = hvn_send(n, hvk_llan_bd((u32)n->txbuf_dma, len));
+	bd = hvk_llan_bd((u32)n->txbuf_dma, len);
+	return hvn_send(n, &bd, 1);
+}
+
+static void hvn_tx_account(struct hvn *n, unsigned int len, long status)
+{
+	unsigned int busy_ms;
+
 	if (status == HVK_H_SUCCESS) {
 		hvn_count(n, HVN_TX_PACKETS);
-		hvn_add(n, HVN_TX_BYTES, skb->len);
+		hvn_add(n, HVN_TX_BYTES, len);
 	} else if (hvk_hcall_is_busy(status, &busy_ms)) {
 		hvn_count(n, HVN_TX_BUSY_DROPPED);
 		hvn_err_rl(n, "hypervisor busy: frame dropped after %u tries\n",
@@ -724,10 +829,25 @@ static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		hvn_err_rl(n, "H_SEND_LOGICAL_LAN failed: %s (%ld)\n",
 			   hvk_hcall_status_name(status), status);
 	}
+}
+
+static netdev_tx_t hvn_start_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct hvn *n = netdev_priv(ndev);
+	unsigned int len = skb->len;
+	long status;
+
+	if (len < HVK_LLAN_ETH_HLEN || len > HVK_LLAN_TX_MAX) {
+		hvn_count(n, HVN_TX_LENGTH_ERRORS);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	/* Mapped frames are never padded: they are longer than ETH_ZLEN. */
+	if (len <= max_t(u32, READ_ONCE(n->tx_copybreak), ETH_ZLEN) ||
+	    !hvn_xmit_mapped(n, skb, &status))
+		status = hvn_xmit_copy(n, skb);
+	hvn_tx_account(n, len, status);
 	dev_consume_skb_any(skb);
-	return NETDEV_TX_OK;
-drop:
-	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
 
@@ -843,6 +963,7 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	n->ndev = ndev;
 	n->hdev = hdev;
 	n->rx_copybreak = rx_copybreak;
+	n->tx_copybreak = min_t(u32, tx_copybreak, HVK_LLAN_TX_MAX);
 	INIT_WORK(&n->reset_work, hvn_reset_work);
 	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);
 

@@ -24,6 +24,9 @@
 #                   l-lan, TCE and VIO hypercalls per frame (frames = the
 #                   interface's rx + tx packets over the transfer)
 # Output: BENCH lines (Kbit/s, frames/s, hcalls).
+#
+# HVN_TX_COPYBREAK (a set's VAR=value word): hv_net's ethtool tx-copybreak
+# for the run, e.g. 0 to send every frame from its own pages.
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
@@ -53,6 +56,12 @@ else
 	[ -n "$IF" ] || fail "no ibmveth interface for $NET_UA"
 fi
 echo "# set $BENCH_SET: l-lan $NET_UA driven by $DRIVER as $IF"
+if [ -n "${HVN_TX_COPYBREAK:-}" ]; then
+	[ "$DRIVER" = hv_net ] || fail "HVN_TX_COPYBREAK is for hv_net"
+	ethtool --set-tunable "$IF" tx-copybreak "$HVN_TX_COPYBREAK" ||
+		fail "tx-copybreak $HVN_TX_COPYBREAK refused"
+	echo "# tx-copybreak $HVN_TX_COPYBREAK"
+fi
 net_up "$IF" || fail "$IF does not come up"
 [ "$(agent PING 20)" = PONG ] || fail "no host agent"
 
