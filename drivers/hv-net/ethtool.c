@@ -119,29 +119,44 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 /*
  * tx-copybreak: frames up to it are copied into the premapped send buffer,
  * larger ones mapped in place; 65536 copies every frame.
+ * rx-copybreak: frames up to it are copied into a linear skb, larger ones
+ * into page fragments; 69632 makes every skb linear.
  */
+static u32 *hvn_tunable(struct hvn *n, u32 id, u32 *max)
+{
+	switch (id) {
+	case ETHTOOL_TX_COPYBREAK:
+		*max = HVK_LLAN_TX_MAX;
+		return &n->tx_copybreak;
+	case ETHTOOL_RX_COPYBREAK:
+		*max = HVK_LLAN_RX_FRAME_MAX;
+		return &n->rx_copybreak;
+	default:
+		return NULL;
+	}
+}
+
 static int hvn_get_tunable(struct net_device *ndev,
 			   const struct ethtool_tunable *t, void *data)
 {
-	struct hvn *n = netdev_priv(ndev);
+	u32 max, *v = hvn_tunable(netdev_priv(ndev), t->id, &max);
 
-	if (t->id != ETHTOOL_TX_COPYBREAK)
+	if (!v)
 		return -EOPNOTSUPP;
-	*(u32 *)data = READ_ONCE(n->tx_copybreak);
+	*(u32 *)data = READ_ONCE(*v);
 	return 0;
 }
 
 static int hvn_set_tunable(struct net_device *ndev,
 			   const struct ethtool_tunable *t, const void *data)
 {
-	struct hvn *n = netdev_priv(ndev);
-	u32 v = *(const u32 *)data;
+	u32 max, *v = hvn_tunable(netdev_priv(ndev), t->id, &max);
 
-	if (t->id != ETHTOOL_TX_COPYBREAK)
+	if (!v)
 		return -EOPNOTSUPP;
-	if (v > HVK_LLAN_TX_MAX)
+	if (*(const u32 *)data > max)
 		return -EINVAL;
-	WRITE_ONCE(n->tx_copybreak, v);
+	WRITE_ONCE(*v, *(const u32 *)data);
 	return 0;
 }
 

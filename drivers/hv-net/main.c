@@ -4,8 +4,8 @@
  *
  * Receive: the buffers of each size class live in one region that is
  * mapped for DMA once, when the interface comes up. Every frame is copied
- * out into a fresh skb and its buffer goes straight back to the
- * hypervisor, so receiving costs one H_ADD_LOGICAL_LAN_BUFFER per frame
+ * out, into a linear skb up to rx_copybreak bytes and into page fragments
+ * above, and its buffer goes straight back to the hypervisor, so receiving costs one H_ADD_LOGICAL_LAN_BUFFER per frame
  * and no TCE hypercalls. The hypervisor names the buffer it used by the
  * correlator we stored in the buffer's first 8 bytes; that, the offset and
  * the length are checked before anything is read, and a bad entry is
@@ -59,7 +59,8 @@ MODULE_PARM_DESC(tx_copybreak,
 
 static unsigned int rx_copybreak = HVN_RX_COPYBREAK;
 module_param(rx_copybreak, uint, 0444);
-MODULE_PARM_DESC(rx_copybreak, "frames up to this size go into a small skb");
+MODULE_PARM_DESC(rx_copybreak,
+		 "frames up to this size are copied into a linear skb, larger ones into page fragments (ethtool rx-copybreak)");
 
 /* One line per burst: a misbehaving hypervisor must not flood the log. */
 #define hvn_err_rl(n, fmt, ...)						\
@@ -284,9 +285,28 @@ static void hvn_rxq_advance(struct hvn *n)
 	}
 }
 
-static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
+/*
+ * Frames above rx_copybreak are copied into page fragments of at most this
+ * size: a 64 KiB frame then needs no high-order allocation, and fits
+ * MAX_SKB_FRAGS with 4 KiB as with 64 KiB pages.
+ */
+#define HVN_RX_FRAG	(PAGE_SIZE < SZ_8K ? PAGE_SIZE : SZ_8K)
+static_assert(DIV_ROUND_UP(HVK_LLAN_RX_FRAME_MAX, HVN_RX_FRAG) <=
+	      MAX_SKB_FRAGS);
+
+static void hvn_rx_deliver(struct hvn *n, struct sk_buff *skb,
+			   const struct hvk_llan_rx *rx)
 {
-	const u8 *data = hvn_buf(n, rx->cls, rx->index) + rx->offset;
+	if (rx->csum_good && (n->ndev->features & NETIF_F_RXCSUM))
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	hvn_count(n, HVN_RX_PACKETS);
+	hvn_add(n, HVN_RX_BYTES, rx->length);
+}
+
+/* Small frames: one linear skb. */
+static void hvn_rx_copy(struct hvn *n, const u8 *data,
+			const struct hvk_llan_rx *rx)
+{
 	struct sk_buff *skb;
 
 	skb = napi_alloc_skb(&n->napi, rx->length);
@@ -294,15 +314,52 @@ static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
 		hvn_count(n, HVN_RX_ALLOC_FAILED);
 		return;
 	}
-	if (rx->length <= n->rx_copybreak)
-		hvn_count(n, HVN_RX_SMALL_COPIES);
+	hvn_count(n, HVN_RX_SMALL_COPIES);
 	skb_put_data(skb, data, rx->length);
 	skb->protocol = eth_type_trans(skb, n->ndev);
-	if (rx->csum_good && (n->ndev->features & NETIF_F_RXCSUM))
-		skb->ip_summed = CHECKSUM_UNNECESSARY;
-	hvn_count(n, HVN_RX_PACKETS);
-	hvn_add(n, HVN_RX_BYTES, rx->length);
+	hvn_rx_deliver(n, skb, rx);
 	napi_gro_receive(&n->napi, skb);
+}
+
+/* Larger frames: page fragments, handed to GRO without a linear part. */
+static void hvn_rx_frags(struct hvn *n, const u8 *data,
+			 const struct hvk_llan_rx *rx)
+{
+	struct sk_buff *skb = napi_get_frags(&n->napi);
+	unsigned int done, chunk;
+	struct page *page;
+	u8 *frag;
+
+	if (!skb)
+		goto fail;
+	for (done = 0; done < rx->length; done += chunk) {
+		chunk = min_t(unsigned int, rx->length - done, HVN_RX_FRAG);
+		frag = napi_alloc_frag(chunk);
+		if (!frag) {
+			napi_free_frags(&n->napi);
+			goto fail;
+		}
+		memcpy(frag, data + done, chunk);
+		page = virt_to_head_page(frag);
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
+				frag - (u8 *)page_address(page), chunk,
+				SKB_DATA_ALIGN(chunk));
+	}
+	hvn_rx_deliver(n, skb, rx);
+	napi_gro_frags(&n->napi);
+	return;
+fail:
+	hvn_count(n, HVN_RX_ALLOC_FAILED);
+}
+
+static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
+{
+	const u8 *data = hvn_buf(n, rx->cls, rx->index) + rx->offset;
+
+	if (rx->length <= READ_ONCE(n->rx_copybreak))
+		hvn_rx_copy(n, data, rx);
+	else
+		hvn_rx_frags(n, data, rx);
 }
 
 static const enum hvn_stat hvn_bad_verdict_stat[HVK_LLAN_RX_NR_VERDICTS] = {
@@ -962,7 +1019,7 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	n = netdev_priv(ndev);
 	n->ndev = ndev;
 	n->hdev = hdev;
-	n->rx_copybreak = rx_copybreak;
+	n->rx_copybreak = min_t(u32, rx_copybreak, HVK_LLAN_RX_FRAME_MAX);
 	n->tx_copybreak = min_t(u32, tx_copybreak, HVK_LLAN_TX_MAX);
 	INIT_WORK(&n->reset_work, hvn_reset_work);
 	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);

@@ -7,12 +7,13 @@
 # 64 MiB of seeded random data from it (announced with its sha256). Also
 # reports the hypercalls the device made per packet. Then the same guest ->
 # host with ethtool's tx-copybreak at 0, so that frames go out from their
-# own pages as several descriptors of one send, at MTU 1500 and 9000.
+# own pages as several descriptors of one send, at MTU 1500 and 9000; and
+# host -> guest with rx-copybreak at its largest, every frame linear.
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
 
 N=${HVN_TCP_BYTES:-67108864}
-ktap_plan 4
+ktap_plan 5
 
 expect_ok "interface up" hvn_setup
 IF=$(hvn_iface)
@@ -30,6 +31,8 @@ expect_eq "guest -> host: bytes and sha256 the agent saw" "$N $want" "$got"
 ktap_diag "guest -> host: $N bytes in $(((t1 - t0) / 1000000)) ms"
 ktap_result "64 MiB guest -> host, sha256 matches"
 
+s0=$(hvn_stat "$IF" rx_small_copies)
+r0=$(hvn_stat "$IF" rx_packets)
 t0=$(now_ns)
 ann=$(tcp_from_host "$N" 1234 /tmp/tcp.in)
 t1=$(now_ns)
@@ -44,17 +47,22 @@ ktap_diag "hcalls per packet: $(awk -v h=$((h1 - h0)) -v p=$((p1 - p0)) 'BEGIN {
 for s in rx_bad_correlator rx_bad_offset rx_bad_length resets tx_errors; do
 	expect_eq "$s" 0 "$(hvn_stat "$IF" $s)"
 done
+small=$(($(hvn_stat "$IF" rx_small_copies) - s0))
+rx=$(($(hvn_stat "$IF" rx_packets) - r0))
+# At most a handful of short frames (ARP, the reply line) are linear.
+[ "$small" -lt $((rx / 100)) ] ||
+	expect_bad "$small of $rx frames went into linear skbs, full-size ones too"
 ktap_diag "$(ethtool -S "$IF" | tr -s ' \n' ' ')"
 ktap_result "64 MiB host -> guest, sha256 matches"
 
 copybreak() {
-	ethtool --get-tunable "$IF" tx-copybreak 2>&1 | sed -n 's/^tx-copybreak: *//p'
+	ethtool --get-tunable "$IF" "$1" 2>&1 | sed -n "s/^$1: *//p"
 }
 
-expect_eq "tx-copybreak by default: every frame copied" 65536 "$(copybreak)"
+expect_eq "tx-copybreak by default: every frame copied" 65536 "$(copybreak tx-copybreak)"
 expect_fail "tx-copybreak 65537" ethtool --set-tunable "$IF" tx-copybreak 65537
 expect_ok "tx-copybreak 0" ethtool --set-tunable "$IF" tx-copybreak 0
-expect_eq "tx-copybreak" 0 "$(copybreak)"
+expect_eq "tx-copybreak" 0 "$(copybreak tx-copybreak)"
 M=$((N / 8))
 for mtu in 1500 9000; do
 	expect_ok "MTU $mtu" ip link set "$IF" mtu $mtu
@@ -82,5 +90,21 @@ for s in tx_errors tx_hv_dropped resets; do
 	expect_eq "$s" 0 "$(hvn_stat "$IF" $s)"
 done
 ktap_result "tx-copybreak 0: frames sent from their own pages, up to 6 descriptors, data intact"
+
+# rx-copybreak: by default full-size frames arrive in page fragments (the
+# 64 MiB above); at 69632 every frame is copied into a linear skb.
+expect_eq "rx-copybreak by default" 256 "$(copybreak rx-copybreak)"
+expect_fail "rx-copybreak 69633" ethtool --set-tunable "$IF" rx-copybreak 69633
+expect_ok "rx-copybreak 69632" ethtool --set-tunable "$IF" rx-copybreak 69632
+r0=$(hvn_stat "$IF" rx_packets)
+l0=$(hvn_stat "$IF" rx_small_copies)
+ann=$(tcp_from_host "$M" 77 /tmp/tcp.in)
+expect_eq "host -> guest, linear skbs: sha256 of what arrived" "${ann#* }" "$(sha_file /tmp/tcp.in)"
+expect_eq "host -> guest, linear skbs: bytes" "$M" "$(wc -c </tmp/tcp.in)"
+rm -f /tmp/tcp.in
+rx=$(($(hvn_stat "$IF" rx_packets) - r0))
+expect_eq "frames copied into a linear skb, of $rx received" "$rx" $(($(hvn_stat "$IF" rx_small_copies) - l0))
+expect_ok "rx-copybreak back to 256" ethtool --set-tunable "$IF" rx-copybreak 256
+ktap_result "rx-copybreak 69632: every frame in a linear skb, data intact"
 
 ktap_finish
