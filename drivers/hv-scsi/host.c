@@ -18,6 +18,11 @@
  * name the slot's current tag, in the CRQ entry and inside the IU, or it
  * is counted and dropped: a late answer can never complete a newer
  * request that reuses the slot.
+ *
+ * Data: transfers of up to 4 KiB (bounce_max) are copied through the
+ * slot's own premapped buffer, larger ones mapped as scatter lists. A slot
+ * whose command left without an answer never bounces again, since the
+ * partner may still write what that command asked for.
  */
 #define pr_fmt(fmt) "hv_scsi: " fmt
 
@@ -45,6 +50,7 @@
 #define HVS_TABLE_BYTES		(HVS_SG_TABLESIZE * HVK_SRP_DESC_LEN)
 #define HVS_SLOT_BYTES		(HVK_SRP_IU_MAX + HVS_TABLE_BYTES)
 #define HVS_MAX_SECTORS		4096	/* 2 MiB */
+#define HVS_BOUNCE_BYTES	4096	/* per slot, for small transfers */
 #define HVS_DEFAULT_SECTORS	256	/* without adapter info */
 /* Consecutive failed sends (not busy, not closed) before a reset. */
 #define HVS_SEND_FAILURES_RESET	8
@@ -56,6 +62,11 @@ MODULE_PARM_DESC(login_timeout, "seconds to wait for the partner and the SRP log
 static unsigned int tmf_timeout = 10;
 module_param(tmf_timeout, uint, 0644);
 MODULE_PARM_DESC(tmf_timeout, "seconds to wait for a task management answer (10)");
+
+static unsigned int bounce_max = HVS_BOUNCE_BYTES;
+module_param(bounce_max, uint, 0644);
+MODULE_PARM_DESC(bounce_max,
+		 "transfers up to this size are copied through a premapped buffer instead of mapped (4096, 0: never)");
 
 static unsigned int max_id = 64;
 module_param(max_id, uint, 0444);
@@ -85,6 +96,8 @@ enum hvs_counter {
 	HVS_DIRECT,		/* commands with one direct descriptor */
 	HVS_INDIRECT_INLINE,	/* with a descriptor list inside the IU */
 	HVS_INDIRECT_TABLE,	/* with an external descriptor table */
+	HVS_BOUNCED,		/* data copied through the slot's buffer */
+	HVS_BOUNCE_RETIRED,	/* slot buffers the partner may still write */
 	HVS_NR_COUNTERS
 };
 
@@ -99,6 +112,7 @@ static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
 	"send_errors", "credit_waits", "aborts", "aborts_done", "lun_resets",
 	"host_resets", "reconnects", "logins", "cancelled",
 	"lost_on_purpose", "direct", "indirect_inline", "indirect_table",
+	"bounced", "bounce_retired",
 };
 
 struct hvs_slot {
@@ -107,10 +121,14 @@ struct hvs_slot {
 	u8 *table;
 	dma_addr_t table_ioba;
 	struct hvk_srp_desc *descs;
+	u8 *bounce;		/* HVS_BOUNCE_BYTES, mapped once */
+	dma_addr_t bounce_ioba;
 	u64 tag;		/* 0: free */
 	u64 lun;
 	struct scsi_cmnd *cmd;
 	bool counted;		/* took a credit */
+	bool bounced;		/* this command's data is in @bounce */
+	bool bounce_retired;	/* a dropped command's data may still land */
 };
 
 struct hvs_host {
@@ -125,6 +143,8 @@ struct hvs_host {
 	u8 *pool;
 	dma_addr_t pool_ioba;
 	size_t pool_size;
+	u8 *bounce_pool;
+	dma_addr_t bounce_pool_ioba;
 	u32 seq;
 	int credit;		/* requests we may still send */
 	int credit_limit;	/* the login's grant */
@@ -188,6 +208,22 @@ static struct hvs_slot *hvs_slot_of_tag(struct hvs_host *hvs, u64 tag)
 	return NULL;
 }
 
+/*
+ * A command leaves its slot without the partner's answer (abort, reset,
+ * purge): the partner may still write its data, so the slot's bounce
+ * buffer is never used again. Called with hvs->lock; returns whether the
+ * data was mapped.
+ */
+static bool hvs_abandon(struct hvs_host *hvs, struct hvs_slot *slot)
+{
+	if (!slot->bounced)
+		return true;
+	if (!slot->bounce_retired)
+		hvs_count(hvs, HVS_BOUNCE_RETIRED);
+	WRITE_ONCE(slot->bounce_retired, true);
+	return false;
+}
+
 /* Take back a request's slot and credit. Called with hvs->lock. */
 static void hvs_release(struct hvs_host *hvs, struct hvs_slot *slot,
 			int credit_back)
@@ -230,10 +266,14 @@ static long hvs_send_iu(struct hvs_host *hvs, u8 format, dma_addr_t ioba,
 
 /* ---- completions ------------------------------------------------------ */
 
-/* A command taken out of its slot: give it back to the midlayer. */
-static void hvs_finish(struct scsi_cmnd *cmd, int result)
+/*
+ * A command taken out of its slot (@mapped: its data was mapped, not
+ * copied through the slot): give it back to the midlayer.
+ */
+static void hvs_finish(struct scsi_cmnd *cmd, int result, bool mapped)
 {
-	scsi_dma_unmap(cmd);
+	if (mapped)
+		scsi_dma_unmap(cmd);
 	/* A timed-out command belongs to the error handler: leave it. */
 	if (test_bit(SCMD_STATE_COMPLETE, &cmd->state))
 		return;
@@ -271,6 +311,7 @@ static void hvs_cmd_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 	unsigned int len = min_t(unsigned int, msg->iu_len, HVK_SRP_IU_MAX);
 	struct hvk_srp_rsp rsp;
 	int result, back = 1;
+	bool mapped = !slot->bounced;
 
 	if (msg->format != HVK_VIOSRP_SRP ||
 	    hvk_srp_parse_rsp(slot->iu, len, &rsp) || rsp.tag != slot->tag) {
@@ -283,11 +324,16 @@ static void hvs_cmd_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 		/* A hostile delta cannot exceed the grant anyway. */
 		back = min_t(u32, rsp.req_lim_delta, HVS_MAX_CMDS + 1);
 		result = hvs_cmd_result(hvs, cmd, msg, &rsp);
+		/* Before the slot, and so its buffer, can be reused. */
+		if (slot->bounced && cmd->sc_data_direction == DMA_FROM_DEVICE)
+			scsi_sg_copy_from_buffer(cmd, slot->bounce,
+						 scsi_bufflen(cmd) -
+						 scsi_get_resid(cmd));
 	}
 	hvs_release(hvs, slot, back);
 	spin_unlock(&hvs->lock);
 	hvs_count(hvs, HVS_COMPLETIONS);
-	hvs_finish(cmd, result);
+	hvs_finish(cmd, result, mapped);
 	spin_lock(&hvs->lock);
 }
 
@@ -339,17 +385,19 @@ static void hvs_purge(struct hvs_host *hvs, int result)
 {
 	struct scsi_cmnd *cmd;
 	unsigned int i;
+	bool mapped;
 
 	spin_lock_irq(&hvs->lock);
 	for (i = 0; i < hvs->nr_slots; i++) {
 		cmd = hvs->slots[i].cmd;
 		if (!hvs->slots[i].tag)
 			continue;
+		mapped = hvs_abandon(hvs, &hvs->slots[i]);
 		hvs_release(hvs, &hvs->slots[i], 1);
 		if (!cmd)
 			continue;
 		spin_unlock_irq(&hvs->lock);
-		hvs_finish(cmd, result);
+		hvs_finish(cmd, result, mapped);
 		spin_lock_irq(&hvs->lock);
 	}
 	if (hvs->mgmt.tag) {
@@ -567,10 +615,16 @@ static int hvs_build_cmd(struct hvs_host *hvs, struct hvs_slot *slot,
 	struct scatterlist *sg;
 	int i, len;
 
-	scsi_for_each_sg(cmd, sg, nseg, i) {
-		slot->descs[i].va = sg_dma_address(sg);
-		slot->descs[i].len = sg_dma_len(sg);
-		a.total_len += sg_dma_len(sg);
+	if (slot->bounced) {
+		slot->descs[0].va = slot->bounce_ioba;
+		slot->descs[0].len = scsi_bufflen(cmd);
+		a.total_len = scsi_bufflen(cmd);
+	} else {
+		scsi_for_each_sg(cmd, sg, nseg, i) {
+			slot->descs[i].va = sg_dma_address(sg);
+			slot->descs[i].len = sg_dma_len(sg);
+			a.total_len += sg_dma_len(sg);
+		}
 	}
 	if (nseg)
 		a.dir = cmd->sc_data_direction == DMA_TO_DEVICE ?
@@ -598,6 +652,24 @@ static void hvs_send_failed(struct hvs_host *hvs, long status)
 		schedule_work(&hvs->reset_work);
 }
 
+/*
+ * Small transfers are copied through the slot's premapped buffer: a copy
+ * of at most 4 KiB costs less than the two TCE hypercalls that mapping
+ * and unmapping the data would take.
+ */
+static bool hvs_can_bounce(struct hvs_slot *slot, struct scsi_cmnd *cmd)
+{
+	unsigned int len = scsi_bufflen(cmd);
+
+	if (!len || len > min_t(unsigned int, READ_ONCE(bounce_max),
+				HVS_BOUNCE_BYTES))
+		return false;
+	if (cmd->sc_data_direction != DMA_TO_DEVICE &&
+	    cmd->sc_data_direction != DMA_FROM_DEVICE)
+		return false;
+	return slot->bounce && !READ_ONCE(slot->bounce_retired);
+}
+
 static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
 	struct hvs_host *hvs = shost_priv(shost);
@@ -605,6 +677,7 @@ static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 	struct hvs_slot *slot;
 	unsigned long flags;
 	int nseg, len;
+	bool bounce;
 	long status;
 	u64 tag;
 
@@ -625,7 +698,8 @@ static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 		return 0;
 	}
 	slot = &hvs->slots[index];
-	nseg = scsi_dma_map(cmd);
+	bounce = hvs_can_bounce(slot, cmd);
+	nseg = bounce ? 1 : scsi_dma_map(cmd);
 	if (nseg < 0)
 		return SCSI_MLQUEUE_HOST_BUSY;
 
@@ -633,14 +707,23 @@ static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 	if (slot->tag || !hvs_take_credit(hvs, slot, HVS_RESERVED_CREDIT)) {
 		spin_unlock_irqrestore(&hvs->lock, flags);
 		hvs_count(hvs, HVS_CREDIT_WAITS);
-		scsi_dma_unmap(cmd);
+		if (!bounce)
+			scsi_dma_unmap(cmd);
 		return SCSI_MLQUEUE_HOST_BUSY;
 	}
 	tag = hvs_new_tag(hvs, index);
 	slot->tag = tag;
 	slot->cmd = cmd;
 	slot->lun = hvs_lun_of(cmd->device);
+	slot->bounced = bounce;
 	spin_unlock_irqrestore(&hvs->lock, flags);
+
+	if (bounce) {
+		hvs_count(hvs, HVS_BOUNCED);
+		if (cmd->sc_data_direction == DMA_TO_DEVICE)
+			scsi_sg_copy_to_buffer(cmd, slot->bounce,
+					       scsi_bufflen(cmd));
+	}
 
 	len = hvs_build_cmd(hvs, slot, cmd, nseg);
 	if (len < 0) {
@@ -648,7 +731,8 @@ static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 		hvs_release(hvs, slot, 1);
 		spin_unlock_irqrestore(&hvs->lock, flags);
 		dev_err_ratelimited(hvs_dev(hvs), "cannot describe %d segments\n", nseg);
-		scsi_dma_unmap(cmd);
+		if (!bounce)
+			scsi_dma_unmap(cmd);
 		cmd->result = DID_ERROR << 16;
 		scsi_done(cmd);
 		return 0;
@@ -661,7 +745,8 @@ static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 			hvs_release(hvs, slot, 1);
 		hvs_send_failed(hvs, status);
 		spin_unlock_irqrestore(&hvs->lock, flags);
-		scsi_dma_unmap(cmd);
+		if (!bounce)
+			scsi_dma_unmap(cmd);
 		return SCSI_MLQUEUE_HOST_BUSY;
 	}
 	hvs->send_failures = 0;
@@ -704,6 +789,7 @@ static void hvs_cancelled(struct hvs_host *hvs, u64 lun, u64 only_tag)
 	struct scsi_cmnd *cmd;
 	struct hvs_slot *slot;
 	unsigned int i;
+	bool mapped;
 
 	spin_lock_irq(&hvs->lock);
 	for (i = 0; i < hvs->nr_slots; i++) {
@@ -712,10 +798,11 @@ static void hvs_cancelled(struct hvs_host *hvs, u64 lun, u64 only_tag)
 		    (only_tag && slot->tag != only_tag))
 			continue;
 		cmd = slot->cmd;
+		mapped = hvs_abandon(hvs, slot);
 		hvs_release(hvs, slot, 1);
 		hvs_count(hvs, HVS_CANCELLED);
 		spin_unlock_irq(&hvs->lock);
-		hvs_finish(cmd, DID_RESET << 16);
+		hvs_finish(cmd, DID_RESET << 16, mapped);
 		spin_lock_irq(&hvs->lock);
 	}
 	spin_unlock_irq(&hvs->lock);
@@ -949,7 +1036,10 @@ static int hvs_alloc_mgmt(struct hvs_host *hvs)
 	return 0;
 }
 
-/* One slot per tag: its IU and its descriptor table, all device-visible. */
+/*
+ * One slot per tag: its IU, its descriptor table and its bounce buffer, all
+ * device-visible.
+ */
 static int hvs_alloc_slots(struct hvs_host *hvs, unsigned int nr)
 {
 	struct device *dma = hvs->hdev->dma_dev;
@@ -964,12 +1054,19 @@ static int hvs_alloc_slots(struct hvs_host *hvs, unsigned int nr)
 				       GFP_KERNEL);
 	if (!hvs->pool)
 		goto free_slots;
+	hvs->bounce_pool = dma_alloc_coherent(dma, (size_t)nr * HVS_BOUNCE_BYTES,
+					      &hvs->bounce_pool_ioba, GFP_KERNEL);
+	if (!hvs->bounce_pool)
+		goto free_pool;
 	for (i = 0; i < nr; i++) {
 		slot = &hvs->slots[i];
 		slot->iu = hvs->pool + (size_t)i * HVS_SLOT_BYTES;
 		slot->iu_ioba = hvs->pool_ioba + (size_t)i * HVS_SLOT_BYTES;
 		slot->table = slot->iu + HVK_SRP_IU_MAX;
 		slot->table_ioba = slot->iu_ioba + HVK_SRP_IU_MAX;
+		slot->bounce = hvs->bounce_pool + (size_t)i * HVS_BOUNCE_BYTES;
+		slot->bounce_ioba = hvs->bounce_pool_ioba +
+				    (size_t)i * HVS_BOUNCE_BYTES;
 		slot->descs = kcalloc(HVS_SG_TABLESIZE, sizeof(*slot->descs),
 				      GFP_KERNEL);
 		if (!slot->descs)
@@ -983,6 +1080,10 @@ static int hvs_alloc_slots(struct hvs_host *hvs, unsigned int nr)
 free_descs:
 	while (i--)
 		kfree(hvs->slots[i].descs);
+	dma_free_coherent(dma, (size_t)nr * HVS_BOUNCE_BYTES, hvs->bounce_pool,
+			  hvs->bounce_pool_ioba);
+	hvs->bounce_pool = NULL;
+free_pool:
 	dma_free_coherent(dma, hvs->pool_size, hvs->pool, hvs->pool_ioba);
 	hvs->pool = NULL;
 free_slots:
@@ -1001,6 +1102,9 @@ static void hvs_free_memory(struct hvs_host *hvs)
 			kfree(hvs->slots[i].descs);
 		kfree(hvs->slots);
 	}
+	if (hvs->bounce_pool)
+		dma_free_coherent(dma, (size_t)hvs->nr_slots * HVS_BOUNCE_BYTES,
+				  hvs->bounce_pool, hvs->bounce_pool_ioba);
 	if (hvs->pool)
 		dma_free_coherent(dma, hvs->pool_size, hvs->pool, hvs->pool_ioba);
 	if (hvs->mgmt_mem)

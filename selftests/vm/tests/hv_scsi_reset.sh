@@ -6,7 +6,8 @@
 #  1. H_SEND_CRQ failing a few times (hv_vio fault injection): requeued;
 #  2. failing 8 times in a row: the CRQ is reset and the host logs in again;
 #  3. a lost response (debugfs lose_responses) and a 4 s command timeout:
-#     the error handler's abort brings the command back;
+#     the error handler's abort brings the command back; for a bounced
+#     4 KiB read, the slot's bounce buffer is retired;
 #  4. a LUN reset from userspace (SG_SCSI_RESET) during I/O on that LUN;
 #  5. "partner failed" and "migrated" transport events (debugfs
 #     transport_event; QEMU never sends them): reconnect;
@@ -94,6 +95,20 @@ expect_eq "responses lost on purpose" 1 "$(hvs_counter lost_on_purpose)"
 expect_eq "aborts done" $((a0 + 1)) "$(hvs_counter aborts_done)"
 ktap_diag "read with a lost response took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 dmesg | grep -q "aborted tag" || expect_bad "no 'aborted tag' line in dmesg"
+# The same for a 4 KiB read, which goes through a slot's bounce buffer:
+# after the abort that slot never bounces again.
+want=$(hvs_read_sha "$D" 0 4096 4096)
+br0=$(hvs_counter bounced)
+rt0=$(hvs_counter bounce_retired)
+echo 4 >$T
+echo 1 >"$DBG/lose_responses"
+got=$(hvs_read_sha "$D" 0 4096 4096)
+echo 30 >$T
+expect_eq "sha256 of 4 KiB after a lost bounced response" "$want" "$got"
+[ "$(hvs_counter bounced)" -gt "$br0" ] || expect_bad "the 4 KiB read did not bounce"
+expect_eq "responses lost on purpose" 2 "$(hvs_counter lost_on_purpose)"
+expect_eq "aborts done" $((a0 + 2)) "$(hvs_counter aborts_done)"
+expect_eq "bounce buffers retired" $((rt0 + 1)) "$(hvs_counter bounce_retired)"
 ktap_result "lost response: the abort recovers the command"
 
 # 4. LUN reset from userspace while 8 MiB go to and from that LUN.
