@@ -5,11 +5,12 @@
  * Receive: the buffers of each size class live in one region that is
  * mapped for DMA once, when the interface comes up. Every frame is copied
  * out, into a linear skb up to rx_copybreak bytes and into page fragments
- * above, and its buffer goes straight back to the hypervisor, so receiving costs one H_ADD_LOGICAL_LAN_BUFFER per frame
- * and no TCE hypercalls. The hypervisor names the buffer it used by the
- * correlator we stored in the buffer's first 8 bytes; that, the offset and
- * the length are checked before anything is read, and a bad entry is
- * counted and answered with a device reset.
+ * above, and its buffer goes straight back to the hypervisor, so receiving
+ * costs one H_ADD_LOGICAL_LAN_BUFFER per frame and no TCE hypercalls. The
+ * hypervisor names the buffer it used by the correlator we stored in the
+ * buffer's first 8 bytes; that, the offset and the length are checked
+ * before anything is read, and a bad entry is counted and answered with a
+ * device reset.
  *
  * Transmit: H_SEND_LOGICAL_LAN returns only once the hypervisor has
  * copied the frame. Frames up to tx_copybreak bytes are copied (and
@@ -290,7 +291,11 @@ static void hvn_rxq_advance(struct hvn *n)
  * size: a 64 KiB frame then needs no high-order allocation, and fits
  * MAX_SKB_FRAGS with 4 KiB as with 64 KiB pages.
  */
-#define HVN_RX_FRAG	(PAGE_SIZE < SZ_8K ? PAGE_SIZE : SZ_8K)
+#if PAGE_SHIFT < 13
+#define HVN_RX_FRAG	PAGE_SIZE
+#else
+#define HVN_RX_FRAG	SZ_8K
+#endif
 static_assert(DIV_ROUND_UP(HVK_LLAN_RX_FRAME_MAX, HVN_RX_FRAG) <=
 	      MAX_SKB_FRAGS);
 
