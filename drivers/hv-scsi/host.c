@@ -38,6 +38,7 @@
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
 #include <scsi/scsi_host.h>
+#include <hvkit/compat.h>
 #include <hvkit/crq.h>
 #include <hvkit/vio.h>
 
@@ -670,7 +671,7 @@ static bool hvs_can_bounce(struct hvs_slot *slot, struct scsi_cmnd *cmd)
 	return slot->bounce && !READ_ONCE(slot->bounce_retired);
 }
 
-static int hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+static hvk_scsi_qc_t hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
 	struct hvs_host *hvs = shost_priv(shost);
 	unsigned int index = scsi_cmd_to_rq(cmd)->tag;

@@ -34,4 +34,11 @@
 #define hvk_hvc_size_t	int
 #endif
 
+/* A SCSI host's queuecommand() returns enum scsi_qc_status since 7.0. */
+#if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE
+#define hvk_scsi_qc_t	enum scsi_qc_status
+#else
+#define hvk_scsi_qc_t	int
+#endif
+
 #endif /* _HVKIT_COMPAT_H */
