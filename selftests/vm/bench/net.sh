@@ -25,8 +25,9 @@
 #                   interface's rx + tx packets over the transfer)
 # Output: BENCH lines (Kbit/s, frames/s, hcalls).
 #
-# HVN_TX_COPYBREAK (a set's VAR=value word): hv_net's ethtool tx-copybreak
-# for the run, e.g. 0 to send every frame from its own pages.
+# HVN_TX_COPYBREAK, HVN_RX_COPYBREAK (a set's VAR=value words): hv_net's
+# ethtool tx-copybreak / rx-copybreak for the run, e.g. tx 0 to send every
+# frame from its own pages, rx 69632 to receive every frame linear.
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
@@ -56,12 +57,15 @@ else
 	[ -n "$IF" ] || fail "no ibmveth interface for $NET_UA"
 fi
 echo "# set $BENCH_SET: l-lan $NET_UA driven by $DRIVER as $IF"
-if [ -n "${HVN_TX_COPYBREAK:-}" ]; then
-	[ "$DRIVER" = hv_net ] || fail "HVN_TX_COPYBREAK is for hv_net"
-	ethtool --set-tunable "$IF" tx-copybreak "$HVN_TX_COPYBREAK" ||
-		fail "tx-copybreak $HVN_TX_COPYBREAK refused"
-	echo "# tx-copybreak $HVN_TX_COPYBREAK"
-fi
+# tunable NAME VALUE : an hv_net ethtool tunable for this run.
+tunable() {
+	[ -n "$2" ] || return 0
+	[ "$DRIVER" = hv_net ] || fail "$1 is an hv_net tunable"
+	ethtool --set-tunable "$IF" "$1" "$2" || fail "$1 $2 refused"
+	echo "# $1 $2"
+}
+tunable tx-copybreak "${HVN_TX_COPYBREAK:-}"
+tunable rx-copybreak "${HVN_RX_COPYBREAK:-}"
 net_up "$IF" || fail "$IF does not come up"
 [ "$(agent PING 20)" = PONG ] || fail "no host agent"
 

@@ -23,6 +23,9 @@
 #                   CRQ, VIO and TCE hypercalls per completed 4 KiB read
 #                   (the disk's own I/O counters), SCSI_BENCH_IOS (4000)
 # Output: BENCH lines.
+#
+# HVS_BOUNCE_MAX (a set's VAR=value word): hv_scsi's bounce_max for the
+# run, e.g. 0 to map every transfer as ibmvscsi does.
 
 . /lib/hvkit/ktap.sh
 
@@ -58,6 +61,12 @@ while ! DISK=$(disk_of $DRIVER); do
 	sleep 0.1
 done
 echo "# set $BENCH_SET: v-scsi driven by $DRIVER, disk /dev/$DISK"
+if [ -n "${HVS_BOUNCE_MAX:-}" ]; then
+	[ "$DRIVER" = hv_scsi ] || fail "HVS_BOUNCE_MAX is for hv_scsi"
+	echo "$HVS_BOUNCE_MAX" >/sys/module/hv_scsi/parameters/bounce_max ||
+		fail "bounce_max $HVS_BOUNCE_MAX refused"
+	echo "# bounce_max $HVS_BOUNCE_MAX"
+fi
 command -v fio >/dev/null || fail "no fio"
 
 # fio NAME RW BS QD: one job; prints "iops KiB/s" of its direction.
