@@ -151,6 +151,8 @@ step fuzz-smoke 600 make --no-print-directory -C selftests/fuzz smoke
 step_if scripts/dt-binding-check.sh dt-bindings 900 scripts/dt-binding-check.sh
 step build-powerpc 900 make --no-print-directory -j"$jobs" ARCH=powerpc HVKIT_SELFTEST=m
 step build-arm64 900 make --no-print-directory -j"$jobs" ARCH=arm64 HVKIT_SELFTEST=m
+# The newer Debian kernels (6.12, 7): fetched on the first run, W=1 clean.
+step build-kernels 1800 scripts/build-kernels.sh
 step package 900 packaging/check-package.sh
 step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 # The arm64 plan holds the variants: hvc, smc (EL2 firmware) and the
