@@ -6,8 +6,8 @@
 # agent's vty 3, turned into "hvterm-protocol" by hvk_dtpatch before
 # hv_vio loaded, with the host agent speaking HVSI on its socket (boot
 # "hvsi": preload=hvk_dtpatch hvsi=3). Handshake, data both ways byte-exact,
-# modem lines, a close from the other side, an unsupported version, and
-# malformed packets.
+# modem lines, a close from the other side, an unsupported version,
+# malformed packets, and busy answers to the packets it sends.
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/vty.sh
@@ -16,7 +16,7 @@ UA=$(vty_ua 3)
 DEV=/sys/bus/hvkit/devices/${UA#0x}
 H=$DEV/hvsi
 
-ktap_plan 8
+ktap_plan 9
 
 hvsi_val() {
 	cat "$H/$1" 2>/dev/null || echo "<no $1>"
@@ -206,5 +206,30 @@ if [ "$OPEN" = 1 ]; then
 	fi
 fi
 ktap_result "DTR follows TIOCMSET, open and close"
+
+# 9. Every 3rd H_PUT_TERM_CHAR of this vty answered H_BUSY while 64 KiB go
+# out: each refused packet is sent again whole, nothing lost or doubled.
+if vty_open_agent 3; then
+	head -c 65536 "$HVKIT_DATA/sets/plain" >/tmp/h64
+	busy0=$(vty_counter "$VTY_UA" put_busy)
+	err0=$(vty_counter "$VTY_UA" put_errors)
+	hvk_fault_on H_BUSY 0x58 "$VTY_UA" 3 -1
+	vty_put /tmp/h64 120 || expect_bad "64 KiB out with busy answers: $VTY_ERR"
+	inj=$(cat "$HVK_FAULT/injected")
+	matched=$(cat "$HVK_FAULT/matched")
+	hvk_fault_off
+	ktap_diag "$matched calls, $inj answered H_BUSY"
+	expect_eq "agent's sha256 of 64 KiB with busy answers" "$(sha_of /tmp/h64)" "$VTY_SHA"
+	[ "$inj" -gt 0 ] 2>/dev/null || expect_bad "nothing injected ($inj)"
+	expect_eq "put_busy grew by the injections" "$inj" $(($(vty_counter "$VTY_UA" put_busy) - busy0))
+	expect_eq "put_errors" "$err0" "$(vty_counter "$VTY_UA" put_errors)"
+	agent_state && expect_eq "malformed packets at the agent" 0 "$(agent_field bad)"
+	vty_ping || expect_bad "ping after the busy answers: $VTY_ERR"
+	vty_close
+	rm -f /tmp/h64
+else
+	expect_bad "reopen for the busy case: $VTY_ERR"
+fi
+ktap_result "busy answers to H_PUT_TERM_CHAR: packets sent again, 64 KiB byte-exact"
 
 ktap_finish
