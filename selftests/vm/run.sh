@@ -759,6 +759,7 @@ run_boot() {
 		echo "MODE=$mode"
 		echo "TESTS='$tests'"
 		echo "TEST_TIMEOUT=$test_timeout"
+		echo "SLOWDOWN=${K_SLOWDOWN:-1}"
 		echo "DISTRO_MODULES='${distro_mods[*]}'"
 		echo "BENCH='$bench'"
 		echo "BENCH_SET='$bset'"

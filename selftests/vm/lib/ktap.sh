@@ -34,6 +34,10 @@ KTAP_SKIP=0
 KTAP_CASE_BAD=0
 
 [ -r "$HVKIT_DATA/boot.env" ] && . "$HVKIT_DATA/boot.env"
+# How many times slower than Debian's this kernel runs (3 for the debug
+# kernel, as run.sh scales the boot's limits): for a test's own limits.
+# shellcheck disable=SC2034 # used by the test scripts
+HVK_SLOWDOWN=${SLOWDOWN:-1}
 
 ktap_plan() {
 	echo "KTAP version 1"
