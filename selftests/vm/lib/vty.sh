@@ -223,6 +223,20 @@ vty_put() {
 	esac
 }
 
+# vty_put_faulted STATUS INTERVAL FILE [SECONDS] : vty_put FILE with every
+# INTERVALth H_PUT_TERM_CHAR of the open vty (VTY_UA) answered STATUS by
+# hv_vio's fault rule; the calls the rule saw and those it answered in
+# VTY_FAULT_MATCHED and VTY_FAULT_INJECTED. The rule is off afterwards.
+vty_put_faulted() {
+	local rc=0
+	hvk_fault_on "$1" 0x58 "$VTY_UA" "$2" -1
+	vty_put "$3" "${4:-$VTY_T}" || rc=1
+	VTY_FAULT_INJECTED=$(rd "$HVK_FAULT/injected")
+	VTY_FAULT_MATCHED=$(rd "$HVK_FAULT/matched")
+	hvk_fault_off
+	return $rc
+}
+
 # vty_shell K COMMAND : the agent types COMMAND into the shell on its vty
 # K; the output (CRs removed) in FILE VTY_OUT.
 VTY_OUT=/tmp/vty-shell.out

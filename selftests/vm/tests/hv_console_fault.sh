@@ -18,7 +18,6 @@
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/vty.sh
 
-FAULT=/sys/kernel/debug/hvkit/fault
 N=65536
 ktap_plan 6
 
@@ -47,13 +46,11 @@ busy_case() {
 	drop0=$(vty_counter "$VTY_UA" bytes_dropped)
 	err0=$(vty_counter "$VTY_UA" put_errors)
 	sbusy0=$(rd "$D/stats/busy")
-	fault_on "$1" 3 -1
 	t0=$(now_ms)
-	vty_put /tmp/p64 120 || expect_bad "PUT $N with $1: $VTY_ERR"
+	vty_put_faulted "$1" 3 /tmp/p64 120 || expect_bad "PUT $N with $1: $VTY_ERR"
 	t1=$(now_ms)
-	inj=$(rd "$FAULT/injected")
-	matched=$(rd "$FAULT/matched")
-	hvk_fault_off
+	inj=$VTY_FAULT_INJECTED
+	matched=$VTY_FAULT_MATCHED
 	ktap_diag "$1: $matched calls, $inj answered $1, $N bytes in $((t1 - t0)) ms"
 	expect_eq "agent's sha256 with $1 injected" "$SHA" "$VTY_SHA"
 	[ "$inj" -gt 0 ] 2>/dev/null || expect_bad "nothing injected ($inj)"
@@ -105,7 +102,7 @@ if [ "$OPEN" = 1 ]; then
 		got=
 	fi
 	t1=$(now_ms)
-	inj=$(rd "$FAULT/injected")
+	inj=$(rd "$HVK_FAULT/injected")
 	hvk_fault_off
 	dmesg_since | grep 'H_PUT_TERM_CHAR failed' >/tmp/fail.lines
 	sed 's/^/# log| /' /tmp/fail.lines

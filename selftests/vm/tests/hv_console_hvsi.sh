@@ -217,12 +217,10 @@ if vty_open_agent 3; then
 	head -c 65536 "$HVKIT_DATA/sets/plain" >/tmp/h64
 	busy0=$(vty_counter "$VTY_UA" put_busy)
 	err0=$(vty_counter "$VTY_UA" put_errors)
-	hvk_fault_on H_BUSY 0x58 "$VTY_UA" 3 -1
-	vty_put /tmp/h64 "$T" || expect_bad "64 KiB out with busy answers: $VTY_ERR"
-	inj=$(cat "$HVK_FAULT/injected")
-	matched=$(cat "$HVK_FAULT/matched")
-	hvk_fault_off
-	ktap_diag "$matched calls, $inj answered H_BUSY"
+	vty_put_faulted H_BUSY 3 /tmp/h64 "$T" ||
+		expect_bad "64 KiB out with busy answers: $VTY_ERR"
+	inj=$VTY_FAULT_INJECTED
+	ktap_diag "$VTY_FAULT_MATCHED calls, $inj answered H_BUSY"
 	expect_eq "agent's sha256 of 64 KiB with busy answers" "$(sha_of /tmp/h64)" "$VTY_SHA"
 	[ "$inj" -gt 0 ] 2>/dev/null || expect_bad "nothing injected ($inj)"
 	expect_eq "put_busy grew by the injections" "$inj" $(($(vty_counter "$VTY_UA" put_busy) - busy0))
