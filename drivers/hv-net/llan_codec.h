@@ -74,6 +74,13 @@ static inline unsigned int hvk_llan_rxq_entries(unsigned int buffers)
 }
 
 u64 hvk_llan_bd(u32 ioba, u32 len);
+
+/* Descriptors carry 32-bit I/O addresses: does [ioba, ioba + len) fit? */
+static inline bool hvk_llan_ioba_fits(u64 ioba, u64 len)
+{
+	return ioba + len <= 1ULL << 32;
+}
+
 u64 hvk_llan_correlator(u8 gen, unsigned int cls, u32 index);
 
 enum hvk_llan_rx_verdict {

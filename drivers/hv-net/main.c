@@ -109,10 +109,10 @@ static void hvn_free_classes(struct hvn *n)
 	n->nr_refill = 0;
 }
 
-/* l-lan descriptors carry 32-bit I/O addresses. */
+/* A long-lived buffer l-lan cannot address is worth one line in the log. */
 static bool hvn_ioba_ok(struct hvn *n, dma_addr_t dma, size_t bytes)
 {
-	if (dma + bytes <= 1ULL << 32)
+	if (hvk_llan_ioba_fits(dma, bytes))
 		return true;
 	netdev_err(n->ndev, "DMA address %pad + %zu beyond 4 GiB\n", &dma,
 		   bytes);
@@ -795,7 +795,7 @@ static bool hvn_tx_piece(struct hvn_tx_map *m, dma_addr_t dma, u32 len)
 	m->len[m->nr] = len;
 	m->bd[m->nr] = hvk_llan_bd((u32)dma, len);
 	m->nr++;
-	return dma + len <= 1ULL << 32;
+	return hvk_llan_ioba_fits(dma, len);
 }
 
 static bool hvn_tx_map(struct hvn *n, struct sk_buff *skb,
