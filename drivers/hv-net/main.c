@@ -660,7 +660,13 @@ static int hvn_hw_start(struct hvn *n)
 	napi_schedule(&n->napi);
 	local_bh_enable();
 	netif_carrier_on(ndev);
-	netif_start_queue(ndev);
+	/*
+	 * Wake, not start: after an MTU change or a reset, frames queued while
+	 * the queue was off sit in the qdisc, and only a wake runs it again.
+	 * TCP does not retransmit a segment still held there, so a start
+	 * alone can stall a connection until some other frame is sent.
+	 */
+	netif_wake_queue(ndev);
 	return 0;
 unregister:
 	WRITE_ONCE(n->registered, false);
