@@ -11,6 +11,9 @@ NET_AGENT=10.0.2.100
 NET_AGENT_PORT=7000
 NET_GUEST_IP=10.0.2.15
 NET_GATEWAY=10.0.2.2
+# How long one transfer to or from the agent may take: the debug kernel
+# moves data an order of magnitude slower than Debian's.
+NET_T=$((300 * HVK_SLOWDOWN))
 
 # The interface hv_net made for the l-lan, or nothing.
 hvn_iface() {
@@ -74,14 +77,14 @@ sha_file() {
 
 # tcp_to_host FILE : send FILE to the agent; prints "bytes sha" it saw.
 tcp_to_host() {
-	{ echo SINK; cat "$1"; } | hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" 300 |
+	{ echo SINK; cat "$1"; } | hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" "$NET_T" |
 		awk '$1 == "SINK" { print $2, $3 }'
 }
 
 # tcp_from_host BYTES SEED FILE : receive from the agent into FILE; prints
 # "bytes sha" the agent announced.
 tcp_from_host() {
-	echo "SOURCE $1 $2" | hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" 300 >"$3.raw" || return 1
+	echo "SOURCE $1 $2" | hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" "$NET_T" >"$3.raw" || return 1
 	head -n1 "$3.raw" | awk '$1 == "SOURCE" { print $2, $3 }'
 	tail -c +"$(($(head -n1 "$3.raw" | wc -c) + 1))" "$3.raw" >"$3"
 	rm -f "$3.raw"

@@ -19,10 +19,10 @@ ktap_result "hv_net up"
 # so that they can be stopped and reaped before the test ends: a transfer
 # left stalled on the removed interface would outlive the test.
 { echo SINK; head -c 67108864 /dev/urandom; } >/tmp/rm.out
-hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" 300 </tmp/rm.out >/tmp/rm.ans 2>&1 &
+hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" "$NET_T" </tmp/rm.out >/tmp/rm.ans 2>&1 &
 p1=$!
 echo "SOURCE 67108864 7" >/tmp/rm.cmd
-hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" 300 </tmp/rm.cmd >/tmp/rm.in 2>&1 &
+hvk-net tcp "$NET_AGENT" "$NET_AGENT_PORT" "$NET_T" </tmp/rm.cmd >/tmp/rm.in 2>&1 &
 p2=$!
 sleep 1.5
 rx=$(hvn_stat "$IF" rx_packets)
