@@ -133,6 +133,32 @@ vty_ping() {
 	return 1
 }
 
+# vty_stall_diag WHY [PID FILE] : when a transfer stops, what the driver
+# and the kernel were doing, as diagnostics: the vty's counters, the
+# reader's state and stack, khvcd's stack, and every blocked task (sysrq
+# w, on the console).
+vty_stall_diag() {
+	local d f p
+	ktap_diag "$1: diagnostics follow"
+	[ -z "${3:-}" ] || ktap_diag "  $3 holds $(wc -c <"$3") bytes"
+	if [ -n "${2:-}" ]; then
+		ktap_diag_cmd "  reader state" sed -n 's/^State://p' "/proc/$2/status"
+		ktap_diag_cmd "  reader stack" cat "/proc/$2/stack"
+	fi
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = khvcd ] &&
+			ktap_diag_cmd "  khvcd stack" cat "$p/stack"
+	done
+	if [ -n "$VTY_UA" ]; then
+		d=/sys/bus/hvkit/devices/${VTY_UA#0x}
+		for f in "$d"/vty/* "$d"/hvsi/*; do
+			[ -f "$f" ] && ktap_diag "  ${f#"$d"/} $(cat "$f" 2>/dev/null)"
+		done
+	fi
+	[ -w /proc/sysrq-trigger ] && echo w >/proc/sysrq-trigger
+	return 0
+}
+
 # Progress of a read into FILE: hv_console's bytes_in of the vty, else the
 # file's size (which lags by head's output buffer).
 vty_progress() {
@@ -149,7 +175,7 @@ vty_progress() {
 # arrive; VTY_PADDED says how many, and the call fails. VTY_GET_MS: from
 # the command to the last progress seen (to the end when nothing stalled).
 vty_get() {
-	local n=$2 t=${4:-$VTY_T} got pid in0 last cur idle=0 el=0 hdr t0 tl
+	local n=$2 t=${4:-$VTY_T} got pid in0 last cur el=0 hdr t0 tl stalled=0
 	VTY_PADDED=0
 	VTY_GET_MS=0
 	t0=$(now_ms)
@@ -163,22 +189,27 @@ vty_get() {
 	head -c "$n" <&3 >"$3" &
 	pid=$!
 	last=$(vty_progress "$3")
-	# Five looks a second: el and idle count fifths of a second.
+	# Five looks a second, timed by the clock: on a slow kernel a look
+	# takes longer than its 0.2 s of sleep.
 	while alive "$pid"; do
 		sleep 0.2
-		el=$((el + 1))
+		el=$(now_ms)
 		cur=$(vty_progress "$3")
-		if [ "$cur" = "$last" ]; then idle=$((idle + 1)); else idle=0; tl=$(now_ms); fi
+		[ "$cur" = "$last" ] || tl=$el
 		last=$cur
-		if [ "$idle" -ge $((VTY_STALL * 5)) ] && [ -n "$VTY_UA" ] && [ "$VTY_PADDED" = 0 ]; then
+		if [ $((el - tl)) -ge $((VTY_STALL * 1000)) ] && [ -n "$VTY_UA" ] && [ "$stalled" = 0 ]; then
+			stalled=1
+			vty_stall_diag "read stalled for $VTY_STALL s" "$pid" "$3"
+			# What the driver has not handed to the tty yet, if anything,
+			# is asked for as padding so that the read can end.
 			VTY_PADDED=$((n - (cur - in0 - hdr)))
 			[ "$VTY_PADDED" -gt 0 ] || VTY_PADDED=0
 			[ "$VTY_PADDED" = 0 ] || vty_send "PAD $VTY_PADDED"
-			idle=0
 		fi
-		[ "$el" -lt $((t * 5)) ] || break
+		[ $((el - t0)) -lt $((t * 1000)) ] || break
 	done
 	if alive "$pid"; then
+		vty_stall_diag "read not done within $t s" "$pid" "$3"
 		kill "$pid"
 		wait "$pid"
 		VTY_ERR="got $(wc -c <"$3") of $n bytes within $t s (the file lags up to 8 KiB)"
