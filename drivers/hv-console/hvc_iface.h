@@ -40,7 +40,6 @@ int hvc_instantiate(u32 vtermno, int index, const struct hv_ops *ops);
 struct hvc_struct *hvc_alloc(u32 vtermno, int data, const struct hv_ops *ops,
 			     int outbuf_size);
 int hvc_remove(struct hvc_struct *hp);
-int hvc_poll(struct hvc_struct *hp);
 void hvc_kick(void);
 
 /* The leading fields of struct hvc_struct, in the two layouts seen so far. */
