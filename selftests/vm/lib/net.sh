@@ -11,8 +11,8 @@ NET_AGENT=10.0.2.100
 NET_AGENT_PORT=7000
 NET_GUEST_IP=10.0.2.15
 NET_GATEWAY=10.0.2.2
-# How long one transfer to or from the agent may take: the debug kernel
-# moves data an order of magnitude slower than Debian's.
+# How long one transfer to or from the agent may take, scaled like the
+# boot's limits on a slower kernel (HVK_SLOWDOWN).
 NET_T=$((300 * HVK_SLOWDOWN))
 
 # The interface hv_net made for the l-lan, or nothing.
