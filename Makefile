@@ -71,6 +71,9 @@ SOURCES := Kbuild drivers hypercall include selftests/kmod
 all: modules
 
 modules:
+ifneq ($(BUILD_SRC),$(CURDIR))
+	@test -n "$(KDIR)" || { echo "hvkit: no Debian $(ARCH) $(KVER) kernel to build against (scripts/fetch-kernel.sh said why, above)"; exit 1; }
+endif
 	@test -d "$(KDIR)" || { echo "hvkit: no kernel build tree at KDIR=$(KDIR)"; exit 1; }
 ifneq ($(BUILD_SRC),$(CURDIR))
 	@mkdir -p $(BUILD_SRC)/selftests
@@ -97,6 +100,7 @@ lint:
 
 unit:
 	$(MAKE) -C selftests/host check
+	selftests/host/test_fetch_kernel.sh
 	python3 selftests/vm/host/test_vty_agent.py
 
 # FUZZ_SECONDS=N per target (default 60); see Documentation/fuzzing.rst.

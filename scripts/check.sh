@@ -47,6 +47,18 @@ banner() {
 	printf '\n'
 }
 
+# step_status EXIT : a step's result from its exit status. 77 is a step's
+# own "skipped" (what it needs cannot be had, e.g. a kernel the Debian
+# archive does not serve; it says why in its log).
+step_status() {
+	case "$1" in
+	0) echo PASS ;;
+	77) echo SKIP ;;
+	124 | 137) echo TIMEOUT ;;
+	*) echo FAIL ;;
+	esac
+}
+
 # step NAME TIMEOUT COMMAND...
 step() {
 	local name=$1 limit=${HVKIT_STEP_TIMEOUT:-$2} t0 rc status log
@@ -66,12 +78,7 @@ step() {
 	wait "$current"
 	rc=$?
 	current=
-	status=PASS
-	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		status=TIMEOUT
-	elif [ "$rc" -ne 0 ]; then
-		status=FAIL
-	fi
+	status=$(step_status "$rc")
 	add_result "$name" "$status" $((SECONDS - t0))
 	printf -- '--- %s: %s in %ss (exit %s, log %s)\n' "$name" "$status" \
 		$((SECONDS - t0)) "$rc" "${log#"$repo"/}"
@@ -100,12 +107,7 @@ step_finish() {
 	wait "${bg_pid[$name]}"
 	rc=$?
 	unset "bg_pid[$name]"
-	status=PASS
-	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		status=TIMEOUT
-	elif [ "$rc" -ne 0 ]; then
-		status=FAIL
-	fi
+	status=$(step_status "$rc")
 	add_result "$name" "$status" $((SECONDS - bg_t0[$name]))
 	banner "[$(date +%H:%M:%S)] $name (background): the end of its log"
 	tail -n 15 "$logdir/$name.log"
@@ -182,8 +184,9 @@ for i in "${!names[@]}"; do
 	printf '%-22s %-8s %7ss\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
 done
 if [ "$skipped" -gt 0 ]; then
-	printf '\n!!! %d step(s) SKIPPED because their test code does not exist yet\n' \
+	printf '\n!!! %d step(s) SKIPPED: their test code does not exist yet, or what they\n' \
 		"$skipped"
+	printf '!!! need could not be had (their logs in build/check/ say which)\n'
 fi
 echo
 echo "$passed passed, $failed failed"

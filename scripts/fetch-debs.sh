@@ -33,14 +33,43 @@
 # ---------------------------------------------------------------------------
 # Library: a private apt configuration rooted in a directory.
 
-# Print the Debian archive URI this machine's apt is configured with.
+# Print the Debian archive URI: $HVKIT_DEBIAN_MIRROR, else the one this
+# machine's apt is configured with.
 hvk_apt_mirror() {
 	local uri
+	if [ -n "${HVKIT_DEBIAN_MIRROR:-}" ]; then
+		echo "${HVKIT_DEBIAN_MIRROR%/}"
+		return 0
+	fi
 	uri=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
 		/etc/apt/sources.list 2>/dev/null |
 		grep -o -E '(https?|file)://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ')
 	[ -n "$uri" ] || return 1
 	echo "${uri%/}"
+}
+
+# Print the Debian security archive URI: $HVKIT_DEBIAN_SECURITY_MIRROR, else
+# the one this machine's apt names, else the main archive's with
+# "-security" appended (deb.debian.org/debian-security).
+hvk_apt_security_mirror() {
+	local uri
+	if [ -n "${HVKIT_DEBIAN_SECURITY_MIRROR:-}" ]; then
+		echo "${HVKIT_DEBIAN_SECURITY_MIRROR%/}"
+		return 0
+	fi
+	uri=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list 2>/dev/null |
+		grep -o -E '(https?|file)://[^ ]*/debian-security/?( |$)' | head -n1 | tr -d ' ')
+	[ -n "$uri" ] || uri=$(hvk_apt_mirror)-security || return 1
+	echo "${uri%/}"
+}
+
+# hvk_apt_source_line URI SUITE ARCHLIST : one sources.list line. A file://
+# archive is a local mirror the user set up (or a test's): taken as trusted.
+hvk_apt_source_line() {
+	local opts="arch=$3"
+	case "$1" in file://*) opts+=" trusted=yes" ;; esac
+	echo "deb [$opts] $1 $2 main"
 }
 
 # hvk_apt_init DIR SUITE ARCH... : write DIR/apt/sources.list for SUITE (main)
@@ -52,7 +81,8 @@ hvk_apt_init() {
 	mirror=$(hvk_apt_mirror) || return 1
 	archlist=$(IFS=,; echo "$*")
 	mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial"
-	echo "deb [arch=$archlist] $mirror $suite main" >"$dir/apt/sources.list"
+	hvk_apt_source_line "$mirror" "$suite" "$archlist" >"$dir/apt/sources.list"
+	HVK_APT_ARCHLIST=$archlist
 	HVK_APT_OPTS=(-o "Dir::Etc::SourceList=$dir/apt/sources.list"
 		-o Dir::Etc::SourceParts=/dev/null
 		-o "Dir::State::Lists=$dir/apt/lists"
@@ -63,6 +93,15 @@ hvk_apt_init() {
 	for a in "$@"; do
 		HVK_APT_OPTS+=(-o "APT::Architectures::=$a")
 	done
+}
+
+# hvk_apt_add_security DIR SUITE : add SUITE's security suite (SUITE-security)
+# to the sources hvk_apt_init wrote. Suites without one (sid) are left alone.
+hvk_apt_add_security() {
+	local uri
+	case "$2" in sid | unstable | experimental) return 0 ;; esac
+	uri=$(hvk_apt_security_mirror) || return 1
+	hvk_apt_source_line "$uri" "$2-security" "$HVK_APT_ARCHLIST" >>"$1/apt/sources.list"
 }
 
 # hvk_apt_update DIR : refresh the private index; the log goes to
