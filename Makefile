@@ -103,6 +103,13 @@ unit:
 	selftests/host/test_fetch_kernel.sh
 	python3 selftests/vm/host/test_vty_agent.py
 
+# The guest tests as the kselftest collection "hvkit", installed with the
+# kernel's own kselftest framework (Documentation/testing-vm.rst).
+.PHONY: kselftest-install
+kselftest-install:
+	@test -n "$(INSTALL_PATH)" || { echo "hvkit: make kselftest-install INSTALL_PATH=DIR"; exit 2; }
+	selftests/vm/kselftest-install.sh "$(INSTALL_PATH)"
+
 # FUZZ_SECONDS=N per target (default 60); see Documentation/fuzzing.rst.
 fuzz:
 	$(MAKE) -C selftests/fuzz fuzz

@@ -10,7 +10,9 @@
 #   ARCH               powerpc | arm64 (also ppc64le, ppc64el, aarch64)
 #   --kver 6.1         the only kernel version there is a recipe for
 #   --print WHAT       kdir | image | modules | release | dir | env (default:
-#                      the whole env file) on stdout, after building if needed
+#                      the whole env file) on stdout, after building if needed;
+#                      source: only download and unpack the kernel source
+#                      (no build) and print its directory
 #   --force            rebuild from scratch even if the cached build is current
 #   --verify-config    only check the cached .config against the fragments
 #   -j N               parallel jobs (default: number of CPUs)
@@ -88,7 +90,7 @@ arm64 | aarch64)
 *) die "no debug kernel recipe for ARCH=$arch (powerpc, arm64)" ;;
 esac
 [ "$kver" = 6.1 ] || die "no debug kernel recipe for KVER=$kver (only 6.1)"
-case "$print" in all | kdir | image | modules | release | dir | env) ;;
+case "$print" in all | kdir | image | modules | release | dir | env | source) ;;
 *) die "unknown --print $print" ;; esac
 case "$jobs" in '' | *[!0-9]*) die "not a number: -j $jobs" ;; esac
 cross=${CROSS_COMPILE:-$cross}
@@ -159,8 +161,9 @@ command -v "${cross}gcc" >/dev/null ||
 mkdir -p "$dir"
 # One build per architecture at a time (make, the VM runner and check may
 # all ask for it); the holder finishes, the others then find it current.
+# The source alone (--print source) has a lock of its own.
 exec {lock}>"$top/$arch-$kver.lock"
-if ! flock -n "$lock"; then
+if [ "$print" != source ] && ! flock -n "$lock"; then
 	log "waiting for another build of the $arch debug kernel"
 	flock "$lock"
 fi
@@ -213,6 +216,11 @@ fetch_source() { # version -> sets src
 }
 
 version=$(src_version)
+if [ "$print" = source ]; then
+	fetch_source "$version"
+	echo "$src"
+	exit 0
+fi
 
 # ---------------------------------------------------------------------------
 # Current? The stamp covers everything the build depends on besides the

@@ -29,6 +29,8 @@ packages=(
 	clang libclang-rt-dev llvm
 	# VM tests: emulators, initramfs tools, compressed kernel modules
 	qemu-system-ppc qemu-system-arm qemu-utils cpio xz-utils zstd kmod
+	# the kernel's kselftest framework installs with rsync
+	rsync
 )
 # shellcheck disable=SC2206 # word splitting is intended
 [ -z "${HVKIT_EXTRA_DEPS:-}" ] || packages+=(${HVKIT_EXTRA_DEPS})

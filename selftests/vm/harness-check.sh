@@ -44,8 +44,11 @@ scenarios=(
 	"bench-fail|1|not ok 2 bench-hcall-rate$|--bench hcall-rate --alternate 1 --set-a 'hv_vio hvk_selftest HCALL_RATE_CALLS=200 HCALL_RATE_SAMPLES=1' --set-b 'hv_vio'"
 	"boot-timeout|1|did not reach the end marker: killed after the 25 s timeout|--tests hang --timeout 25"
 )
-# Socket vtys, the host agent and console modules mode (plan boot hv-console).
+# Socket vtys, the host agent and console modules mode (plan boot hv-console),
+# and a failing test run through the kernel's run_kselftest.sh (plan boot
+# kselftest).
 [ "$arch" = ppc64le ] && scenarios+=(
+	"kselftest-fail|1|^        not ok 2 selftests: hvkit: fail.sh # exit=1$;;^    ok 1 kselftest-runner$;;^    ok 2 devtree$;;^    not ok 3 fail$|--boots kselftest --tests 'devtree fail'"
 	"console-modules|0|^        ok 4 printk reaches the console log through hvc0$;;^5 passed, 0 failed$|--boots hv-console --tests hv_console_load"
 )
 

@@ -176,13 +176,17 @@ default_boots=()
 for b in "${boot_names[@]}"; do
 	[ "$(boot_get "$b" default)" = no ] || default_boots+=("$b")
 done
+# The boots this run is about: --boots, else the default ones.
+selected_boots=("${default_boots[@]}")
+# shellcheck disable=SC2206 # word splitting is intended
+[ -z "$boots_select" ] || selected_boots=($boots_select)
 
 # ----------------------------------------------------------------------------
 # Host dependencies: installed with apt-get when missing.
 
 host_packages=(qemu-system-ppc qemu-system-arm device-tree-compiler cpio
 	gcc-powerpc64le-linux-gnu gcc-aarch64-linux-gnu xz-utils kmod make
-	python3 iperf3)
+	python3 iperf3 rsync)
 # More packages, as for scripts/install-deps.sh.
 # shellcheck disable=SC2206 # word splitting is intended
 [ -z "${HVKIT_EXTRA_DEPS:-}" ] || host_packages+=(${HVKIT_EXTRA_DEPS})
@@ -412,10 +416,8 @@ build_guest_tools() { # destdir
 # only runs that need them pay); their programs and shared libraries (not
 # data, docs or gconv modules) go into the image.
 pack_guest_debs() { # dir
-	local b debs=() root d sel=("${default_boots[@]}")
-	# shellcheck disable=SC2206 # word splitting is intended
-	[ -z "$boots_select" ] || sel=($boots_select)
-	for b in "${sel[@]}"; do
+	local b debs=() root d
+	for b in "${selected_boots[@]}"; do
 		for d in $(boot_get "$b" debs); do debs+=("$d"); done
 	done
 	[ ${#debs[@]} -gt 0 ] || return 0
@@ -458,6 +460,14 @@ for d in "${tests_dirs[@]}"; do
 	cp "$d"/*.sh "$stage/tests/" 2>/dev/null || true
 done
 cp "$here"/bench/*.sh "$stage/bench/" 2>/dev/null || true
+# Plan key kselftest=yes: the collection, installed by the kernel's
+# kselftest framework, for the kernel's run_kselftest.sh in the guest.
+for b in "${selected_boots[@]}"; do
+	[ "$(boot_get "$b" kselftest)" = yes ] || continue
+	"$here/kselftest-install.sh" "$stage/kselftest" "${tests_dirs[@]:1}" >&2 ||
+		die "cannot install the kselftest collection"
+	break
+done
 build_guest_tools "$stage/usr/bin"
 pack_distro_modules "$stage" "${distro_mods[@]}"
 pack_guest_debs "$stage"
@@ -1027,11 +1037,8 @@ finish() {
 # Test mode
 
 if [ -z "$bench" ]; then
-	sel=("${default_boots[@]}")
-	# shellcheck disable=SC2206 # word splitting is intended
-	[ -z "$boots_select" ] || sel=($boots_select)
 	ids=()
-	for b in "${sel[@]}"; do
+	for b in "${selected_boots[@]}"; do
 		tests=${tests_override:-$(boot_get "$b" tests)}
 		[ -n "$tests" ] || die "boot $b has no tests"
 		for t in $tests; do
