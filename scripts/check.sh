@@ -18,7 +18,7 @@ logdir=$repo/build/check
 mkdir -p "$logdir"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-names=() statuses=() times=()
+names=() statuses=() times=() lanes=()
 passed=0 failed=0 skipped=0
 start_all=$SECONDS
 
@@ -28,10 +28,21 @@ wanted() {
 	return 1
 }
 
+# The lane a step runs in: "-" in the foreground, else the name of the
+# background lane (lane_start). A background lane's steps append their
+# results to $lane_results; lane_finish adds them to the table.
+lane=-
+lane_results=
+
 add_result() { # name status seconds
+	if [ -n "$lane_results" ]; then
+		printf '%s %s %s\n' "$1" "$2" "$3" >>"$lane_results"
+		return
+	fi
 	names+=("$1")
 	statuses+=("$2")
 	times+=("$3")
+	lanes+=("$lane")
 	case "$2" in
 	PASS) passed=$((passed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
@@ -84,35 +95,42 @@ step() {
 		$((SECONDS - t0)) "$rc" "${log#"$repo"/}"
 }
 
-# step_start NAME TIMEOUT COMMAND... : a step in the background, its output
-# in its log only; step_finish NAME waits for it and reports it. For work
-# that can use the second core while a one-vCPU guest runs on the first.
-# It runs at the lowest priority: a guest that loses its core to a compiler
-# (QEMU's TCG thread, its I/O thread and the host agents) runs its tests
-# several times slower than measured, and their limits were measured.
-declare -A bg_pid bg_t0
-step_start() {
-	local name=$1 limit=${HVKIT_STEP_TIMEOUT:-$2}
-	shift 2
-	wanted "$name" || return 0
-	banner "[$(date +%H:%M:%S)] $name, in the background (log: build/check/$name.log): $*"
-	bg_t0[$name]=$SECONDS
-	timeout -k 30 "$limit" nice -n 19 "$@" </dev/null >"$logdir/$name.log" 2>&1 &
-	bg_pid[$name]=$!
+# lane_start NAME FUNCTION : run FUNCTION (a list of step calls) in the
+# background, beside the foreground steps, its output in
+# build/check/lane-NAME.log only; lane_finish NAME waits for it and adds its
+# steps to the table. The VM tests use one core each (one vCPU under TCG),
+# so two lanes keep both cores busy; the time limits of the tests were
+# measured with two lanes running. Compiling steps run at the lowest
+# priority (nice -n 19 in their command): a guest (QEMU's TCG thread, its
+# I/O thread, the host agents) keeps its core whatever the other lane
+# compiles.
+declare -A lane_pid lane_t0
+lane_start() {
+	local name=$1 fn=$2
+	banner "[$(date +%H:%M:%S)] lane $name starts in the background (log: build/check/lane-$name.log)"
+	: >"$logdir/lane-$name.results"
+	lane_t0[$name]=$SECONDS
+	(
+		lane=$name
+		lane_results=$logdir/lane-$name.results
+		"$fn"
+	) </dev/null >"$logdir/lane-$name.log" 2>&1 &
+	lane_pid[$name]=$!
 }
 
-step_finish() {
-	local name=$1 rc status
-	[ -n "${bg_pid[$name]:-}" ] || return 0
-	wait "${bg_pid[$name]}"
-	rc=$?
-	unset "bg_pid[$name]"
-	status=$(step_status "$rc")
-	add_result "$name" "$status" $((SECONDS - bg_t0[$name]))
-	banner "[$(date +%H:%M:%S)] $name (background): the end of its log"
-	tail -n 15 "$logdir/$name.log"
-	printf -- '--- %s: %s in %ss (exit %s, log %s)\n' "$name" "$status" \
-		$((SECONDS - bg_t0[$name])) "$rc" "build/check/$name.log"
+lane_finish() {
+	local name=$1 step status secs
+	[ -n "${lane_pid[$name]:-}" ] || return 0
+	banner "[$(date +%H:%M:%S)] waiting for lane $name"
+	wait "${lane_pid[$name]}"
+	unset "lane_pid[$name]"
+	grep -E '^--- ' "$logdir/lane-$name.log"
+	lane=$name
+	while read -r step status secs; do
+		add_result "$step" "$status" "$secs"
+	done <"$logdir/lane-$name.results"
+	lane=-
+	printf -- '--- lane %s: done in %ss\n' "$name" $((SECONDS - lane_t0[$name]))
 }
 
 # step_if PATH NAME TIMEOUT COMMAND...: skip loudly while PATH is missing.
@@ -138,7 +156,8 @@ interrupted() {
 	# the step's timeout and tee are children of the $current subshell
 	[ -z "$current" ] || { pkill -TERM -P "$current"; wait "$current"; }
 	local p
-	for p in "${bg_pid[@]}"; do
+	for p in "${lane_pid[@]}"; do
+		pkill -TERM -P "$p"
 		kill -TERM "$p" 2>/dev/null
 		wait "$p"
 	done
@@ -148,6 +167,24 @@ interrupted() {
 trap interrupted INT TERM
 
 vm=selftests/vm/run.sh
+low=(nice -n 19)
+
+# Lane "b": what does not need the foreground's results and can share the
+# machine with a one-vCPU guest. The newer Debian kernels (6.12, 7),
+# fetched on the first run, W=1 clean; the package; the debug kernels
+# (KASAN, lockdep, kmemleak, ...; Documentation/debug-kernel.rst), built
+# from Debian's kernel source on the first run (10 to 20 minutes each at
+# the lowest priority beside a guest, then cached) and the arm64 plans. The
+# arm64 plan holds the variants: hvc, smc (EL2 firmware) and the refusals
+# (hvc from EL2, sc1); see selftests/vm/plans/arm64.
+lane_b() {
+	step build-kernels 1800 "${low[@]}" scripts/build-kernels.sh
+	step package 900 "${low[@]}" packaging/check-package.sh
+	step debug-kernel-ppc64le 3600 "${low[@]}" scripts/build-debug-kernel.sh powerpc
+	step debug-kernel-arm64 3600 "${low[@]}" scripts/build-debug-kernel.sh arm64
+	step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
+	step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug
+}
 
 step deps 1800 scripts/install-deps.sh
 step lint 1800 make --no-print-directory lint
@@ -156,32 +193,21 @@ step fuzz-smoke 600 make --no-print-directory -C selftests/fuzz smoke
 step_if scripts/dt-binding-check.sh dt-bindings 900 scripts/dt-binding-check.sh
 step build-powerpc 900 make --no-print-directory -j"$jobs" ARCH=powerpc HVKIT_SELFTEST=m
 step build-arm64 900 make --no-print-directory -j"$jobs" ARCH=arm64 HVKIT_SELFTEST=m
-# The newer Debian kernels (6.12, 7): fetched on the first run, W=1 clean.
-step build-kernels 1800 scripts/build-kernels.sh
-step package 900 packaging/check-package.sh
+lane_start b lane_b
 step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
-# The arm64 plan holds the variants: hvc, smc (EL2 firmware) and the
-# refusals (hvc from EL2, sc1); see selftests/vm/plans/arm64.
-step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
+# The first Quick-start command, so that it cannot break unseen.
+step demo 900 scripts/demo.sh
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
-# The debug kernels (KASAN, lockdep, kmemleak, ...; Documentation/debug-kernel.rst):
-# built from Debian's kernel source on the first run (6 to 11 minutes each
-# on 2 cores, then cached), and each architecture's plan on its kernel (3 to
-# 4 times slower than on the distro kernel). From a fresh clone and an empty
-# cache, the whole check took 40 minutes on 2 cores, these four steps 32
-# (before hv_net and hv_scsi). The arm64 kernel builds on the second core
-# while the ppc64le plan runs its one-vCPU guests.
-step debug-kernel-ppc64le 3600 scripts/build-debug-kernel.sh powerpc
-step_start debug-kernel-arm64 3600 scripts/build-debug-kernel.sh arm64
+# The ppc64le plan on the debug kernel (3 to 4 times slower than on the
+# distro kernel); its build in lane b holds a lock that this waits for.
 step_if "$vm" vm-ppc64le-debug 3600 "$vm" --arch ppc64le --kernel debug
-step_finish debug-kernel-arm64
-step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug
+lane_finish b
 
 banner "summary ($((SECONDS - start_all))s total)"
-printf '%-22s %-8s %8s\n' STEP RESULT TIME
+printf '%-22s %-8s %8s  %s\n' STEP RESULT TIME LANE
 for i in "${!names[@]}"; do
-	printf '%-22s %-8s %7ss\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
+	printf '%-22s %-8s %7ss  %s\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}" "${lanes[$i]}"
 done
 if [ "$skipped" -gt 0 ]; then
 	printf '\n!!! %d step(s) SKIPPED: their test code does not exist yet, or what they\n' \
