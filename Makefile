@@ -7,7 +7,8 @@
 #   make ARCH=arm64            cross-build against Debian's arm64 kernel
 #        KVER=6.1|6.12|7       which Debian kernel (bookworm, trixie, sid)
 #        KVER=6.1-debug        the debug kernel (scripts/build-debug-kernel.sh)
-#   make lint | unit | fuzz | vm-test | check | demo | clean
+#   make lint | unit | fuzz | vm-test | check | check-full | demo | clean
+#   make kselftest-install INSTALL_PATH=DIR
 #
 # Cross builds fetch the distro kernel into $(HVKIT_CACHE) (never into the
 # repo, never onto the host) and leave the modules in build/<ARCH>-<KVER>/.
@@ -66,7 +67,7 @@ endif
 
 SOURCES := Kbuild drivers hypercall include selftests/kmod
 
-.PHONY: all modules install clean lint unit fuzz vm-test check demo
+.PHONY: all modules install clean lint unit fuzz vm-test check check-full demo
 
 all: modules
 
@@ -137,6 +138,11 @@ bench-scsi:
 
 check:
 	scripts/check.sh
+
+# Everything, also what does not fit CI's 90 minutes (Documentation/testing.rst).
+.PHONY: check-full
+check-full:
+	HVKIT_CHECK_FULL=1 scripts/check.sh
 
 demo:
 	scripts/demo.sh

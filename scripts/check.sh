@@ -10,6 +10,8 @@
 #   HVKIT_CHECK_NO_SKIP   1: a step whose test code is missing fails
 #                         instead of being skipped
 #   HVKIT_STEP_TIMEOUT    seconds, overrides every step's own time limit
+#   HVKIT_CHECK_FULL      1: also the steps that do not fit CI's time
+#                         (make check-full; Documentation/testing.rst)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -168,6 +170,7 @@ trap interrupted INT TERM
 
 vm=selftests/vm/run.sh
 low=(nice -n 19)
+full() { [ "${HVKIT_CHECK_FULL:-0}" = 1 ]; }
 
 # Lane "b": what does not need the foreground's results and can share the
 # machine with a one-vCPU guest. The newer Debian kernels (6.12, 7),
@@ -184,6 +187,9 @@ lane_b() {
 	step debug-kernel-arm64 3600 "${low[@]}" scripts/build-debug-kernel.sh arm64
 	step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
 	step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug
+	full || return 0
+	# A minute per fuzz target instead of the smoke's seconds.
+	step fuzz 3600 "${low[@]}" make --no-print-directory fuzz
 }
 
 step deps 1800 scripts/install-deps.sh
