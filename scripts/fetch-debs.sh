@@ -33,17 +33,18 @@
 # ---------------------------------------------------------------------------
 # Library: a private apt configuration rooted in a directory.
 
+# hvk_apt_source_uri PATH : the first archive URI of this machine's apt
+# sources whose path ends in /PATH (debian, debian-security).
+hvk_apt_source_uri() {
+	grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list 2>/dev/null |
+		grep -o -E "(https?|file)://[^ ]*/$1/?( |\$)" | head -n1 | tr -d ' '
+}
+
 # Print the Debian archive URI: $HVKIT_DEBIAN_MIRROR, else the one this
 # machine's apt is configured with.
 hvk_apt_mirror() {
-	local uri
-	if [ -n "${HVKIT_DEBIAN_MIRROR:-}" ]; then
-		echo "${HVKIT_DEBIAN_MIRROR%/}"
-		return 0
-	fi
-	uri=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list 2>/dev/null |
-		grep -o -E '(https?|file)://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ')
+	local uri=${HVKIT_DEBIAN_MIRROR:-$(hvk_apt_source_uri debian)}
 	[ -n "$uri" ] || return 1
 	echo "${uri%/}"
 }
@@ -52,14 +53,7 @@ hvk_apt_mirror() {
 # the one this machine's apt names, else the main archive's with
 # "-security" appended (deb.debian.org/debian-security).
 hvk_apt_security_mirror() {
-	local uri
-	if [ -n "${HVKIT_DEBIAN_SECURITY_MIRROR:-}" ]; then
-		echo "${HVKIT_DEBIAN_SECURITY_MIRROR%/}"
-		return 0
-	fi
-	uri=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list 2>/dev/null |
-		grep -o -E '(https?|file)://[^ ]*/debian-security/?( |$)' | head -n1 | tr -d ' ')
+	local uri=${HVKIT_DEBIAN_SECURITY_MIRROR:-$(hvk_apt_source_uri debian-security)}
 	[ -n "$uri" ] || uri=$(hvk_apt_mirror)-security || return 1
 	echo "${uri%/}"
 }
