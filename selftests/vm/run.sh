@@ -410,18 +410,45 @@ build_guest_tools() { # destdir
 	done
 }
 
+# scripts/fetch-debs.sh --libs for PACKAGES, printing where they are
+# unpacked. It resolves the libraries with two apt-cache runs per package,
+# which takes minutes on a busy machine even when everything is unpacked
+# already, so a set it has unpacked is remembered: a stamp in the cache,
+# named after the sorted package names, holding that directory. The stamp
+# counts only while no package index of that cache is newer than it.
+guest_debs_root() { # packages...
+	local dir key stamp root
+	dir=$(
+		# shellcheck source=../../scripts/fetch-debs.sh
+		. "$repo/scripts/fetch-debs.sh"
+		echo "${HVKIT_CACHE:-$HOME/.cache/hvkit}/debs/$(hvk_apt_debarch "$karch")-$(hvk_apt_suite "$kver")"
+	)
+	key=$(printf '%s\n' "$@" | sort -u | sha256sum | cut -c1-16)
+	stamp=$dir/sets/$key
+	if [ -s "$stamp" ] && [ -d "$(cat "$stamp")" ] && [ -d "$dir/apt/lists" ] &&
+		[ -z "$(find "$dir/apt/lists" -maxdepth 1 -name '*_Packages*' -newer "$stamp" -print -quit)" ]; then
+		cat "$stamp"
+		return 0
+	fi
+	root=$("$repo/scripts/fetch-debs.sh" --libs --kver "$kver" "$karch" "$@") || return 1
+	mkdir -p "$dir/sets"
+	echo "$root" >"$stamp.$$"
+	mv "$stamp.$$" "$stamp"
+	echo "$root"
+}
+
 # Guest packages (plan key debs="iperf3 ethtool"): the union over the boots
 # of this run (--boots, else all), fetched with their libraries by
-# scripts/fetch-debs.sh (slow: minutes on a busy machine, even cached, so
-# only runs that need them pay); their programs and shared libraries (not
-# data, docs or gconv modules) go into the image.
+# guest_debs_root (slow the first time: only runs that need them pay);
+# their programs and shared libraries (not data, docs or gconv modules) go
+# into the image.
 pack_guest_debs() { # dir
 	local b debs=() root d
 	for b in "${selected_boots[@]}"; do
 		for d in $(boot_get "$b" debs); do debs+=("$d"); done
 	done
 	[ ${#debs[@]} -gt 0 ] || return 0
-	root=$("$repo/scripts/fetch-debs.sh" --libs --kver "$kver" "$karch" "${debs[@]}") ||
+	root=$(guest_debs_root "${debs[@]}") ||
 		die "cannot fetch guest packages ${debs[*]}"
 	for d in usr/bin sbin usr/sbin lib lib64 usr/lib; do
 		[ -d "$root/$d" ] || continue
