@@ -307,7 +307,14 @@ done
 # ----------------------------------------------------------------------------
 # Guest userland
 
-bbroot=$("$repo/scripts/fetch-debs.sh" --kver "$kver" "$karch" busybox-static) ||
+# The guest userland (busybox, and the plan's debs=) comes from bookworm
+# whatever the kernel: every kernel then runs the tests with the same tools,
+# so a difference between kernels is the kernel's, and bookworm's userland
+# runs on the newer kernels. Trixie's could not be packed anyway: its
+# ppc64el libc6 (2.41-12+deb13u5), which every dynamic tool needs, is named
+# by the index but not served (404, December 2026).
+guest_suite=bookworm
+bbroot=$("$repo/scripts/fetch-debs.sh" --suite "$guest_suite" "$karch" busybox-static) ||
 	die "cannot fetch busybox-static for $karch"
 busybox=$bbroot/bin/busybox
 [ -x "$busybox" ] || die "no busybox in $bbroot"
@@ -419,7 +426,7 @@ pack_guest_debs() { # dir
 		for d in $(boot_get "$b" debs); do debs+=("$d"); done
 	done
 	[ ${#debs[@]} -gt 0 ] || return 0
-	root=$("$repo/scripts/fetch-debs.sh" --libs --kver "$kver" "$karch" "${debs[@]}") ||
+	root=$("$repo/scripts/fetch-debs.sh" --libs --suite "$guest_suite" "$karch" "${debs[@]}") ||
 		die "cannot fetch guest packages ${debs[*]}"
 	for d in usr/bin sbin usr/sbin lib lib64 usr/lib; do
 		[ -d "$root/$d" ] || continue
@@ -755,6 +762,7 @@ run_boot() {
 		echo "ARCH=$arch"
 		echo "KVER=$kver"
 		echo "KERNEL=$kernel"
+		echo "GUEST_SUITE=$guest_suite"
 		echo "BOOT=$b"
 		echo "MODE=$mode"
 		echo "TESTS='$tests'"
