@@ -57,6 +57,22 @@ ifneq ($(kernel_gcc),)
 ifeq ($(shell command -v $(CROSS_COMPILE)$(kernel_gcc)),)
 MAKE_ARGS += CC=$(CROSS_COMPILE)gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=
 $(info hvkit: $(CROSS_COMPILE)$(kernel_gcc) not found; building with $(CROSS_COMPILE)gcc)
+# A powerpc kernel with ARCH_USING_PATCHABLE_FUNCTION_ENTRY (trixie's) gives
+# every function two ftrace nops with -fpatchable-function-entry=2. It only
+# does so with a gcc that puts them after the ELFv2 global entry (the TOC
+# set-up). gcc-12 puts them before it, so the module loader sets r2 8 bytes
+# short and the module's first call into the kernel jumps to a stub's magic
+# word (Documentation/build.rst). With such a gcc, build without the hooks:
+# ftrace cannot trace hvkit's functions then, and nothing else changes.
+ifeq ($(ARCH)$(shell grep -x 'CONFIG_ARCH_USING_PATCHABLE_FUNCTION_ENTRY=y' $(KDIR)/.config 2>/dev/null),powerpcCONFIG_ARCH_USING_PATCHABLE_FUNCTION_ENTRY=y)
+ifeq ($(shell printf 'int x;\nint f(void) { return x; }\n' | \
+	$(CROSS_COMPILE)gcc -mlittle-endian -mabi=elfv2 -O2 -fpatchable-function-entry=2 \
+		-S -x c - -o - 2>/dev/null | \
+	awk '/\.localentry/ { le = 1 } le && /^[[:space:]]*nop/ { n++ } END { print n + 0 }'),0)
+MAKE_ARGS += CC_FLAGS_FTRACE=
+$(info hvkit: $(CROSS_COMPILE)gcc puts -fpatchable-function-entry nops before the ELFv2 global entry; building without ftrace hooks)
+endif
+endif
 endif
 endif
 # Module BTF is optional; without pahole, build the modules without it.

@@ -160,12 +160,14 @@ vty_stall_diag() {
 }
 
 # Progress of a read into FILE: hv_console's bytes_in of the vty, else the
-# file's size (which lags by head's output buffer).
+# file's size (which lags by head's output buffer; 0 before it exists).
 vty_progress() {
 	if [ -n "$VTY_UA" ]; then
 		vty_counter "$VTY_UA" bytes_in
-	else
+	elif [ -f "$1" ]; then
 		wc -c <"$1"
+	else
+		echo 0
 	fi
 }
 
