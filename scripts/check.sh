@@ -208,6 +208,9 @@ step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check
 # The ppc64le plan on the debug kernel (3 to 4 times slower than on the
 # distro kernel); its build in lane b holds a lock that this waits for.
 step_if "$vm" vm-ppc64le-debug 3600 "$vm" --arch ppc64le --kernel debug
+# The kernel matrix at run time: the ppc64le plan on trixie's 6.12 (12 to 18
+# minutes on a busy machine; Documentation/testing-vm.rst, Kernels).
+full && step_if "$vm" vm-ppc64le-6.12 1800 "$vm" --arch ppc64le --kver 6.12
 lane_finish b
 
 banner "summary ($((SECONDS - start_all))s total)"
