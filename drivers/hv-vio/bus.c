@@ -181,6 +181,11 @@ static struct hvk_stat_attribute stat_busy = {
 	offsetof(struct hvk_device_stats, busy)
 };
 
+static struct hvk_stat_attribute stat_busy_gave_up = {
+	__ATTR(busy_gave_up, 0444, stat_show, NULL),
+	offsetof(struct hvk_device_stats, busy_gave_up)
+};
+
 static struct hvk_stat_attribute stat_injected = {
 	__ATTR(injected, 0444, stat_show, NULL),
 	offsetof(struct hvk_device_stats, injected)
@@ -190,6 +195,7 @@ static struct attribute *hvk_stats_attrs[] = {
 	&stat_hcalls.attr.attr,
 	&stat_errors.attr.attr,
 	&stat_busy.attr.attr,
+	&stat_busy_gave_up.attr.attr,
 	&stat_injected.attr.attr,
 	NULL,
 };

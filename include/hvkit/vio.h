@@ -16,6 +16,7 @@ struct hvk_device_stats {
 	atomic64_t hcalls;
 	atomic64_t errors;
 	atomic64_t busy;
+	atomic64_t busy_gave_up;	/* still busy when the budget ran out */
 	atomic64_t injected;
 };
 
