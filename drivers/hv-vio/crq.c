@@ -14,20 +14,24 @@
  */
 #define pr_fmt(fmt) "hvkit: " fmt
 
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <hvkit/busy.h>
 #include <hvkit/crq.h>
 
 #define CRQ_EV_PARTNER_LOST	0
 #define CRQ_EV_MIGRATED		1
 #define CRQ_EV_CLOSING		2
 
-/* Busy answers to free/enable are retried this long (PowerVM). */
-#define CRQ_BUSY_LIMIT_MS	30000
+/*
+ * Busy answers to free/enable are retried this long (PowerVM), the most
+ * the sleeping busy policy allows; from a work item or probe, under
+ * reset_mutex, never under rtnl.
+ */
+#define CRQ_BUSY_BUDGET_MS	30000
 
 static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
 		      unsigned long a1, unsigned long a2)
@@ -39,23 +43,22 @@ static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
 	return hvk_dev_hcall(crq->hdev, opcode, &regs);
 }
 
-/* A call the hypervisor may answer busy for a while; process context. */
+/*
+ * A call the hypervisor may answer busy (or in progress) for a while;
+ * process context. Anything else, H_CLOSED included, is returned as is.
+ */
 static long crq_hcall_patient(struct hvk_crq *crq, unsigned int opcode)
 {
-	unsigned int waited = 0, ms;
+	struct hvk_busy busy;
 	long status;
 
-	for (;;) {
-		ms = 0;
+	hvk_busy_start_sleep(&busy, CRQ_BUSY_BUDGET_MS, HVK_BUSY_IN_PROGRESS);
+	do {
 		status = crq_hcall(crq, opcode, 0, 0);
-		if (!hvk_hcall_is_busy(status, &ms) && status != HVK_H_IN_PROGRESS)
-			return status;
-		ms = clamp(ms, 1U, 100U);
-		if (waited >= CRQ_BUSY_LIMIT_MS)
-			return status;
-		msleep(ms);
-		waited += ms;
-	}
+	} while (hvk_busy_sleep(&busy, status));
+	if (hvk_busy_gave_up(&busy))
+		hvk_busy_report(crq->hdev, opcode, &busy);
+	return status;
 }
 
 long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
