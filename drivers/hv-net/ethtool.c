@@ -46,11 +46,12 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"hcalls",
 	"hcall_errors",
 	"hcall_busy",
+	"hcall_busy_gave_up",
 	"hcalls_injected",
 	"hcalls_per_1000_packets",
 };
 
-#define HVN_NR_DERIVED	6
+#define HVN_NR_DERIVED	7
 
 static_assert(ARRAY_SIZE(hvn_stat_names) == HVN_NR_STATS + HVN_NR_DERIVED);
 
@@ -112,6 +113,7 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 	data[i++] = hcalls;
 	data[i++] = atomic64_read(&hs->errors);
 	data[i++] = atomic64_read(&hs->busy);
+	data[i++] = atomic64_read(&hs->busy_gave_up);
 	data[i++] = atomic64_read(&hs->injected);
 	data[i++] = packets ? div64_u64(hcalls * 1000, packets) : 0;
 }

@@ -33,6 +33,8 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include <hvkit/busy.h>
+
 #include "hv_net.h"
 
 #define HVN_NAPI_WEIGHT		64
@@ -458,18 +460,23 @@ static unsigned long hvn_mac_u64(const u8 *mac)
 	return ether_addr_to_u64(mac);
 }
 
+/*
+ * Called under rtnl (open, stop, MTU change, reset): busy answers are
+ * waited out for the sleeping policy's default budget (5 s), each wait at
+ * most 100 ms, whatever the hint (H_LONG_BUSY_100S asks for 100 s).
+ */
 static long hvn_free_lan(struct hvn *n)
 {
 	struct hvk_hcall_regs regs = {};
-	unsigned int tries, delay_ms;
+	struct hvk_busy busy;
 	long status;
 
-	for (tries = 0; tries < 50; tries++) {
+	hvk_busy_start_sleep(&busy, 0, 0);
+	do {
 		status = hvn_hcall(n, HVK_H_FREE_LOGICAL_LAN, &regs);
-		if (!hvk_hcall_is_busy(status, &delay_ms))
-			break;
-		msleep(max(delay_ms, 1U));
-	}
+	} while (hvk_busy_sleep(&busy, status));
+	if (hvk_busy_gave_up(&busy))
+		hvk_busy_report(n->hdev, HVK_H_FREE_LOGICAL_LAN, &busy);
 	return status;
 }
 
