@@ -24,7 +24,6 @@
  */
 #define pr_fmt(fmt) "hv_net: " fmt
 
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
@@ -40,8 +39,6 @@
 #define HVN_NAPI_WEIGHT		64
 #define HVN_RX_COPYBREAK	256
 #define HVN_TX_COPYBREAK	HVK_LLAN_TX_MAX
-/* Send attempts on H_BUSY, waiting 1, 2, 4 .. 64 us in between. */
-#define HVN_TX_BUSY_TRIES	12
 /* Consecutive failed buffer posts before the device is reset. */
 #define HVN_ADD_FAIL_RESET	64
 #define HVN_ADD_BATCH		8
@@ -756,24 +753,32 @@ static int hvn_set_mac_address(struct net_device *ndev, void *p)
 /* ---------------------------------------------------------------------- */
 /* Transmit */
 
+/*
+ * Atomic context (ndo_start_xmit, maybe netpoll): busy answers are waited
+ * out with the atomic policy, 1 us doubling to 64 us per wait and 500 us
+ * in all, then the frame is dropped. The policy is set up only after a
+ * first answer other than success.
+ */
 static long hvn_send(struct hvn *n, const u64 *bd, unsigned int nr)
 {
 	struct hvk_hcall_regs regs = {};
-	unsigned int i, tries, delay_ms;
+	struct hvk_busy busy;
+	unsigned int i;
 	long status;
 
 	for (i = 0; i < nr; i++)
 		regs.in[1 + i] = bd[i];
-	for (tries = 0; ; tries++) {
-		status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
-		if (!hvk_hcall_is_busy(status, &delay_ms))
-			return status;
-		if (tries + 1 == HVN_TX_BUSY_TRIES)
-			return status;
+	status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
+	if (likely(status == HVK_H_SUCCESS))
+		return status;
+	hvk_busy_start_atomic(&busy, 0, 0);
+	while (hvk_busy_delay(&busy, status)) {
 		hvn_count(n, HVN_TX_BUSY);
-		/* Atomic context: a short, growing wait, whatever the hint. */
-		udelay(1U << min(tries, 6U));
+		status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
 	}
+	if (unlikely(hvk_busy_gave_up(&busy)))
+		hvk_busy_report(n->hdev, HVK_H_SEND_LOGICAL_LAN, &busy);
+	return status;
 }
 
 /* The pieces of a frame mapped in place, the first one maybe its head. */
@@ -888,15 +893,14 @@ static long hvn_xmit_copy(struct hvn *n, struct sk_buff *skb)
 
 static void hvn_tx_account(struct hvn *n, unsigned int len, long status)
 {
-	unsigned int busy_ms;
+	u32 hint;
 
 	if (status == HVK_H_SUCCESS) {
 		hvn_count(n, HVN_TX_PACKETS);
 		hvn_add(n, HVN_TX_BYTES, len);
-	} else if (hvk_hcall_is_busy(status, &busy_ms)) {
+	} else if (hvk_busy_hint_us(status, &hint)) {
+		/* hvn_send() gave up and said so. */
 		hvn_count(n, HVN_TX_BUSY_DROPPED);
-		hvn_err_rl(n, "hypervisor busy: frame dropped after %u tries\n",
-			   HVN_TX_BUSY_TRIES);
 	} else if (status == HVK_H_DROPPED) {
 		hvn_count(n, HVN_TX_DROPPED);
 	} else {
