@@ -20,18 +20,18 @@
  * close, TIOCMSET); carrier detect comes from the other side and is what
  * TIOCMGET reports.
  */
-#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/wait.h>
+#include <hvkit/busy.h>
 
 #include "hvc_iface.h"
 #include "vty.h"
 
 /* How long an open waits for the other side's handshake. */
 #define HVSI_OPEN_TIMEOUT_MS	2000
-/* How long a protocol packet may wait out busy answers. */
+/* How long a protocol packet may wait out busy answers (sleeping policy). */
 #define HVSI_SEND_WAIT_MS	1000
 /*
  * Answers one fetch reads before it lets the hvc core call again: enough
@@ -68,24 +68,18 @@ static long hvsi_put_packet(struct vty_slot *s, const u8 *pkt,
 static int hvsi_send_wait(struct vty_slot *s, struct hvk_vty *vty,
 			  const u8 *pkt, unsigned int len)
 {
-	unsigned int waited = 0, delay_ms;
+	struct hvk_busy busy;
 	long status;
 
-	for (;;) {
+	hvk_busy_start_sleep(&busy, HVSI_SEND_WAIT_MS, 0);
+	do {
 		status = hvsi_put_packet(s, pkt, len);
-		if (status == HVK_H_SUCCESS)
-			return 0;
-		if (!hvk_hcall_is_busy(status, &delay_ms))
-			break;
-		if (waited >= HVSI_SEND_WAIT_MS) {
-			dev_err_ratelimited(&vty->hdev->dev,
-					    "HVSI packet type %#x: hypervisor still busy after %u ms\n",
-					    pkt[0], waited);
-			return -EBUSY;
-		}
-		delay_ms = clamp_t(unsigned int, delay_ms, 1, 100);
-		msleep(delay_ms);
-		waited += delay_ms;
+	} while (hvk_busy_sleep(&busy, status));
+	if (status == HVK_H_SUCCESS)
+		return 0;
+	if (hvk_busy_gave_up(&busy)) {
+		hvk_busy_report(vty->hdev, HVK_H_PUT_TERM_CHAR, &busy);
+		return -EBUSY;
 	}
 	dev_err_ratelimited(&vty->hdev->dev,
 			    "HVSI packet type %#x: H_PUT_TERM_CHAR failed: %s (%ld)\n",
