@@ -3,9 +3,11 @@
  * hv_console: vty devices (PAPR "hvterm1") as hvc consoles, /dev/hvcN.
  *
  * Output goes out 16 bytes per H_PUT_TERM_CHAR. A busy hypervisor makes
- * the hvc core retry later (tty) or wait and retry (printk console);
- * nothing is dropped on H_BUSY/H_LONG_BUSY_*. A hard failure loses the
- * bytes of that one call, which are counted and logged.
+ * the hvc core retry later (tty) or wait and retry (printk console): the
+ * tty never drops a byte on H_BUSY/H_LONG_BUSY_*, the printk console
+ * drops a chunk that is still busy after the atomic busy policy's 2 ms
+ * (vty_flush()). A hard failure loses the bytes of that one call. Every
+ * loss is counted and logged.
  *
  * Input comes 16 bytes per H_GET_TERM_CHAR, is stashed when the tty asks
  * for fewer, and is drained until the hypervisor has nothing left each
@@ -20,7 +22,6 @@
 #define pr_fmt(fmt) "hv_console: " fmt
 
 #include <linux/atomic.h>
-#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/of.h>
@@ -34,8 +35,12 @@
 #define VTY_SLOTS		16	/* hvc console indices 0..15 */
 #define VTY_CONSOLE_SLOT	0	/* hvc0 */
 #define VTY_OUTBUF		256	/* hvc's buffer between tty and us */
-/* Longest a tty write sleeps on one long-busy hint, in ms. */
-#define VTY_MAX_WAIT_MS		1000
+/*
+ * How long printk waits out busy answers to one chunk (atomic policy, with
+ * interrupts maybe off) before it drops it: hvc_console_print() would
+ * otherwise spin for as long as the hypervisor stays busy.
+ */
+#define VTY_CONSOLE_BUSY_US	HVK_BUSY_ATOMIC_BUDGET_MAX_US
 
 static struct vty_slot vty_slots[VTY_SLOTS];
 static DEFINE_MUTEX(vty_slots_mutex);
@@ -72,33 +77,64 @@ static long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
 	return hvk_hcall(opcode, regs);
 }
 
+/* A write went through: whatever busy run there was is over. */
+void vty_put_ok(struct vty_slot *s)
+{
+	if (unlikely(READ_ONCE(s->busy) || READ_ONCE(s->con_busy_run) ||
+		     READ_ONCE(s->con_give_up))) {
+		WRITE_ONCE(s->busy, false);
+		WRITE_ONCE(s->con_busy_run, false);
+		WRITE_ONCE(s->con_give_up, false);
+	}
+}
+
+/*
+ * A write of @n bytes was answered busy. True: offer it again (after
+ * vty_flush()); false: the printk path gave up on it, and it is dropped
+ * and counted (vty_flush() logged it).
+ */
+bool vty_put_busy(struct vty_slot *s, struct hvk_vty *vty, long status,
+		  unsigned int n)
+{
+	if (vty)
+		atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
+	if (xchg(&s->con_give_up, false)) {
+		WRITE_ONCE(s->busy, false);
+		if (vty) {
+			atomic64_inc(&vty->counters[VTY_BUSY_DROPPED]);
+			atomic64_add(n, &vty->counters[VTY_BYTES_DROPPED]);
+		}
+		return false;
+	}
+	WRITE_ONCE(s->busy_status, status);
+	WRITE_ONCE(s->busy, true);
+	return true;
+}
+
 /*
  * Send one chunk of at most 16 bytes. Returns the bytes consumed (sent, or
- * lost to a hard failure, which is counted and logged), or -EAGAIN when the
- * hypervisor is busy and the chunk must be offered again.
+ * lost to a hard failure or to printk's busy budget, counted and logged),
+ * or -EAGAIN when the hypervisor is busy and the chunk must be offered
+ * again.
  */
 static int vty_put_chunk(struct vty_slot *s, struct hvk_vty *vty,
 			 const u8 *buf, unsigned int count)
 {
-	unsigned int n, delay_ms;
+	unsigned int n;
 	u64 hi, lo;
 	long status;
+	u32 hint;
 
 	n = hvk_vty_encode(buf, count, &hi, &lo);
 	status = vty_slot_put(s, n, hi, lo);
 	if (status == HVK_H_SUCCESS) {
+		vty_put_ok(s);
 		if (vty)
 			atomic64_add(n, &vty->counters[VTY_BYTES_OUT]);
 		return n;
 	}
-	if (hvk_hcall_is_busy(status, &delay_ms)) {
-		if (vty) {
-			atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
-			WRITE_ONCE(vty->busy_ms, delay_ms);
-			WRITE_ONCE(vty->busy, true);
-		}
-		return -EAGAIN;
-	}
+	if (hvk_busy_hint_us(status, &hint))
+		return vty_put_busy(s, vty, status, n) ? -EAGAIN : n;
 	/*
 	 * A hard failure loses these bytes, and only these: an error return
 	 * would make the hvc core throw away its whole buffer unreported.
@@ -149,25 +185,53 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 	return done;
 }
 
+/* printk gave up on a chunk: say so, once per burst. */
+static void vty_console_gave_up(struct vty_slot *s)
+{
+	struct hvk_vty *vty = READ_ONCE(s->vty);
+
+	if (vty)
+		hvk_busy_report(vty->hdev, HVK_H_PUT_TERM_CHAR, &s->con_busy);
+	else
+		pr_warn_ratelimited("vty %x: H_PUT_TERM_CHAR: hypervisor still busy (%s) after %u us: console output dropped\n",
+				    s->unit_address,
+				    hvk_hcall_status_name(s->con_busy.status),
+				    (unsigned int)s->con_busy.waited_us);
+}
+
 /*
  * hvc calls flush between retries of a write the hypervisor was too busy
- * for. With @wait (a tty write, which may sleep) honour the hypervisor's
- * hint once; without (the printk console, maybe with interrupts off) do
- * not wait at all: the hvc core simply tries again.
+ * for. With @wait (a tty write, which may sleep) wait once as the sleeping
+ * busy policy says (at most 100 ms); the hvc core retries from khvcd for
+ * as long as it takes, and the writer can be interrupted. Without (the
+ * printk console, maybe with interrupts off, which retries at once and
+ * for ever) wait as the atomic policy says, and when the chunk has had
+ * VTY_CONSOLE_BUSY_US, have vty_put_busy() drop it at its next busy
+ * answer.
  */
 static int vty_flush(u32 vtermno, bool wait)
 {
 	struct vty_slot *s = slot_of(vtermno);
-	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
-	unsigned int ms;
+	struct hvk_busy busy;
+	long status;
 
-	if (!wait || !vty || !xchg(&vty->busy, false))
+	if (!s || !xchg(&s->busy, false))
 		return 0;
-	ms = READ_ONCE(vty->busy_ms);
-	if (ms)
-		msleep_interruptible(min_t(unsigned int, ms, VTY_MAX_WAIT_MS));
-	else
-		usleep_range(50, 100);
+	status = READ_ONCE(s->busy_status);
+	if (wait) {
+		hvk_busy_start_sleep(&busy, 0, 0);
+		hvk_busy_sleep(&busy, status);
+		return 0;
+	}
+	if (!s->con_busy_run) {
+		hvk_busy_start_atomic(&s->con_busy, VTY_CONSOLE_BUSY_US, 0);
+		WRITE_ONCE(s->con_busy_run, true);
+	}
+	if (!hvk_busy_delay(&s->con_busy, status)) {
+		WRITE_ONCE(s->con_busy_run, false);
+		WRITE_ONCE(s->con_give_up, true);
+		vty_console_gave_up(s);
+	}
 	return 0;
 }
 
@@ -436,6 +500,7 @@ static struct device_attribute vty_counter_attrs[VTY_NR_COUNTERS] = {
 	__ATTR(put_errors, 0444, vty_counter_show, NULL),
 	__ATTR(bytes_dropped, 0444, vty_counter_show, NULL),
 	__ATTR(get_errors, 0444, vty_counter_show, NULL),
+	__ATTR(busy_dropped, 0444, vty_counter_show, NULL),
 };
 
 static ssize_t vty_counter_show(struct device *dev,
@@ -482,6 +547,7 @@ static struct attribute *vty_attrs[] = {
 	&vty_counter_attrs[VTY_PUT_ERRORS].attr,
 	&vty_counter_attrs[VTY_BYTES_DROPPED].attr,
 	&vty_counter_attrs[VTY_GET_ERRORS].attr,
+	&vty_counter_attrs[VTY_BUSY_DROPPED].attr,
 	&dev_attr_nuls_dropped.attr,
 	&dev_attr_bad_counts.attr,
 	&dev_attr_hvc_index.attr,

@@ -91,23 +91,25 @@ int hvsi_put_chars(struct vty_slot *s, struct hvk_vty *vty, const u8 *buf,
 		   unsigned int count)
 {
 	u8 pkt[HVK_VTY_CHUNK];
-	unsigned int done = 0, n, len, delay_ms;
+	unsigned int done = 0, n, len;
 	long status;
+	u32 hint;
 
 	while (done < count) {
 		n = min_t(unsigned int, count - done, HVK_HVSI_DATA_PER_CALL);
 		len = hvk_hvsi_build_data(pkt, hvsi_next_seqno(s), buf + done,
 					  n);
 		status = hvsi_put_packet(s, pkt, len);
-		if (hvk_hcall_is_busy(status, &delay_ms)) {
-			if (vty) {
-				atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
-				WRITE_ONCE(vty->busy_ms, delay_ms);
-				WRITE_ONCE(vty->busy, true);
-			}
-			break;
+		if (hvk_busy_hint_us(status, &hint)) {
+			if (vty_put_busy(s, vty, status, n))
+				break;
+			/* printk gave up on it (vty_flush()). */
+			done += n;
+			continue;
 		}
 		done += n;
+		if (status == HVK_H_SUCCESS)
+			vty_put_ok(s);
 		if (!vty)
 			continue;
 		if (status == HVK_H_SUCCESS) {

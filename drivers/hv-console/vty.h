@@ -10,6 +10,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <hvkit/busy.h>
 #include <hvkit/vio.h>
 
 #include "hvsi_codec.h"
@@ -20,8 +21,9 @@ enum vty_counter {
 	VTY_BYTES_OUT,
 	VTY_PUT_BUSY,		/* writes the hypervisor asked us to retry */
 	VTY_PUT_ERRORS,		/* writes that failed: their bytes are lost */
-	VTY_BYTES_DROPPED,	/* the bytes of those writes */
+	VTY_BYTES_DROPPED,	/* bytes of those, and of VTY_BUSY_DROPPED */
 	VTY_GET_ERRORS,
+	VTY_BUSY_DROPPED,	/* printk chunks still busy after the budget */
 	VTY_NR_COUNTERS
 };
 
@@ -76,8 +78,6 @@ struct hvk_vty {
 	bool pinned;		/* holds a module reference while open */
 
 	atomic64_t counters[VTY_NR_COUNTERS];
-	bool busy;		/* the last write was answered busy */
-	unsigned int busy_ms;	/* and the hypervisor's hint for it */
 
 	struct hvk_hvsi *hvsi;	/* NULL: a raw "hvterm1" vty */
 };
@@ -94,10 +94,24 @@ struct vty_slot {
 	bool hvsi;
 	atomic_t hvsi_seqno;	/* HVSI packets sent, console output included */
 	struct hvk_vty *vty;
+
+	/* Output answered busy and not waited for yet; see vty_flush(). */
+	bool busy;
+	long busy_status;
+	/*
+	 * The printk path's wait for one chunk (atomic busy policy), and
+	 * its verdict: drop that chunk at its next busy answer.
+	 */
+	struct hvk_busy con_busy;
+	bool con_busy_run;
+	bool con_give_up;
 };
 
 /* console.c */
 long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo);
+bool vty_put_busy(struct vty_slot *s, struct hvk_vty *vty, long status,
+		  unsigned int n);
+void vty_put_ok(struct vty_slot *s);
 int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw);
 
 /* hvsi.c */
