@@ -7,7 +7,6 @@
 
 #define SMALL_SIZE	512
 #define SMALL_COUNT	256
-#define SIZE_ALIGN	128
 /* Memory one MTU class may take, and its bounds in buffers. */
 #define MTU_CLASS_BYTES	(2U << 20)
 #define MTU_CLASS_MIN	64
@@ -31,9 +30,8 @@ unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l)
 	if (mtu < HVK_LLAN_MIN_MTU || mtu > HVK_LLAN_MAX_MTU)
 		return 0;
 	mtu_size = align_up(mtu + HVK_LLAN_ETH_HLEN + HVK_LLAN_VLAN_HLEN +
-			    HVK_LLAN_BUF_HDR, SIZE_ALIGN);
-	max_size = align_up(HVK_LLAN_RX_FRAME_MAX + HVK_LLAN_BUF_HDR,
-			    SIZE_ALIGN);
+			    HVK_LLAN_BUF_HDR, HVK_LLAN_RX_ALIGN);
+	max_size = HVK_LLAN_RX_CLASS_MAX;
 
 	l->cls[n].size = SMALL_SIZE;
 	l->cls[n++].count = SMALL_COUNT;

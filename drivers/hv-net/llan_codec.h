@@ -39,6 +39,37 @@
  * buffer. The largest receive class covers that.
  */
 #define HVK_LLAN_RX_FRAME_MAX	69632
+/* Receive buffer sizes are multiples of this. */
+#define HVK_LLAN_RX_ALIGN	128
+/* The largest receive class: bytes per buffer, correlator included. */
+#define HVK_LLAN_RX_CLASS_MAX						\
+	((HVK_LLAN_RX_FRAME_MAX + HVK_LLAN_BUF_HDR + HVK_LLAN_RX_ALIGN - 1) / \
+	 HVK_LLAN_RX_ALIGN * HVK_LLAN_RX_ALIGN)
+
+/*
+ * Building a received frame. Frames up to the copybreak are copied into
+ * one linear buffer; longer ones into page fragments of one page, but at
+ * most 8 KiB, so that no frame needs a high-order allocation: 4 KiB with
+ * 4 KiB pages (Linux has none smaller), 8 KiB with larger ones. The
+ * kernel the driver runs on sets the page size and the number of
+ * fragments an skb can hold (MAX_SKB_FRAGS).
+ */
+#define HVK_LLAN_RX_FRAG_MAX	8192
+#define HVK_LLAN_RX_FRAG_SIZE(page_size)				\
+	((page_size) < HVK_LLAN_RX_FRAG_MAX ? 4096 : HVK_LLAN_RX_FRAG_MAX)
+
+/*
+ * Fragments of @frag_size bytes (the last one shorter) that a frame of
+ * @length bytes is copied into; 0 when it is copied into a linear buffer.
+ */
+static inline u32 hvk_llan_rx_nr_frags(u32 length, u32 copybreak,
+				       u32 frag_size)
+{
+	if (length <= copybreak)
+		return 0;
+	return (u32)(((u64)length + frag_size - 1) / frag_size);
+}
+
 #define HVK_LLAN_MIN_MTU	68
 #define HVK_LLAN_MAX_MTU	(65535 - HVK_LLAN_ETH_HLEN - HVK_LLAN_BUF_HDR)
 

@@ -286,16 +286,8 @@ static void hvn_rxq_advance(struct hvn *n)
 	}
 }
 
-/*
- * Frames above rx_copybreak are copied into page fragments of at most this
- * size: a 64 KiB frame then needs no high-order allocation, and fits
- * MAX_SKB_FRAGS with 4 KiB as with 64 KiB pages.
- */
-#if PAGE_SHIFT < 13
-#define HVN_RX_FRAG	PAGE_SIZE
-#else
-#define HVN_RX_FRAG	SZ_8K
-#endif
+/* Frames above rx_copybreak go into fragments of this size (llan_codec.h). */
+#define HVN_RX_FRAG	HVK_LLAN_RX_FRAG_SIZE(PAGE_SIZE)
 static_assert(DIV_ROUND_UP(HVK_LLAN_RX_FRAME_MAX, HVN_RX_FRAG) <=
 	      MAX_SKB_FRAGS);
 
@@ -361,7 +353,8 @@ static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
 {
 	const u8 *data = hvn_buf(n, rx->cls, rx->index) + rx->offset;
 
-	if (rx->length <= READ_ONCE(n->rx_copybreak))
+	if (!hvk_llan_rx_nr_frags(rx->length, READ_ONCE(n->rx_copybreak),
+				  HVN_RX_FRAG))
 		hvn_rx_copy(n, data, rx);
 	else
 		hvn_rx_frags(n, data, rx);
