@@ -21,7 +21,8 @@ static u32 align_up(u32 v, u32 a)
 	return (v + a - 1) / a * a;
 }
 
-unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l)
+unsigned int hvk_llan_plan(unsigned int mtu, u32 frame_max,
+			   struct hvk_llan_layout *l)
 {
 	u32 mtu_size, max_size, count;
 	unsigned int n = 0, total = 0, i;
@@ -29,6 +30,7 @@ unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l)
 	l->nr_classes = 0;
 	if (mtu < HVK_LLAN_MIN_MTU || mtu > HVK_LLAN_MAX_MTU)
 		return 0;
+	l->frame_max = frame_max;
 	mtu_size = align_up(mtu + HVK_LLAN_ETH_HLEN + HVK_LLAN_VLAN_HLEN +
 			    HVK_LLAN_BUF_HDR, HVK_LLAN_RX_ALIGN);
 	max_size = HVK_LLAN_RX_CLASS_MAX;
@@ -106,6 +108,8 @@ enum hvk_llan_rx_verdict hvk_llan_rxq_parse(const u8 *entry, bool toggle,
 		return HVK_LLAN_RX_BAD_OFFSET;
 	if (rx->length < HVK_LLAN_ETH_HLEN || rx->length > size - rx->offset)
 		return HVK_LLAN_RX_BAD_LENGTH;
+	if (rx->length > l->frame_max)
+		return HVK_LLAN_RX_TOO_LONG;
 	return HVK_LLAN_RX_FRAME;
 }
 
