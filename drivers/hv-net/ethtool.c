@@ -22,6 +22,8 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_bad_correlator",
 	"rx_bad_offset",
 	"rx_bad_length",
+	"rx_too_long",
+	"rx_frags_overflow",
 	"rx_polls",
 	"rx_interrupts",
 	"rx_buffers_posted",
@@ -122,7 +124,7 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
  * tx-copybreak: frames up to it are copied into the premapped send buffer,
  * larger ones mapped in place; 65536 copies every frame.
  * rx-copybreak: frames up to it are copied into a linear skb, larger ones
- * into page fragments; 69632 makes every skb linear.
+ * into page fragments; 69632 makes every frame QEMU delivers linear.
  */
 static u32 *hvn_tunable(struct hvn *n, u32 id, u32 *max)
 {

@@ -24,6 +24,8 @@ enum hvn_stat {
 	HVN_RX_BAD_CORRELATOR,	/* unknown, stale or not-posted buffer */
 	HVN_RX_BAD_OFFSET,
 	HVN_RX_BAD_LENGTH,
+	HVN_RX_TOO_LONG,	/* inside its buffer, longer than we build */
+	HVN_RX_FRAGS_OVERFLOW,	/* ran out of skb fragments: dropped */
 	HVN_RX_POLLS,
 	HVN_RX_IRQS,
 	HVN_RX_REPOSTS,		/* buffers handed back to the hypervisor */

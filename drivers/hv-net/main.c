@@ -9,7 +9,8 @@
  * costs one H_ADD_LOGICAL_LAN_BUFFER per frame and no TCE hypercalls. The
  * hypervisor names the buffer it used by the correlator we stored in the
  * buffer's first 8 bytes; that, the offset and the length are checked
- * before anything is read, and a bad entry is counted and answered with a
+ * before anything is read (a frame longer than fits the fragments of an
+ * skb is dropped), and a bad entry is counted and answered with a
  * device reset.
  *
  * Transmit: H_SEND_LOGICAL_LAN returns only once the hypervisor has
@@ -43,6 +44,24 @@
 #define HVN_ADD_FAIL_RESET	64
 #define HVN_ADD_BATCH		8
 #define HVN_ILLAN_MULTI_ADD	0x40000UL
+
+/*
+ * Frames above rx_copybreak go into fragments of this size, and no frame
+ * longer than HVN_RX_FRAME_MAX is accepted (llan_codec.h).
+ */
+#define HVN_RX_FRAG	HVK_LLAN_RX_FRAG_SIZE(PAGE_SIZE)
+#define HVN_RX_FRAME_MAX HVK_LLAN_RX_BUILD_MAX(HVN_RX_FRAG, MAX_SKB_FRAGS)
+/*
+ * The largest class holds frames of up to 69752 bytes, 18 fragments of
+ * 4 KiB: one more than MAX_SKB_FRAGS. The parser accepts no frame longer
+ * than its buffer nor than HVN_RX_FRAME_MAX, so every frame it accepts
+ * fits an skb ...
+ */
+static_assert(DIV_ROUND_UP((HVN_RX_FRAME_MAX > HVK_LLAN_RX_CLASS_FRAME) ?
+			   HVK_LLAN_RX_CLASS_FRAME : HVN_RX_FRAME_MAX,
+			   HVN_RX_FRAG) <= MAX_SKB_FRAGS);
+/* ... and every frame QEMU can deliver is built, none dropped. */
+static_assert(HVK_LLAN_RX_FRAME_MAX <= HVN_RX_FRAME_MAX);
 
 /* H_MULTICAST_CTRL flags. */
 #define HVN_MC_RECV_MODIFY	0x80000UL
@@ -123,7 +142,8 @@ static int hvn_alloc_classes(struct hvn *n)
 	struct device *dma = n->hdev->dma_dev;
 	unsigned int i;
 
-	n->nr_buffers = hvk_llan_plan(n->ndev->mtu, &n->layout);
+	n->nr_buffers = hvk_llan_plan(n->ndev->mtu, HVN_RX_FRAME_MAX,
+				      &n->layout);
 	if (!n->nr_buffers)
 		return -EINVAL;
 	n->layout.gen = ++n->gen;
@@ -285,19 +305,6 @@ static void hvn_rxq_advance(struct hvn *n)
 	}
 }
 
-/*
- * Frames above rx_copybreak are copied into page fragments of at most this
- * size: a 64 KiB frame then needs no high-order allocation, and fits
- * MAX_SKB_FRAGS with 4 KiB as with 64 KiB pages.
- */
-#if PAGE_SHIFT < 13
-#define HVN_RX_FRAG	PAGE_SIZE
-#else
-#define HVN_RX_FRAG	SZ_8K
-#endif
-static_assert(DIV_ROUND_UP(HVK_LLAN_RX_FRAME_MAX, HVN_RX_FRAG) <=
-	      MAX_SKB_FRAGS);
-
 static void hvn_rx_deliver(struct hvn *n, struct sk_buff *skb,
 			   const struct hvk_llan_rx *rx)
 {
@@ -337,6 +344,14 @@ static void hvn_rx_frags(struct hvn *n, const u8 *data,
 	if (!skb)
 		goto fail;
 	for (done = 0; done < rx->length; done += chunk) {
+		/* The parser's bound makes this impossible; check anyway. */
+		if (unlikely(skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
+			napi_free_frags(&n->napi);
+			hvn_count(n, HVN_RX_FRAGS_OVERFLOW);
+			netdev_err_once(n->ndev, "dropped a %u-byte frame: more than %u fragments\n",
+					rx->length, (unsigned int)MAX_SKB_FRAGS);
+			return;
+		}
 		chunk = min_t(unsigned int, rx->length - done, HVN_RX_FRAG);
 		frag = napi_alloc_frag(chunk);
 		if (!frag) {
@@ -360,10 +375,19 @@ static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
 {
 	const u8 *data = hvn_buf(n, rx->cls, rx->index) + rx->offset;
 
-	if (rx->length <= READ_ONCE(n->rx_copybreak))
+	if (!hvk_llan_rx_nr_frags(rx->length, READ_ONCE(n->rx_copybreak),
+				  HVN_RX_FRAG))
 		hvn_rx_copy(n, data, rx);
 	else
 		hvn_rx_frags(n, data, rx);
+}
+
+/* Inside its buffer but longer than we build: drop it, keep the buffer. */
+static void hvn_rx_too_long(struct hvn *n, const struct hvk_llan_rx *rx)
+{
+	hvn_count(n, HVN_RX_TOO_LONG);
+	hvn_err_rl(n, "dropped a %u-byte frame: longer than %u bytes\n",
+		   rx->length, n->layout.frame_max);
 }
 
 static const enum hvn_stat hvn_bad_verdict_stat[HVK_LLAN_RX_NR_VERDICTS] = {
@@ -389,7 +413,8 @@ static bool hvn_rx_one(struct hvn *n)
 	if (v == HVK_LLAN_RX_EMPTY)
 		return false;
 	hvn_rxq_advance(n);
-	if (v == HVK_LLAN_RX_FRAME || v == HVK_LLAN_RX_UNUSED) {
+	if (v == HVK_LLAN_RX_FRAME || v == HVK_LLAN_RX_UNUSED ||
+	    v == HVK_LLAN_RX_TOO_LONG) {
 		if (!n->cls[rx.cls].posted[rx.index]) {
 			/* A buffer we own: the entry is stale or forged. */
 			v = HVK_LLAN_RX_BAD_CORRELATOR;
@@ -397,6 +422,8 @@ static bool hvn_rx_one(struct hvn *n)
 			n->cls[rx.cls].posted[rx.index] = 0;
 			if (v == HVK_LLAN_RX_FRAME)
 				hvn_rx_frame(n, &rx);
+			else if (v == HVK_LLAN_RX_TOO_LONG)
+				hvn_rx_too_long(n, &rx);
 			else
 				hvn_count(n, HVN_RX_UNUSED);
 			n->refill[n->nr_refill++] = rx.cls << 24 | rx.index;
@@ -941,9 +968,12 @@ static void hvn_get_stats64(struct net_device *ndev,
 	s->tx_packets = HVN_READ(HVN_TX_PACKETS);
 	s->tx_bytes = HVN_READ(HVN_TX_BYTES);
 	s->rx_errors = HVN_READ(HVN_RX_BAD_CORRELATOR) +
-		       HVN_READ(HVN_RX_BAD_OFFSET) + HVN_READ(HVN_RX_BAD_LENGTH);
-	s->rx_length_errors = HVN_READ(HVN_RX_BAD_LENGTH);
-	s->rx_dropped = HVN_READ(HVN_RX_ALLOC_FAILED);
+		       HVN_READ(HVN_RX_BAD_OFFSET) + HVN_READ(HVN_RX_BAD_LENGTH) +
+		       HVN_READ(HVN_RX_TOO_LONG);
+	s->rx_length_errors = HVN_READ(HVN_RX_BAD_LENGTH) +
+			      HVN_READ(HVN_RX_TOO_LONG);
+	s->rx_dropped = HVN_READ(HVN_RX_ALLOC_FAILED) +
+			HVN_READ(HVN_RX_FRAGS_OVERFLOW);
 	s->rx_missed_errors = hvn_no_buffer_drops(n);
 	s->tx_errors = HVN_READ(HVN_TX_ERRORS) + HVN_READ(HVN_TX_LENGTH_ERRORS);
 	s->tx_dropped = HVN_READ(HVN_TX_DROPPED) +
