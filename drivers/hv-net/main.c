@@ -88,13 +88,6 @@ MODULE_PARM_DESC(rx_copybreak,
 			netdev_err((n)->ndev, fmt, ##__VA_ARGS__);	\
 	} while (0)
 
-static long hvn_hcall(struct hvn *n, unsigned int opcode,
-		      struct hvk_hcall_regs *regs)
-{
-	regs->in[0] = n->hdev->unit_address;
-	return hvk_dev_hcall(n->hdev, opcode, regs);
-}
-
 static void hvn_schedule_reset(struct hvn *n, const char *why)
 {
 	if (READ_ONCE(n->removing))
@@ -218,9 +211,11 @@ static long hvn_post(struct hvn *n, unsigned int nr)
 	wmb();
 	hvn_count(n, HVN_RX_ADD_HCALLS);
 	if (nr > 1)
-		status = hvn_hcall(n, HVK_H_ADD_LOGICAL_LAN_BUFFERS, &regs);
+		status = hvk_dev_hcall(n->hdev, HVK_H_ADD_LOGICAL_LAN_BUFFERS,
+				       &regs);
 	else
-		status = hvn_hcall(n, HVK_H_ADD_LOGICAL_LAN_BUFFER, &regs);
+		status = hvk_dev_hcall(n->hdev, HVK_H_ADD_LOGICAL_LAN_BUFFER,
+				       &regs);
 	if (status != HVK_H_SUCCESS)
 		return status;
 	for (i = 0; i < nr; i++) {
@@ -497,7 +492,7 @@ static long hvn_free_lan(struct hvn *n)
 
 	hvk_busy_start_sleep(&busy, 0, 0);
 	do {
-		status = hvn_hcall(n, HVK_H_FREE_LOGICAL_LAN, &regs);
+		status = hvk_dev_hcall(n->hdev, HVK_H_FREE_LOGICAL_LAN, &regs);
 	} while (hvk_busy_sleep(&busy, status));
 	if (hvk_busy_gave_up(&busy))
 		hvk_busy_report(n->hdev, HVK_H_FREE_LOGICAL_LAN, &busy);
@@ -519,7 +514,7 @@ again:
 	regs.in[4] = hvn_mac_u64(n->ndev->dev_addr);
 	/* The zeroed pages must reach memory before the hypervisor reads them. */
 	wmb();
-	status = hvn_hcall(n, HVK_H_REGISTER_LOGICAL_LAN, &regs);
+	status = hvk_dev_hcall(n->hdev, HVK_H_REGISTER_LOGICAL_LAN, &regs);
 	if (status == HVK_H_RESOURCE && !retried) {
 		/* Left registered by firmware or a kexec'd kernel. */
 		hvn_count(n, HVN_REG_RETRIES);
@@ -543,7 +538,7 @@ static int hvn_set_hv_mac(struct hvn *n, const u8 *mac)
 	struct hvk_hcall_regs regs = { .in[1] = hvn_mac_u64(mac) };
 	long status;
 
-	status = hvn_hcall(n, HVK_H_CHANGE_LOGICAL_LAN_MAC, &regs);
+	status = hvk_dev_hcall(n->hdev, HVK_H_CHANGE_LOGICAL_LAN_MAC, &regs);
 	if (status == HVK_H_SUCCESS)
 		return 0;
 	netdev_err(n->ndev, "H_CHANGE_LOGICAL_LAN_MAC failed: %s (%ld)\n",
@@ -582,7 +577,7 @@ static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
 
 	if (mac)
 		regs.in[2] = hvn_mac_u64(mac);
-	status = hvn_hcall(n, HVK_H_MULTICAST_CTRL, &regs);
+	status = hvk_dev_hcall(n->hdev, HVK_H_MULTICAST_CTRL, &regs);
 	if (status != HVK_H_SUCCESS) {
 		hvn_count(n, HVN_MCAST_ERRORS);
 		hvn_err_rl(n, "H_MULTICAST_CTRL %#lx failed: %s (%ld)\n",
@@ -795,13 +790,13 @@ static long hvn_send(struct hvn *n, const u64 *bd, unsigned int nr)
 
 	for (i = 0; i < nr; i++)
 		regs.in[1 + i] = bd[i];
-	status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
+	status = hvk_dev_hcall(n->hdev, HVK_H_SEND_LOGICAL_LAN, &regs);
 	if (likely(status == HVK_H_SUCCESS))
 		return status;
 	hvk_busy_start_atomic(&busy, 0, 0);
 	while (hvk_busy_delay(&busy, status)) {
 		hvn_count(n, HVN_TX_BUSY);
-		status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
+		status = hvk_dev_hcall(n->hdev, HVK_H_SEND_LOGICAL_LAN, &regs);
 	}
 	if (unlikely(hvk_busy_gave_up(&busy)))
 		hvk_busy_report(n->hdev, HVK_H_SEND_LOGICAL_LAN, &busy);
@@ -1018,7 +1013,7 @@ static void hvn_query_attributes(struct hvn *n)
 {
 	struct hvk_hcall_regs regs = {};
 
-	if (hvn_hcall(n, HVK_H_ILLAN_ATTRIBUTES, &regs) == HVK_H_SUCCESS)
+	if (hvk_dev_hcall(n->hdev, HVK_H_ILLAN_ATTRIBUTES, &regs) == HVK_H_SUCCESS)
 		n->multi_add = regs.out[0] & HVN_ILLAN_MULTI_ADD;
 }
 

@@ -255,6 +255,7 @@ long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
 	bool injected;
 	long status;
 
+	regs->in[0] = hdev->unit_address;
 	status = __hvk_hcall(opcode, regs, &injected);
 	hvk_dev_count(hdev, status, injected);
 	return status;

@@ -55,7 +55,11 @@ int __hvk_driver_register(struct hvk_driver *drv, struct module *owner);
 #define hvk_driver_register(drv) __hvk_driver_register(drv, THIS_MODULE)
 void hvk_driver_unregister(struct hvk_driver *drv);
 
-/* A hypercall made on behalf of @hdev, counted in its stats. */
+/*
+ * A hypercall made on behalf of @hdev, counted in its stats. The first
+ * argument is the device's unit address: @regs->in[0] is set to it, and
+ * the caller fills in the rest from @regs->in[1] on.
+ */
 long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
 		   struct hvk_hcall_regs *regs);
 
