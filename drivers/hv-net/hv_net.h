@@ -76,6 +76,7 @@ struct hvn {
 	bool registered;
 	bool hw_up;		/* registered, buffers and interrupt set up */
 	bool irq_requested;
+	bool irq_enabled;	/* what the hypervisor was last told */
 	u8 gen;
 
 	struct hvk_llan_layout layout;

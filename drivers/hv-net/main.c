@@ -88,6 +88,19 @@ MODULE_PARM_DESC(rx_copybreak,
 			netdev_err((n)->ndev, fmt, ##__VA_ARGS__);	\
 	} while (0)
 
+/*
+ * Gate the device's interrupt at the hypervisor, and remember what it was
+ * last told (ethtool -S rx_irq_enabled): after a stop it must say off.
+ */
+static long hvn_set_irq(struct hvn *n, bool enable)
+{
+	long status = hvk_dev_set_irq(n->hdev, enable);
+
+	if (status == HVK_H_SUCCESS)
+		WRITE_ONCE(n->irq_enabled, enable);
+	return status;
+}
+
 static void hvn_schedule_reset(struct hvn *n, const char *why)
 {
 	if (READ_ONCE(n->removing))
@@ -445,7 +458,7 @@ static int hvn_poll(struct napi_struct *napi, int budget)
 	hvn_refill(n);
 	if (done == budget || !napi_complete_done(napi, done))
 		return done;
-	if (hvk_dev_set_irq(n->hdev, true) != HVK_H_SUCCESS) {
+	if (hvn_set_irq(n, true) != HVK_H_SUCCESS) {
 		/* No interrupt will come: poll instead, and say so once. */
 		netdev_err_once(n->ndev, "cannot enable the interrupt; polling\n");
 		schedule_delayed_work(&n->refill_work, 1);
@@ -453,7 +466,7 @@ static int hvn_poll(struct napi_struct *napi, int budget)
 	}
 	/* Frames that came while the interrupt was off raised nothing. */
 	if (hvn_rxq_pending(n) && napi_schedule_prep(napi)) {
-		hvk_dev_set_irq(n->hdev, false);
+		hvn_set_irq(n, false);
 		__napi_schedule(napi);
 	}
 	return done;
@@ -465,7 +478,7 @@ static irqreturn_t hvn_interrupt(int irq, void *data)
 
 	hvn_count(n, HVN_RX_IRQS);
 	if (napi_schedule_prep(&n->napi)) {
-		hvk_dev_set_irq(n->hdev, false);
+		hvn_set_irq(n, false);
 		__napi_schedule(&n->napi);
 	}
 	return IRQ_HANDLED;
@@ -622,7 +635,7 @@ static void hvn_hw_stop(struct hvn *n)
 	netif_tx_disable(n->ndev);
 	netif_carrier_off(n->ndev);
 	if (n->registered)
-		hvk_dev_set_irq(n->hdev, false);
+		hvn_set_irq(n, false);
 	if (n->irq_requested) {
 		free_irq(n->hdev->irq, n);
 		n->irq_requested = false;
