@@ -278,17 +278,14 @@ int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw)
 
 /*
  * Refill the stash from the hypervisor. Called with rx_lock held. Returns
- * a positive number when the hypervisor answered something (the stash may
- * still be empty: a lone NUL, a protocol packet), 0 when it has nothing,
- * -EAGAIN when it should be asked again later, or another negative errno.
+ * the bytes stashed (at least one per byte answered: only a NUL after a CR
+ * is dropped), 0 when the hypervisor has nothing, or a negative errno.
  */
 static int vty_fetch(struct vty_slot *s, struct hvk_vty *vty)
 {
 	struct hvk_hcall_regs regs = {};
 	int n;
 
-	if (vty->hvsi)
-		return hvsi_fetch(s, vty);
 	vty->stash_pos = 0;
 	vty->stash_len = 0;
 	if (vty_get_regs(s, vty, &regs) != HVK_H_SUCCESS)
@@ -300,9 +297,13 @@ static int vty_fetch(struct vty_slot *s, struct hvk_vty *vty)
 		return n;
 	}
 	vty->stash_len = n;
-	return (int)regs.out[0];
+	return n;
 }
 
+/*
+ * Each answer yields at least one byte, so a call makes at most @count
+ * hypercalls, and one more that finds nothing.
+ */
 static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 				     hvk_hvc_size_t count)
 {
@@ -310,18 +311,17 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
 	unsigned long flags;
 	unsigned int take;
-	int got = 0, fetched = 0;
+	int got = 0;
 
 	if (!vty || !count)
 		return 0;
+	if (vty->hvsi)
+		return hvsi_get_chars(s, vty, (u8 *)buf, count);
 	spin_lock_irqsave(&vty->rx_lock, flags);
 	while (got < count) {
-		/* A fetch that decodes to nothing (a lone NUL) is not the end. */
-		if (vty->stash_pos == vty->stash_len) {
-			fetched = vty_fetch(s, vty);
-			if (fetched <= 0)
-				break;
-		}
+		if (vty->stash_pos == vty->stash_len &&
+		    vty_fetch(s, vty) <= 0)
+			break;
 		take = min_t(unsigned int, count - got,
 			     vty->stash_len - vty->stash_pos);
 		memcpy(buf + got, vty->stash + vty->stash_pos, take);
@@ -330,9 +330,6 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	}
 	spin_unlock_irqrestore(&vty->rx_lock, flags);
 	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
-	/* Input is waiting but was not read: have the hvc core poll again. */
-	if (!got && fetched == -EAGAIN)
-		return -EAGAIN;
 	return got;
 }
 

@@ -33,14 +33,6 @@
 #define HVSI_OPEN_TIMEOUT_MS	2000
 /* How long a protocol packet may wait out busy answers (sleeping policy). */
 #define HVSI_SEND_WAIT_MS	1000
-/*
- * Answers one fetch reads before it lets the hvc core call again: enough
- * for a whole packet at one byte per answer (QEMU ends an answer at every
- * CR that a NUL follows), so that data always completes within one call;
- * fewer made every packet dense in CR NUL wait for khvcd's polling back-off.
- */
-#define HVSI_ANSWERS_PER_FETCH	(2 * HVK_HVSI_MAX_PACKET)
-
 static const char * const hvsi_state_names[] = {
 	[HVSI_CLOSED] = "closed",
 	[HVSI_HANDSHAKE] = "handshake",
@@ -136,9 +128,9 @@ static void hvsi_set_carrier(struct hvk_hvsi *h, bool carrier)
 }
 
 /* A non-data packet from the other side. Called with rx_lock held. */
-static void hvsi_got_packet(struct hvk_vty *vty,
-			    const struct hvk_hvsi_packet *pkt)
+static void hvsi_got_packet(void *ctx, const struct hvk_hvsi_packet *pkt)
 {
+	struct hvk_vty *vty = ctx;
 	struct hvk_hvsi *h = vty->hvsi;
 
 	switch (pkt->type) {
@@ -174,43 +166,35 @@ static void hvsi_got_packet(struct hvk_vty *vty,
 	}
 }
 
-int hvsi_fetch(struct vty_slot *s, struct hvk_vty *vty)
+/* One H_GET_TERM_CHAR answer, for the packet reader. */
+static int hvsi_answer(void *ctx, u8 *raw)
 {
-	struct hvk_hvsi *h = vty->hvsi;
-	struct hvk_hvsi_packet *pkt = &h->pkt;
-	unsigned int answers = 0;
-	int n;
+	struct hvk_vty *vty = ctx;
 
-	vty->stash_pos = 0;
-	vty->stash_len = 0;
-	for (;;) {
-		/* What did not fit after the last answer goes in first. */
-		if (h->raw_pos < h->raw_len)
-			h->raw_pos += hvk_hvsi_push(&h->rx, h->raw + h->raw_pos,
-						    h->raw_len - h->raw_pos);
-		while (hvk_hvsi_next(&h->rx, pkt) == 1) {
-			if (pkt->type != HVK_HVSI_DATA) {
-				hvsi_got_packet(vty, pkt);
-				continue;
-			}
-			if (!pkt->data_len)
-				continue;
-			memcpy(vty->stash, pkt->data, pkt->data_len);
-			vty->stash_len = pkt->data_len;
-			return (int)pkt->data_len;
-		}
-		/* next() has made room: the rest of the answer goes in now. */
-		if (h->raw_pos < h->raw_len)
-			continue;
-		/* Packets without data can come without end: come back later. */
-		if (++answers > HVSI_ANSWERS_PER_FETCH)
-			return -EAGAIN;
-		n = vty_get_answer(s, vty, h->raw);
-		if (n <= 0)
-			return n;
-		h->raw_pos = 0;
-		h->raw_len = n;
-	}
+	return vty_get_answer(vty->hvsi->slot, vty, raw);
+}
+
+static const struct hvk_hvsi_in_ops hvsi_in_ops = {
+	.answer = hvsi_answer,
+	.packet = hvsi_got_packet,
+};
+
+int hvsi_get_chars(struct vty_slot *s, struct hvk_vty *vty, u8 *buf,
+		   unsigned int count)
+{
+	unsigned long flags;
+	unsigned int got;
+	bool again;
+
+	spin_lock_irqsave(&vty->rx_lock, flags);
+	got = hvk_hvsi_read(&vty->hvsi->in, &hvsi_in_ops, vty, buf, count,
+			    &again);
+	spin_unlock_irqrestore(&vty->rx_lock, flags);
+	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
+	/* Packets without data kept coming: have the hvc core poll again. */
+	if (!got && again)
+		return -EAGAIN;
+	return got;
 }
 
 static int hvsi_send_query(struct vty_slot *s, struct hvk_vty *vty, u16 verb)
@@ -407,11 +391,11 @@ static u64 hvsi_value(const struct hvk_hvsi *h, enum hvsi_value v)
 	case HVSI_CARRIER_CHANGES:
 		return READ_ONCE(h->carrier_changes);
 	case HVSI_BAD_TYPE:
-		return READ_ONCE(h->rx.bad_type);
+		return READ_ONCE(h->in.rx.bad_type);
 	case HVSI_BAD_LENGTH:
-		return READ_ONCE(h->rx.bad_length);
+		return READ_ONCE(h->in.rx.bad_length);
 	case HVSI_BAD_VERB:
-		return READ_ONCE(h->rx.bad_verb);
+		return READ_ONCE(h->in.rx.bad_verb);
 	default:
 		return 0;
 	}

@@ -83,6 +83,50 @@ unsigned int hvk_hvsi_push(struct hvk_hvsi_rx *rx, const u8 *in,
  */
 int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt);
 
+/* The most bytes one H_GET_TERM_CHAR answer carries. */
+#define HVK_HVSI_ANSWER_MAX	16
+
+/*
+ * Answers one search for a data packet reads before it gives up for now:
+ * enough for a whole packet at one byte per answer.
+ */
+#define HVK_HVSI_ANSWERS_PER_FETCH	(2 * HVK_HVSI_MAX_PACKET)
+
+/*
+ * The input side of one HVSI vty: packets reassembled from the answers,
+ * the data packet being handed out, and what of the last answer did not
+ * fit into the reassembly buffer yet.
+ */
+struct hvk_hvsi_in {
+	struct hvk_hvsi_rx rx;
+	struct hvk_hvsi_packet pkt;
+	unsigned int data_pos, data_len;	/* of pkt, while it is data */
+	u8 raw[HVK_HVSI_ANSWER_MAX];
+	unsigned int raw_pos, raw_len;
+};
+
+/* What hvk_hvsi_read() asks of its caller. */
+struct hvk_hvsi_in_ops {
+	/*
+	 * One answer from the hypervisor into @raw (at most
+	 * HVK_HVSI_ANSWER_MAX bytes): the byte count, 0 when nothing is
+	 * waiting, or a negative errno.
+	 */
+	int (*answer)(void *ctx, u8 *raw);
+	/* A packet other than data, for the protocol. */
+	void (*packet)(void *ctx, const struct hvk_hvsi_packet *pkt);
+};
+
+/*
+ * Up to @count bytes of the data packets that arrive into @out, asking
+ * @ops->answer for more as needed. Returns the bytes read; *@again is set
+ * when the read stopped with input maybe still waiting (the answer budget
+ * ran out), cleared otherwise.
+ */
+unsigned int hvk_hvsi_read(struct hvk_hvsi_in *in,
+			   const struct hvk_hvsi_in_ops *ops, void *ctx,
+			   u8 *out, unsigned int count, bool *again);
+
 /* Builders: each returns the packet length written to @out. */
 unsigned int hvk_hvsi_build_data(u8 *out, u16 seqno, const u8 *data,
 				 unsigned int len);

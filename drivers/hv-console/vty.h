@@ -41,11 +41,7 @@ struct vty_slot;
 struct hvk_hvsi {
 	struct hvk_vty *vty;
 	struct vty_slot *slot;
-	struct hvk_hvsi_rx rx;		/* under the vty's rx_lock */
-	struct hvk_hvsi_packet pkt;	/* under the vty's rx_lock */
-	/* Raw bytes of the last answer that did not fit in rx yet. */
-	u8 raw[HVK_VTY_CHUNK];
-	unsigned int raw_pos, raw_len;
+	struct hvk_hvsi_in in;		/* under the vty's rx_lock */
 
 	enum hvsi_state state;
 	bool version_ok;		/* our query was answered: version 1 */
@@ -70,10 +66,8 @@ struct hvk_vty {
 
 	spinlock_t rx_lock;	/* rx, stash, hvsi input */
 	struct hvk_vty_rx rx;
-	/* Input decoded but not yet taken by the tty: one HVSI data packet
-	 * at most, or one raw answer.
-	 */
-	u8 stash[HVK_HVSI_MAX_DATA];
+	/* Input of a raw vty decoded but not yet taken by the tty. */
+	u8 stash[HVK_VTY_CHUNK];
 	unsigned int stash_pos, stash_len;
 	bool pinned;		/* holds a module reference while open */
 
@@ -119,7 +113,8 @@ int hvsi_init(struct vty_slot *s, struct hvk_vty *vty);
 void hvsi_exit(struct hvk_vty *vty);
 int hvsi_put_chars(struct vty_slot *s, struct hvk_vty *vty, const u8 *buf,
 		   unsigned int count);
-int hvsi_fetch(struct vty_slot *s, struct hvk_vty *vty);
+int hvsi_get_chars(struct vty_slot *s, struct hvk_vty *vty, u8 *buf,
+		   unsigned int count);
 int hvsi_open(struct vty_slot *s, struct hvk_vty *vty);
 void hvsi_set_dtr(struct vty_slot *s, struct hvk_vty *vty, bool dtr);
 extern const struct attribute_group hvsi_group;
