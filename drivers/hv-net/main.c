@@ -634,13 +634,19 @@ static void hvn_hw_stop(struct hvn *n)
 	n->hw_up = false;
 	netif_tx_disable(n->ndev);
 	netif_carrier_off(n->ndev);
+	/*
+	 * The poll first: a poll that completes turns the interrupt back on,
+	 * so turning it off before the last poll has run can leave it on.
+	 * Once NAPI is disabled the handler schedules nothing and touches
+	 * nothing, and the interrupt can go off and the handler away.
+	 */
+	napi_disable(&n->napi);
 	if (n->registered)
 		hvn_set_irq(n, false);
 	if (n->irq_requested) {
 		free_irq(n->hdev->irq, n);
 		n->irq_requested = false;
 	}
-	napi_disable(&n->napi);
 	cancel_delayed_work_sync(&n->refill_work);
 	if (n->registered) {
 		n->no_buffer_base += hvn_drop_counter(n);
