@@ -191,10 +191,21 @@ int hvsi_get_chars(struct vty_slot *s, struct hvk_vty *vty, u8 *buf,
 			    &again);
 	spin_unlock_irqrestore(&vty->rx_lock, flags);
 	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
-	/* Packets without data kept coming: have the hvc core poll again. */
-	if (!got && again)
-		return -EAGAIN;
-	return got;
+	if (!again || got)
+		return got;
+	/*
+	 * HVK_HVSI_ANSWERS_PER_READ answers and not a byte of data: a long
+	 * packet in small answers, or a hypervisor that sends packets
+	 * without data. Either way the read ends here, with interrupts on
+	 * again; khvcd comes straight back for the rest (hvc_kick()), and
+	 * hvsi/reads_cut counts it.
+	 */
+	if (!xchg(&vty->hvsi->cut_logged, true))
+		dev_info(&vty->hdev->dev,
+			 "HVSI: %u answers in one read brought no data; reading on from khvcd (counted in hvsi/reads_cut)\n",
+			 HVK_HVSI_ANSWERS_PER_READ);
+	hvc_kick();
+	return -EAGAIN;
 }
 
 static int hvsi_send_query(struct vty_slot *s, struct hvk_vty *vty, u16 verb)
@@ -356,7 +367,7 @@ static DEVICE_ATTR_RO(state);
 enum hvsi_value {
 	HVSI_CARRIER, HVSI_DTR, HVSI_PEER_VERSION, HVSI_HANDSHAKES,
 	HVSI_CLOSES_RECEIVED, HVSI_CARRIER_CHANGES, HVSI_BAD_TYPE,
-	HVSI_BAD_LENGTH, HVSI_BAD_VERB, HVSI_NR_VALUES
+	HVSI_BAD_LENGTH, HVSI_BAD_VERB, HVSI_READS_CUT, HVSI_NR_VALUES
 };
 
 static ssize_t hvsi_value_show(struct device *dev,
@@ -373,6 +384,7 @@ static struct device_attribute hvsi_value_attrs[HVSI_NR_VALUES] = {
 	__ATTR(bad_type, 0444, hvsi_value_show, NULL),
 	__ATTR(bad_length, 0444, hvsi_value_show, NULL),
 	__ATTR(bad_verb, 0444, hvsi_value_show, NULL),
+	__ATTR(reads_cut, 0444, hvsi_value_show, NULL),
 };
 
 static u64 hvsi_value(const struct hvk_hvsi *h, enum hvsi_value v)
@@ -396,6 +408,8 @@ static u64 hvsi_value(const struct hvk_hvsi *h, enum hvsi_value v)
 		return READ_ONCE(h->in.rx.bad_length);
 	case HVSI_BAD_VERB:
 		return READ_ONCE(h->in.rx.bad_verb);
+	case HVSI_READS_CUT:
+		return READ_ONCE(h->in.reads_cut);
 	default:
 		return 0;
 	}
@@ -419,6 +433,7 @@ static struct attribute *hvsi_attrs[] = {
 	&hvsi_value_attrs[HVSI_BAD_TYPE].attr,
 	&hvsi_value_attrs[HVSI_BAD_LENGTH].attr,
 	&hvsi_value_attrs[HVSI_BAD_VERB].attr,
+	&hvsi_value_attrs[HVSI_READS_CUT].attr,
 	NULL,
 };
 

@@ -129,13 +129,12 @@ int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt)
 /*
  * Search for the next data packet with bytes in it; the other packets
  * go to @ops->packet on the way. 1: found, in->pkt holds it; 0: nothing
- * is waiting; -EAGAIN: HVK_HVSI_ANSWERS_PER_FETCH answers had none;
- * another negative errno: @ops->answer failed.
+ * is waiting; -EAGAIN: the read's answers (*@budget) are spent; another
+ * negative errno: @ops->answer failed.
  */
 static int fetch(struct hvk_hvsi_in *in, const struct hvk_hvsi_in_ops *ops,
-		 void *ctx)
+		 void *ctx, unsigned int *budget)
 {
-	unsigned int answers = 0;
 	int n;
 
 	for (;;) {
@@ -159,8 +158,9 @@ static int fetch(struct hvk_hvsi_in *in, const struct hvk_hvsi_in_ops *ops,
 		if (in->raw_pos < in->raw_len)
 			continue;
 		/* Packets without data can come without end. */
-		if (++answers > HVK_HVSI_ANSWERS_PER_FETCH)
+		if (!*budget)
 			return -EAGAIN;
+		--*budget;
 		n = ops->answer(ctx, in->raw);
 		if (n <= 0)
 			return n;
@@ -175,12 +175,13 @@ unsigned int hvk_hvsi_read(struct hvk_hvsi_in *in,
 			   const struct hvk_hvsi_in_ops *ops, void *ctx,
 			   u8 *out, unsigned int count, bool *again)
 {
+	unsigned int budget = HVK_HVSI_ANSWERS_PER_READ;
 	unsigned int got = 0, take;
 	int fetched = 0;
 
 	while (got < count) {
 		if (in->data_pos == in->data_len) {
-			fetched = fetch(in, ops, ctx);
+			fetched = fetch(in, ops, ctx, &budget);
 			if (fetched <= 0)
 				break;
 		}
@@ -192,6 +193,8 @@ unsigned int hvk_hvsi_read(struct hvk_hvsi_in *in,
 		got += take;
 	}
 	*again = fetched == -EAGAIN;
+	if (*again)
+		in->reads_cut++;
 	return got;
 }
 

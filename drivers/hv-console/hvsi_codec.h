@@ -87,10 +87,14 @@ int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt);
 #define HVK_HVSI_ANSWER_MAX	16
 
 /*
- * Answers one search for a data packet reads before it gives up for now:
- * enough for a whole packet at one byte per answer.
+ * Answers (hypercalls) one hvk_hvsi_read() asks for at most. The hvc core
+ * reads with interrupts off, and a hypervisor can send packets without
+ * data for ever: the read must end. 32 answers hold the longest packet
+ * wherever it starts in a full answer, twice over; a packet that comes in
+ * smaller answers is finished by the next reads, since the reassembly
+ * state lives on between them.
  */
-#define HVK_HVSI_ANSWERS_PER_FETCH	(2 * HVK_HVSI_MAX_PACKET)
+#define HVK_HVSI_ANSWERS_PER_READ	32
 
 /*
  * The input side of one HVSI vty: packets reassembled from the answers,
@@ -103,6 +107,7 @@ struct hvk_hvsi_in {
 	unsigned int data_pos, data_len;	/* of pkt, while it is data */
 	u8 raw[HVK_HVSI_ANSWER_MAX];
 	unsigned int raw_pos, raw_len;
+	u64 reads_cut;		/* reads that spent the answer budget */
 };
 
 /* What hvk_hvsi_read() asks of its caller. */
@@ -119,9 +124,10 @@ struct hvk_hvsi_in_ops {
 
 /*
  * Up to @count bytes of the data packets that arrive into @out, asking
- * @ops->answer for more as needed. Returns the bytes read; *@again is set
- * when the read stopped with input maybe still waiting (the answer budget
- * ran out), cleared otherwise.
+ * @ops->answer for at most HVK_HVSI_ANSWERS_PER_READ answers. Returns the
+ * bytes read; *@again is set (and reads_cut counted) when the read
+ * stopped at that budget with input maybe still waiting, cleared
+ * otherwise.
  */
 unsigned int hvk_hvsi_read(struct hvk_hvsi_in *in,
 			   const struct hvk_hvsi_in_ops *ops, void *ctx,

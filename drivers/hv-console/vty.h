@@ -55,6 +55,7 @@ struct hvk_hvsi {
 	wait_queue_head_t wait;
 	u64 handshakes, closes_received, carrier_changes;
 	u8 peer_version;
+	bool cut_logged;		/* said once that a read was cut */
 };
 
 struct hvk_vty {
