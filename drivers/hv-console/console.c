@@ -14,7 +14,10 @@
  * time the vty interrupts: the interrupt fires only when the hypervisor's
  * input buffer turns non-empty.
  *
- * The vty named by /chosen stdout-path is hvc0, the system console.
+ * The vty named by /chosen stdout-path is hvc0, the system console. Its
+ * slot holds the hvkit device from module load on, before the device
+ * probes, so that every hypercall, printk's too, goes through hv_vio's
+ * hvk_dev_* calls and is counted in the device's stats.
  *
  * "hvterm-protocol" vtys carry HVSI packets instead of bare bytes; hvsi.c
  * wraps and unwraps them, and this file stays the same for both.
@@ -53,28 +56,14 @@ static struct vty_slot *slot_of(u32 vtermno)
 	return &vty_slots[vtermno];
 }
 
-/* H_PUT_TERM_CHAR for a slot, counted in its device when it has one. */
+/*
+ * H_PUT_TERM_CHAR for a slot. Every reserved slot has its device, the
+ * console slot from module load on (before its probe), so every call is
+ * made and counted through hv_vio.
+ */
 long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo)
 {
-	struct hvk_vty *vty = READ_ONCE(s->vty);
-
-	if (vty)
-		return hvk_dev_hcall_norets(vty->hdev, HVK_H_PUT_TERM_CHAR, n,
-					    hi, lo);
-	return hvk_hcall_norets(HVK_H_PUT_TERM_CHAR, s->unit_address, n, hi,
-				lo);
-}
-
-/* A hypercall for a slot, counted in its device when it has one. */
-static long vty_slot_hcall(struct vty_slot *s, unsigned int opcode,
-			   struct hvk_hcall_regs *regs)
-{
-	struct hvk_vty *vty = READ_ONCE(s->vty);
-
-	regs->in[0] = s->unit_address;
-	if (vty)
-		return hvk_dev_hcall(vty->hdev, opcode, regs);
-	return hvk_hcall(opcode, regs);
+	return hvk_dev_hcall_norets(s->hdev, HVK_H_PUT_TERM_CHAR, n, hi, lo);
 }
 
 /* A write went through: whatever busy run there was is over. */
@@ -142,14 +131,10 @@ static int vty_put_chunk(struct vty_slot *s, struct hvk_vty *vty,
 	if (vty) {
 		atomic64_inc(&vty->counters[VTY_PUT_ERRORS]);
 		atomic64_add(n, &vty->counters[VTY_BYTES_DROPPED]);
-		dev_err_ratelimited(&vty->hdev->dev,
-				    "H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
-				    hvk_hcall_status_name(status), status, n);
-	} else {
-		pr_err_ratelimited("vty %x: H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
-				   s->unit_address, hvk_hcall_status_name(status),
-				   status, n);
 	}
+	dev_err_ratelimited(&s->hdev->dev,
+			    "H_PUT_TERM_CHAR failed: %s (%ld), %u bytes dropped\n",
+			    hvk_hcall_status_name(status), status, n);
 	return n;
 }
 
@@ -185,18 +170,10 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 	return done;
 }
 
-/* printk gave up on a chunk: say so, once per burst. */
+/* printk gave up on a chunk: count it in the device and say so. */
 static void vty_console_gave_up(struct vty_slot *s)
 {
-	struct hvk_vty *vty = READ_ONCE(s->vty);
-
-	if (vty)
-		hvk_busy_report(vty->hdev, HVK_H_PUT_TERM_CHAR, &s->con_busy);
-	else
-		pr_warn_ratelimited("vty %x: H_PUT_TERM_CHAR: hypervisor still busy (%s) after %u us: console output dropped\n",
-				    s->unit_address,
-				    hvk_hcall_status_name(s->con_busy.status),
-				    (unsigned int)s->con_busy.waited_us);
+	hvk_busy_report(s->hdev, HVK_H_PUT_TERM_CHAR, &s->con_busy);
 }
 
 /*
@@ -236,12 +213,11 @@ static int vty_flush(u32 vtermno, bool wait)
 }
 
 /* One H_GET_TERM_CHAR; a failure is counted and logged. */
-static long vty_get_regs(struct vty_slot *s, struct hvk_vty *vty,
-			 struct hvk_hcall_regs *regs)
+static long vty_get_regs(struct hvk_vty *vty, struct hvk_hcall_regs *regs)
 {
 	long status;
 
-	status = vty_slot_hcall(s, HVK_H_GET_TERM_CHAR, regs);
+	status = hvk_dev_hcall(vty->hdev, HVK_H_GET_TERM_CHAR, regs);
 	if (status != HVK_H_SUCCESS) {
 		atomic64_inc(&vty->counters[VTY_GET_ERRORS]);
 		dev_err_ratelimited(&vty->hdev->dev,
@@ -262,12 +238,12 @@ static void vty_bad_count(struct hvk_vty *vty, unsigned long count)
  * One answer as the hypervisor gave it, for HVSI. Returns the count (0:
  * nothing waiting) or a negative errno. Called with rx_lock held.
  */
-int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw)
+int vty_get_answer(struct hvk_vty *vty, u8 *raw)
 {
 	struct hvk_hcall_regs regs = {};
 	int n;
 
-	if (vty_get_regs(s, vty, &regs) != HVK_H_SUCCESS)
+	if (vty_get_regs(vty, &regs) != HVK_H_SUCCESS)
 		return -EIO;
 	n = hvk_vty_unpack(&vty->rx, regs.out[0], regs.out[1], regs.out[2],
 			   raw);
@@ -281,14 +257,14 @@ int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw)
  * the bytes stashed (at least one per byte answered: only a NUL after a CR
  * is dropped), 0 when the hypervisor has nothing, or a negative errno.
  */
-static int vty_fetch(struct vty_slot *s, struct hvk_vty *vty)
+static int vty_fetch(struct hvk_vty *vty)
 {
 	struct hvk_hcall_regs regs = {};
 	int n;
 
 	vty->stash_pos = 0;
 	vty->stash_len = 0;
-	if (vty_get_regs(s, vty, &regs) != HVK_H_SUCCESS)
+	if (vty_get_regs(vty, &regs) != HVK_H_SUCCESS)
 		return -EIO;
 	n = hvk_vty_decode(&vty->rx, regs.out[0], regs.out[1], regs.out[2],
 			   vty->stash);
@@ -320,7 +296,7 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	spin_lock_irqsave(&vty->rx_lock, flags);
 	while (got < count) {
 		if (vty->stash_pos == vty->stash_len &&
-		    vty_fetch(s, vty) <= 0)
+		    vty_fetch(vty) <= 0)
 			break;
 		take = min_t(unsigned int, count - got,
 			     vty->stash_len - vty->stash_pos);
@@ -587,8 +563,9 @@ static int stdout_unit_address(u32 *ua)
 	return err;
 }
 
-static int slot_claim(u32 ua)
+static int slot_claim(struct hvk_device *hdev)
 {
+	u32 ua = hdev->unit_address;
 	int i;
 
 	mutex_lock(&vty_slots_mutex);
@@ -599,8 +576,9 @@ static int slot_claim(u32 ua)
 	}
 	for (i = VTY_CONSOLE_SLOT + 1; i < VTY_SLOTS; i++) {
 		if (!vty_slots[i].reserved) {
-			vty_slots[i].reserved = true;
 			vty_slots[i].unit_address = ua;
+			vty_slots[i].hdev = hdev;
+			vty_slots[i].reserved = true;
 			goto out;
 		}
 	}
@@ -610,16 +588,33 @@ out:
 	return i;
 }
 
+/*
+ * The console slot holds a reference to its device from reserve_console()
+ * until printk no longer uses the slot (its hvc removed, or released).
+ */
+static void console_slot_put(void)
+{
+	struct vty_slot *s = &vty_slots[VTY_CONSOLE_SLOT];
+
+	s->reserved = false;
+	s->hvsi = false;
+	if (s->hdev)
+		hvk_put_device(s->hdev);
+	s->hdev = NULL;
+}
+
 static void slot_release(unsigned int slot, bool hvc_removed)
 {
 	mutex_lock(&vty_slots_mutex);
 	WRITE_ONCE(vty_slots[slot].vty, NULL);
-	/* Removing the console's hvc also undid its hvc_instantiate(). */
-	if (slot == VTY_CONSOLE_SLOT && hvc_removed)
-		console_instantiated = false;
-	if (slot != VTY_CONSOLE_SLOT || !console_instantiated) {
+	if (slot != VTY_CONSOLE_SLOT) {
 		vty_slots[slot].reserved = false;
 		vty_slots[slot].hvsi = false;
+		vty_slots[slot].hdev = NULL;
+	} else if (hvc_removed && console_instantiated) {
+		/* Removing the console's hvc also undid hvc_instantiate(). */
+		console_instantiated = false;
+		console_slot_put();
 	}
 	mutex_unlock(&vty_slots_mutex);
 }
@@ -658,7 +653,7 @@ static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 		return -ENOMEM;
 	vty->hdev = hdev;
 	spin_lock_init(&vty->rx_lock);
-	slot = slot_claim(hdev->unit_address);
+	slot = slot_claim(hdev);
 	if (slot < 0) {
 		dev_err(&hdev->dev, "more than %d vtys\n", VTY_SLOTS);
 		return slot;
@@ -788,6 +783,7 @@ static void reserve_console(void)
 
 	vty_slots[VTY_CONSOLE_SLOT].unit_address = ua;
 	vty_slots[VTY_CONSOLE_SLOT].hvsi = is_hvsi(hdev);
+	vty_slots[VTY_CONSOLE_SLOT].hdev = hdev;
 	vty_slots[VTY_CONSOLE_SLOT].reserved = true;
 	if (hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
 		/* Held by the early boot console: take it over. */
@@ -795,12 +791,14 @@ static void reserve_console(void)
 		    hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
 			dev_warn(&hdev->dev,
 				 "hvc0 is held by another console; this vty gets the next free hvc\n");
-			vty_slots[VTY_CONSOLE_SLOT].reserved = false;
-			goto put;
+			console_slot_put();
+			return;
 		}
 		dev_info(&hdev->dev, "took hvc0 over from the early console\n");
 	}
+	/* The slot keeps the reference: printk calls through the device. */
 	console_instantiated = true;
+	return;
 put:
 	hvk_put_device(hdev);
 }
@@ -828,8 +826,12 @@ static void release_console(void)
 		hvc_remove(hp);
 	else
 		pr_err("cannot release hvc0: %ld\n", PTR_ERR(hp));
-	console_instantiated = false;
-	vty_slots[VTY_CONSOLE_SLOT].reserved = false;
+	mutex_lock(&vty_slots_mutex);
+	if (console_instantiated) {
+		console_instantiated = false;
+		console_slot_put();
+	}
+	mutex_unlock(&vty_slots_mutex);
 }
 
 static void __exit hv_console_exit(void)

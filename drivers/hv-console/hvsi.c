@@ -171,7 +171,7 @@ static int hvsi_answer(void *ctx, u8 *raw)
 {
 	struct hvk_vty *vty = ctx;
 
-	return vty_get_answer(vty->hvsi->slot, vty, raw);
+	return vty_get_answer(vty, raw);
 }
 
 static const struct hvk_hvsi_in_ops hvsi_in_ops = {

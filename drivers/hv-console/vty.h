@@ -85,6 +85,7 @@ struct hvk_vty {
  */
 struct vty_slot {
 	u32 unit_address;
+	struct hvk_device *hdev;	/* set while reserved */
 	bool reserved;
 	bool hvsi;
 	atomic_t hvsi_seqno;	/* HVSI packets sent, console output included */
@@ -107,7 +108,7 @@ long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo);
 bool vty_put_busy(struct vty_slot *s, struct hvk_vty *vty, long status,
 		  unsigned int n);
 void vty_put_ok(struct vty_slot *s);
-int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw);
+int vty_get_answer(struct hvk_vty *vty, u8 *raw);
 
 /* hvsi.c */
 int hvsi_init(struct vty_slot *s, struct hvk_vty *vty);
