@@ -20,7 +20,8 @@
  * hvk_dev_* calls and is counted in the device's stats.
  *
  * "hvterm-protocol" vtys carry HVSI packets instead of bare bytes; hvsi.c
- * wraps and unwraps them, and this file stays the same for both.
+ * wraps and unwraps them. Each kind has its own hv_ops table, chosen once
+ * per device (vty_ops_for()), so the data path never asks which it is.
  */
 #define pr_fmt(fmt) "hv_console: " fmt
 
@@ -155,8 +156,6 @@ static hvk_hvc_ssize_t vty_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
 	if (!s)
 		return -EPIPE;
 	vty = READ_ONCE(s->vty);
-	if (s->hvsi)
-		return hvsi_put_chars(s, vty, (const u8 *)buf, count);
 	while (done < count) {
 		n = vty_put_chunk(s, vty, (const u8 *)buf + done,
 				  min_t(hvk_hvc_size_t, count - done,
@@ -291,8 +290,6 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 
 	if (!vty || !count)
 		return 0;
-	if (vty->hvsi)
-		return hvsi_get_chars(s, vty, (u8 *)buf, count);
 	spin_lock_irqsave(&vty->rx_lock, flags);
 	while (got < count) {
 		if (vty->stash_pos == vty->stash_len &&
@@ -360,13 +357,6 @@ static int vty_notifier_add(struct hvc_struct *hp, int data)
 	vty_pin(vty, true);
 	/* Input that arrived before open raised an interrupt nobody saw. */
 	hvc_kick();
-	if (vty->hvsi) {
-		err = hvsi_open(s, vty);
-		if (err) {
-			vty_notifier_del(hp, data);
-			return err;
-		}
-	}
 	return 0;
 }
 
@@ -385,6 +375,56 @@ static void vty_notifier_del(struct hvc_struct *hp, int data)
 	vty_pin(vty, false);
 }
 
+/* Raw "hvterm1" vtys: bytes as they are, and no modem lines. */
+static const struct hv_ops vty_raw_ops = {
+	.get_chars = vty_get_chars,
+	.put_chars = vty_put_chars,
+	.flush = vty_flush,
+	.notifier_add = vty_notifier_add,
+	.notifier_del = vty_notifier_del,
+	.notifier_hangup = vty_notifier_del,
+};
+
+/*
+ * HVSI "hvterm-protocol" vtys: the same interrupt, pinning, busy and
+ * printk handling, with hvsi.c's packets in between.
+ */
+static hvk_hvc_ssize_t hvsi_hvc_put_chars(u32 vtermno, const hvk_hvc_u8 *buf,
+					  hvk_hvc_size_t count)
+{
+	struct vty_slot *s = slot_of(vtermno);
+
+	if (!s)
+		return -EPIPE;
+	return hvsi_put_chars(s, READ_ONCE(s->vty), (const u8 *)buf, count);
+}
+
+static hvk_hvc_ssize_t hvsi_hvc_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
+					  hvk_hvc_size_t count)
+{
+	struct vty_slot *s = slot_of(vtermno);
+	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
+
+	if (!vty || !count)
+		return 0;
+	return hvsi_get_chars(s, vty, (u8 *)buf, count);
+}
+
+static int hvsi_notifier_add(struct hvc_struct *hp, int data)
+{
+	struct vty_slot *s;
+	int err;
+
+	err = vty_notifier_add(hp, data);
+	if (err)
+		return err;
+	s = slot_of(data);
+	err = hvsi_open(s, s->vty);
+	if (err)
+		vty_notifier_del(hp, data);
+	return err;
+}
+
 /* The slot of an HVSI vty's hvc, for the modem-line callbacks. */
 static struct vty_slot *hvsi_slot_of_hp(struct hvc_struct *hp)
 {
@@ -393,14 +433,13 @@ static struct vty_slot *hvsi_slot_of_hp(struct hvc_struct *hp)
 
 	for (i = 0; i < VTY_SLOTS; i++) {
 		vty = READ_ONCE(vty_slots[i].vty);
-		if (vty && vty->hp == hp && vty->hvsi)
+		if (vty && vty->hp == hp)
 			return &vty_slots[i];
 	}
 	return NULL;
 }
 
-/* Modem lines: only HVSI has them; raw vtys report none, as hvc does. */
-static int vty_tiocmget(struct hvc_struct *hp)
+static int hvsi_tiocmget(struct hvc_struct *hp)
 {
 	struct vty_slot *s = hvsi_slot_of_hp(hp);
 	struct hvk_hvsi *h;
@@ -412,8 +451,8 @@ static int vty_tiocmget(struct hvc_struct *hp)
 	       (READ_ONCE(h->dtr) ? TIOCM_DTR : 0);
 }
 
-static int vty_tiocmset(struct hvc_struct *hp, unsigned int set,
-			unsigned int clear)
+static int hvsi_tiocmset(struct hvc_struct *hp, unsigned int set,
+			 unsigned int clear)
 {
 	struct vty_slot *s = hvsi_slot_of_hp(hp);
 
@@ -426,7 +465,7 @@ static int vty_tiocmset(struct hvc_struct *hp, unsigned int set,
 	return 0;
 }
 
-static void vty_dtr_rts(struct hvc_struct *hp, int raise)
+static void hvsi_dtr_rts(struct hvc_struct *hp, int raise)
 {
 	struct vty_slot *s = hvsi_slot_of_hp(hp);
 
@@ -434,30 +473,38 @@ static void vty_dtr_rts(struct hvc_struct *hp, int raise)
 		hvsi_set_dtr(s, s->vty, raise);
 }
 
-static const struct hv_ops vty_ops = {
-	.get_chars = vty_get_chars,
-	.put_chars = vty_put_chars,
+static const struct hv_ops vty_hvsi_ops = {
+	.get_chars = hvsi_hvc_get_chars,
+	.put_chars = hvsi_hvc_put_chars,
 	.flush = vty_flush,
-	.notifier_add = vty_notifier_add,
+	.notifier_add = hvsi_notifier_add,
 	.notifier_del = vty_notifier_del,
 	.notifier_hangup = vty_notifier_del,
-	.tiocmget = vty_tiocmget,
-	.tiocmset = vty_tiocmset,
-	.dtr_rts = vty_dtr_rts,
+	.tiocmget = hvsi_tiocmget,
+	.tiocmset = hvsi_tiocmset,
+	.dtr_rts = hvsi_dtr_rts,
 };
+
+/* Chosen once per device, at reserve_console() or probe. */
+static const struct hv_ops *vty_ops_for(struct hvk_device *hdev)
+{
+	return strcmp(hdev->compatible, "hvterm-protocol") ? &vty_raw_ops :
+							     &vty_hvsi_ops;
+}
 
 /*
  * The irq_requested field of the hvc_struct hvc_alloc() returned, found by
  * checking which known layout holds our vterm number and ops there.
  */
-static int *vty_find_irq_requested(struct hvc_struct *hp, u32 vtermno)
+static int *vty_find_irq_requested(struct hvc_struct *hp, u32 vtermno,
+				   const struct hv_ops *ops)
 {
 	struct hvk_hvc_head_outbuf_ptr *a = (void *)hp;
 	struct hvk_hvc_head *b = (void *)hp;
 
-	if (b->vtermno == vtermno && b->ops == &vty_ops)
+	if (b->vtermno == vtermno && b->ops == ops)
 		return &b->irq_requested;
-	if (a->vtermno == vtermno && a->ops == &vty_ops)
+	if (a->vtermno == vtermno && a->ops == ops)
 		return &a->irq_requested;
 	return NULL;
 }
@@ -597,7 +644,7 @@ static void console_slot_put(void)
 	struct vty_slot *s = &vty_slots[VTY_CONSOLE_SLOT];
 
 	s->reserved = false;
-	s->hvsi = false;
+	s->ops = NULL;
 	if (s->hdev)
 		hvk_put_device(s->hdev);
 	s->hdev = NULL;
@@ -609,7 +656,7 @@ static void slot_release(unsigned int slot, bool hvc_removed)
 	WRITE_ONCE(vty_slots[slot].vty, NULL);
 	if (slot != VTY_CONSOLE_SLOT) {
 		vty_slots[slot].reserved = false;
-		vty_slots[slot].hvsi = false;
+		vty_slots[slot].ops = NULL;
 		vty_slots[slot].hdev = NULL;
 	} else if (hvc_removed && console_instantiated) {
 		/* Removing the console's hvc also undid hvc_instantiate(). */
@@ -631,14 +678,10 @@ static const char *vty_owner(struct hvk_device *hdev)
 	return drv ? drv->name : NULL;
 }
 
-static bool is_hvsi(struct hvk_device *hdev)
-{
-	return !strcmp(hdev->compatible, "hvterm-protocol");
-}
-
 static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 {
 	const char *owner = vty_owner(hdev);
+	const struct hv_ops *ops;
 	struct hvk_vty *vty;
 	int slot, err;
 
@@ -660,20 +703,21 @@ static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	}
 	vty->slot = slot;
 	dev_set_drvdata(&hdev->dev, vty);
-	if (is_hvsi(hdev)) {
+	ops = vty_ops_for(hdev);
+	if (ops == &vty_hvsi_ops) {
 		err = hvsi_init(&vty_slots[slot], vty);
 		if (err)
 			goto release;
-		vty_slots[slot].hvsi = true;
 	}
+	vty_slots[slot].ops = ops;
 	WRITE_ONCE(vty_slots[slot].vty, vty);
 
-	vty->hp = hvc_alloc(slot, slot, &vty_ops, VTY_OUTBUF);
+	vty->hp = hvc_alloc(slot, slot, ops, VTY_OUTBUF);
 	if (IS_ERR(vty->hp)) {
 		err = PTR_ERR(vty->hp);
 		goto release;
 	}
-	vty->irq_requested = vty_find_irq_requested(vty->hp, slot);
+	vty->irq_requested = vty_find_irq_requested(vty->hp, slot, ops);
 	if (hdev->irq && !vty->irq_requested)
 		dev_warn(&hdev->dev,
 			 "unknown hvc_struct layout: polling instead of using irq %u\n",
@@ -748,10 +792,11 @@ static int free_hvc_index(int index)
 	struct hvk_hvc_head *head;
 	int *irq_requested;
 
-	hp = hvc_alloc(VTY_SCRATCH_VTERM, 0, &vty_ops, 16);
+	hp = hvc_alloc(VTY_SCRATCH_VTERM, 0, &vty_raw_ops, 16);
 	if (IS_ERR(hp))
 		return PTR_ERR(hp);
-	irq_requested = vty_find_irq_requested(hp, VTY_SCRATCH_VTERM);
+	irq_requested = vty_find_irq_requested(hp, VTY_SCRATCH_VTERM,
+					       &vty_raw_ops);
 	head = (struct hvk_hvc_head *)hp;
 	if (!irq_requested || head->index == index) {
 		hvc_remove(hp);
@@ -761,7 +806,7 @@ static int free_hvc_index(int index)
 	head->index = index;
 	hvc_remove(hp);
 	/* The scratch hvc's own index now matches a new scratch hvc. */
-	hp = hvc_alloc(VTY_SCRATCH_VTERM, 0, &vty_ops, 16);
+	hp = hvc_alloc(VTY_SCRATCH_VTERM, 0, &vty_raw_ops, 16);
 	if (!IS_ERR(hp))
 		hvc_remove(hp);
 	return 0;
@@ -782,13 +827,15 @@ static void reserve_console(void)
 		goto put;
 
 	vty_slots[VTY_CONSOLE_SLOT].unit_address = ua;
-	vty_slots[VTY_CONSOLE_SLOT].hvsi = is_hvsi(hdev);
+	vty_slots[VTY_CONSOLE_SLOT].ops = vty_ops_for(hdev);
 	vty_slots[VTY_CONSOLE_SLOT].hdev = hdev;
 	vty_slots[VTY_CONSOLE_SLOT].reserved = true;
-	if (hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
+	if (hvc_instantiate(VTY_CONSOLE_SLOT, 0,
+			    vty_slots[VTY_CONSOLE_SLOT].ops)) {
 		/* Held by the early boot console: take it over. */
 		if (free_hvc_index(0) ||
-		    hvc_instantiate(VTY_CONSOLE_SLOT, 0, &vty_ops)) {
+		    hvc_instantiate(VTY_CONSOLE_SLOT, 0,
+				    vty_slots[VTY_CONSOLE_SLOT].ops)) {
 			dev_warn(&hdev->dev,
 				 "hvc0 is held by another console; this vty gets the next free hvc\n");
 			console_slot_put();
@@ -820,8 +867,8 @@ static void release_console(void)
 
 	if (!console_instantiated)
 		return;
-	hp = hvc_alloc(VTY_CONSOLE_SLOT, VTY_CONSOLE_SLOT, &vty_ops,
-		       VTY_OUTBUF);
+	hp = hvc_alloc(VTY_CONSOLE_SLOT, VTY_CONSOLE_SLOT,
+		       vty_slots[VTY_CONSOLE_SLOT].ops, VTY_OUTBUF);
 	if (!IS_ERR(hp))
 		hvc_remove(hp);
 	else

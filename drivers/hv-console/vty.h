@@ -13,6 +13,7 @@
 #include <hvkit/busy.h>
 #include <hvkit/vio.h>
 
+#include "hvc_iface.h"
 #include "hvsi_codec.h"
 #include "vty_codec.h"
 
@@ -87,7 +88,7 @@ struct vty_slot {
 	u32 unit_address;
 	struct hvk_device *hdev;	/* set while reserved */
 	bool reserved;
-	bool hvsi;
+	const struct hv_ops *ops;	/* raw or HVSI, set with reserved */
 	atomic_t hvsi_seqno;	/* HVSI packets sent, console output included */
 	struct hvk_vty *vty;
 
