@@ -5,9 +5,10 @@
  * Output goes out 16 bytes per H_PUT_TERM_CHAR. A busy hypervisor makes
  * the hvc core retry later (tty) or wait and retry (printk console): the
  * tty never drops a byte on H_BUSY/H_LONG_BUSY_*, the printk console
- * drops a chunk that is still busy after the atomic busy policy's 2 ms
- * (vty_flush()). A hard failure loses the bytes of that one call. Every
- * loss is counted and logged.
+ * drops a chunk that is still busy after the atomic busy policy's 2 ms,
+ * and the chunks after it at their first busy answer until a write goes
+ * through again (vty_flush()). A hard failure loses the bytes of that one
+ * call. Every loss is counted and logged.
  *
  * Input comes 16 bytes per H_GET_TERM_CHAR, is stashed when the tty asks
  * for fewer, and is drained until the hypervisor has nothing left each
@@ -71,10 +72,11 @@ long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo)
 void vty_put_ok(struct vty_slot *s)
 {
 	if (unlikely(READ_ONCE(s->busy) || READ_ONCE(s->con_busy_run) ||
-		     READ_ONCE(s->con_give_up))) {
+		     READ_ONCE(s->con_give_up) || READ_ONCE(s->con_outage))) {
 		WRITE_ONCE(s->busy, false);
 		WRITE_ONCE(s->con_busy_run, false);
 		WRITE_ONCE(s->con_give_up, false);
+		WRITE_ONCE(s->con_outage, false);
 	}
 }
 
@@ -183,7 +185,10 @@ static void vty_console_gave_up(struct vty_slot *s)
  * printk console, maybe with interrupts off, which retries at once and
  * for ever) wait as the atomic policy says, and when the chunk has had
  * VTY_CONSOLE_BUSY_US, have vty_put_busy() drop it at its next busy
- * answer.
+ * answer. That starts an outage: until a write goes through again
+ * (vty_put_ok()), printk waits no more, and each chunk is dropped at its
+ * first busy answer, so an always-busy hypervisor costs printk one wait
+ * and then one hypercall per chunk, not 2 ms per 16 bytes.
  */
 static int vty_flush(u32 vtermno, bool wait)
 {
@@ -200,12 +205,17 @@ static int vty_flush(u32 vtermno, bool wait)
 		return 0;
 	}
 	if (!s->con_busy_run) {
+		if (READ_ONCE(s->con_outage)) {
+			WRITE_ONCE(s->con_give_up, true);
+			return 0;
+		}
 		hvk_busy_start_atomic(&s->con_busy, VTY_CONSOLE_BUSY_US, 0);
 		WRITE_ONCE(s->con_busy_run, true);
 	}
 	if (!hvk_busy_delay(&s->con_busy, status)) {
 		WRITE_ONCE(s->con_busy_run, false);
 		WRITE_ONCE(s->con_give_up, true);
+		WRITE_ONCE(s->con_outage, true);
 		vty_console_gave_up(s);
 	}
 	return 0;

@@ -102,6 +102,8 @@ struct vty_slot {
 	struct hvk_busy con_busy;
 	bool con_busy_run;
 	bool con_give_up;
+	/* A chunk was given up and no write has gone through since. */
+	bool con_outage;
 };
 
 /* console.c */
