@@ -156,6 +156,12 @@ struct hvs_host {
 	struct mutex mgmt_mutex;
 	struct hvs_slot mgmt;
 	struct completion mgmt_done;
+	/*
+	 * The answer as it stood when its CRQ entry arrived: the partner
+	 * may write a late answer to an earlier request into the shared IU
+	 * at any time, so the waiter reads this copy, never mgmt.iu.
+	 */
+	u8 mgmt_resp[HVK_SRP_IU_MAX];
 	unsigned int mgmt_resp_len;
 	u8 *mgmt_mem;
 	dma_addr_t mgmt_ioba;
@@ -345,9 +351,14 @@ static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 	struct hvk_srp_rsp rsp;
 	int back = 1;
 
-	/* Task management answers carry credit like any SRP_RSP. */
-	if (msg->format == HVK_VIOSRP_SRP && hvk_srp_opcode(slot->iu) == HVK_SRP_RSP &&
-	    !hvk_srp_parse_rsp(slot->iu, len, &rsp))
+	memcpy(hvs->mgmt_resp, slot->iu, len);
+	/*
+	 * Task management answers carry credit like any SRP_RSP; one that
+	 * names another request gives back only what this one took.
+	 */
+	if (msg->format == HVK_VIOSRP_SRP &&
+	    hvk_srp_opcode(hvs->mgmt_resp) == HVK_SRP_RSP &&
+	    !hvk_srp_parse_rsp(hvs->mgmt_resp, len, &rsp) && rsp.tag == slot->tag)
 		back = min_t(u32, rsp.req_lim_delta, HVS_MAX_CMDS + 1);
 	hvs->mgmt_resp_len = msg->status ? 0 : len;
 	hvs_release(hvs, slot, back);
@@ -468,7 +479,7 @@ static void hvs_adapter_info(struct hvs_host *hvs)
 	len = hvk_mad_build_adapter_info(hvs->mgmt.iu, tag, hvs->ai_ioba);
 	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_MAD, len, false, login_timeout);
 	if (!err)
-		err = hvk_mad_parse_adapter_info(hvs->mgmt.iu, hvs->mgmt_resp_len,
+		err = hvk_mad_parse_adapter_info(hvs->mgmt_resp, hvs->mgmt_resp_len,
 						 tag, hvs->ai_data, &hvs->ai);
 	if (err) {
 		dev_warn(hvs_dev(hvs), "no adapter info (%d): max transfer %u KiB\n",
@@ -490,7 +501,10 @@ static int hvs_srp_login(struct hvs_host *hvs)
 	len = hvk_srp_build_login(hvs->mgmt.iu, tag, HVK_SRP_IU_MAX);
 	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_SRP, len, false, login_timeout);
 	if (!err)
-		err = hvk_srp_parse_login(hvs->mgmt.iu, hvs->mgmt_resp_len, &login);
+		err = hvk_srp_parse_login(hvs->mgmt_resp, hvs->mgmt_resp_len, tag,
+					  &login);
+	if (err == -EPROTO)
+		hvs_count(hvs, HVS_BAD_RESPONSES);
 	if (err) {
 		dev_err(hvs_dev(hvs), "SRP login failed: %d\n", err);
 		return err;
@@ -771,7 +785,7 @@ static int hvs_tmf(struct hvs_host *hvs, u64 lun, u8 func, u64 task_tag)
 	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_SRP, len, true, tmf_timeout);
 	if (err)
 		return err;
-	if (hvk_srp_parse_rsp(hvs->mgmt.iu, hvs->mgmt_resp_len, &rsp) ||
+	if (hvk_srp_parse_rsp(hvs->mgmt_resp, hvs->mgmt_resp_len, &rsp) ||
 	    rsp.tag != tag) {
 		hvs_count(hvs, HVS_BAD_RESPONSES);
 		return -EPROTO;
