@@ -178,8 +178,10 @@ struct hvs_host {
 	bool indirect_ok;
 	unsigned int max_sectors;
 
-	atomic_t lose_responses;	/* test hooks */
+#ifdef HVKIT_TEST_HOOKS
+	atomic_t lose_responses;
 	struct hvk_crq_msg last_msg;	/* the last answer, for replay */
+#endif
 	struct dentry *dbg;
 	atomic64_t counters[HVS_NR_COUNTERS];
 };
@@ -365,6 +367,31 @@ static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 	complete(&hvs->mgmt_done);
 }
 
+#ifdef HVKIT_TEST_HOOKS
+/* Test hook: act as if this answer had never arrived. */
+static bool hvs_lose_response(struct hvs_host *hvs)
+{
+	if (!atomic_add_unless(&hvs->lose_responses, -1, 0))
+		return false;
+	hvs_count(hvs, HVS_LOST_ON_PURPOSE);
+	return true;
+}
+
+static void hvs_keep_last(struct hvs_host *hvs, const struct hvk_crq_msg *msg)
+{
+	hvs->last_msg = *msg;
+}
+#else
+static bool hvs_lose_response(struct hvs_host *hvs)
+{
+	return false;
+}
+
+static void hvs_keep_last(struct hvs_host *hvs, const struct hvk_crq_msg *msg)
+{
+}
+#endif
+
 /* A payload entry from the CRQ (interrupt handler). */
 static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 {
@@ -372,7 +399,7 @@ static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 	struct hvs_slot *slot;
 
 	spin_lock(&hvs->lock);
-	hvs->last_msg = *msg;
+	hvs_keep_last(hvs, msg);
 	slot = hvs_slot_of_tag(hvs, msg->token);
 	if (!slot || !slot->tag || slot->tag != msg->token) {
 		spin_unlock(&hvs->lock);
@@ -381,14 +408,10 @@ static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 				     msg->token);
 		return;
 	}
-	if (slot == &hvs->mgmt) {
+	if (slot == &hvs->mgmt)
 		hvs_mgmt_answer(hvs, slot, msg);
-	} else if (atomic_add_unless(&hvs->lose_responses, -1, 0)) {
-		/* Test hook: as if this answer had never arrived. */
-		hvs_count(hvs, HVS_LOST_ON_PURPOSE);
-	} else {
+	else if (!hvs_lose_response(hvs))
 		hvs_cmd_answer(hvs, slot, msg);
-	}
 	spin_unlock(&hvs->lock);
 }
 
@@ -976,6 +999,7 @@ static const struct file_operations transport_event_fops = {
 	.llseek = noop_llseek,
 };
 
+#ifdef HVKIT_TEST_HOOKS
 /* Deliver the last answer again: it must be dropped as stale. */
 static ssize_t replay_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
@@ -1007,16 +1031,20 @@ static const struct file_operations replay_fops = {
 	.write = replay_write,
 	.llseek = noop_llseek,
 };
+#endif
 
 static void hvs_debugfs_init(struct hvs_host *hvs)
 {
 	hvs->dbg = debugfs_create_dir(dev_name(&hvs->hdev->dev), hvs_debugfs_root);
-	debugfs_create_atomic_t("lose_responses", 0600, hvs->dbg,
-				&hvs->lose_responses);
 	debugfs_create_file("transport_event", 0200, hvs->dbg, hvs,
 			    &transport_event_fops);
+#ifdef HVKIT_TEST_HOOKS
+	/* In the interrupt path: only in test builds (HVKIT_SELFTEST=m). */
+	debugfs_create_atomic_t("lose_responses", 0600, hvs->dbg,
+				&hvs->lose_responses);
 	debugfs_create_file("replay_last_response", 0200, hvs->dbg, hvs,
 			    &replay_fops);
+#endif
 }
 
 /* ---- probe and remove ----------------------------------------------------- */
@@ -1142,7 +1170,9 @@ static void hvs_init(struct hvs_host *hvs, struct Scsi_Host *shost,
 	hvs->state = HVS_CONNECTING;
 	hvs->max_sectors = HVS_DEFAULT_SECTORS;
 	hvs->max_it_iu_len = HVK_SRP_IU_MAX;
+#ifdef HVKIT_TEST_HOOKS
 	atomic_set(&hvs->lose_responses, 0);
+#endif
 	for (i = 0; i < HVS_NR_COUNTERS; i++)
 		atomic64_set(&hvs->counters[i], 0);
 }
