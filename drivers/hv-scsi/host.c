@@ -657,17 +657,34 @@ static const struct hvk_crq_ops hvs_crq_ops = {
 	.down = hvs_crq_down,
 };
 
+/*
+ * The CRQ could not be registered again: nothing will ever answer. Fail
+ * what is outstanding and, by the failed state, everything that comes;
+ * let the waiting requests in to be failed rather than blocked for ever.
+ */
+static void hvs_reset_failed(struct hvs_host *hvs, int err)
+{
+	dev_err(hvs_dev(hvs), "CRQ reset failed (%d): failing all commands until hv_scsi is reloaded\n",
+		err);
+	hvs_set_state(hvs, HVS_FAILED);
+	hvs_purge(hvs, DID_NO_CONNECT << 16);
+	if (hvs->added)
+		scsi_unblock_requests(hvs->shost);
+}
+
 /* Free the CRQ and connect again; outstanding commands stay outstanding. */
 static void hvs_reset_work(struct work_struct *work)
 {
 	struct hvs_host *hvs = container_of(work, struct hvs_host, reset_work);
+	int err;
 
 	dev_warn(hvs_dev(hvs), "repeated send failures: resetting the CRQ\n");
 	if (hvs->added)
 		scsi_block_requests(hvs->shost);
 	hvs_set_state(hvs, HVS_CONNECTING);
-	if (hvk_crq_reset(&hvs->crq))
-		hvs_set_state(hvs, HVS_FAILED);
+	err = hvk_crq_reset(&hvs->crq);
+	if (err)
+		hvs_reset_failed(hvs, err);
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -962,13 +979,17 @@ static int hvs_eh_device_reset(struct scsi_cmnd *cmd)
 static int hvs_eh_host_reset(struct scsi_cmnd *cmd)
 {
 	struct hvs_host *hvs = shost_priv(cmd->device->host);
+	int err;
 
 	hvs_count(hvs, HVS_HOST_RESETS);
 	dev_warn(hvs_dev(hvs), "host reset: reconnecting\n");
 	hvs_set_state(hvs, HVS_CONNECTING);
 	hvs_purge(hvs, DID_RESET << 16);
-	if (hvk_crq_reset(&hvs->crq))
+	err = hvk_crq_reset(&hvs->crq);
+	if (err) {
+		hvs_reset_failed(hvs, err);
 		return FAILED;
+	}
 	wait_event_timeout(hvs->state_wait,
 			   READ_ONCE(hvs->state) != HVS_CONNECTING,
 			   login_timeout * HZ);
