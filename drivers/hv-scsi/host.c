@@ -25,7 +25,9 @@
  * purge, a cancellation) finds only commands that went out. Commands that
  * leave their slot are collected on a list under the lock and given back
  * to the midlayer after it is dropped; no function drops a lock its
- * caller took.
+ * caller took. Lock order: the transport calls .message with its own lock
+ * held, and hvs->lock is taken inside it; hvk_crq_send(), called under
+ * hvs->lock, takes no transport lock.
  *
  * Data: transfers of up to 4 KiB (bounce_max) are copied through the
  * slot's own premapped buffer, larger ones mapped as scatter lists. A slot
