@@ -101,42 +101,43 @@ static void crq_link_down(struct hvk_crq *crq, unsigned int event)
 static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 {
 	struct device *dev = &crq->hdev->dev;
+	enum hvk_crq_kind kind;
 	struct hvk_crq_msg msg;
+	int next;
 
-	switch (hvk_crq_decode(entry, &msg)) {
-	case HVK_CRQ_K_EMPTY:
+	kind = hvk_crq_decode(entry, &msg);
+	switch (hvk_crq_transition(READ_ONCE(crq->state), kind, &next)) {
+	case HVK_CRQ_A_NONE:
+	case HVK_CRQ_A_IGNORE:
 		break;
-	case HVK_CRQ_K_MESSAGE:
-		if (READ_ONCE(crq->state) != HVK_CRQ_ST_UP) {
-			atomic64_inc(&crq->counters[HVK_CRQ_EARLY]);
-			dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
-			break;
-		}
+	case HVK_CRQ_A_DELIVER:
 		atomic64_inc(&crq->counters[HVK_CRQ_ENTRIES]);
 		crq->ops->message(crq, &msg);
 		break;
-	case HVK_CRQ_K_INIT_REQUEST:
-		/* The partner (re)started and speaks first. */
+	case HVK_CRQ_A_EARLY:
+		atomic64_inc(&crq->counters[HVK_CRQ_EARLY]);
+		dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
+		break;
+	case HVK_CRQ_A_ANSWER_UP:
 		crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
 		crq_up(crq);
 		break;
-	case HVK_CRQ_K_INIT_COMPLETE:
-		if (READ_ONCE(crq->state) == HVK_CRQ_ST_WAITING)
-			crq_up(crq);
+	case HVK_CRQ_A_UP:
+		crq_up(crq);
 		break;
-	case HVK_CRQ_K_PARTNER_LOST:
+	case HVK_CRQ_A_LOST:
 		atomic64_inc(&crq->counters[HVK_CRQ_PARTNER_LOST]);
 		dev_info(dev, "CRQ partner %s: reconnecting\n",
 			 msg.format == HVK_CRQ_PARTNER_FAILED ? "failed" :
 			 "deregistered");
 		crq_link_down(crq, CRQ_EV_PARTNER_LOST);
 		break;
-	case HVK_CRQ_K_MIGRATED:
+	case HVK_CRQ_A_MIGRATED:
 		atomic64_inc(&crq->counters[HVK_CRQ_MIGRATIONS]);
 		dev_info(dev, "partition migrated: re-enabling the CRQ\n");
 		crq_link_down(crq, CRQ_EV_MIGRATED);
 		break;
-	case HVK_CRQ_K_INVALID:
+	case HVK_CRQ_A_INVALID:
 		atomic64_inc(&crq->counters[HVK_CRQ_INVALID]);
 		dev_warn_ratelimited(dev, "invalid CRQ entry %02x %02x, dropped\n",
 				     msg.valid, msg.format);

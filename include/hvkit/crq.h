@@ -13,15 +13,10 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <hvkit/crq_codec.h>
+#include <hvkit/crq_state.h>
 #include <hvkit/vio.h>
 
 struct hvk_crq;
-
-enum hvk_crq_state {
-	HVK_CRQ_ST_CLOSED,	/* no queue registered */
-	HVK_CRQ_ST_WAITING,	/* registered, waiting for the partner */
-	HVK_CRQ_ST_UP,		/* handshake done: payload may flow */
-};
 
 enum hvk_crq_down {
 	HVK_CRQ_DOWN_PARTNER_LOST,	/* failed or deregistered: reconnecting */
