@@ -103,6 +103,7 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 	struct device *dev = &crq->hdev->dev;
 	enum hvk_crq_kind kind;
 	struct hvk_crq_msg msg;
+	long status;
 	int next;
 
 	kind = hvk_crq_decode(entry, &msg);
@@ -119,8 +120,13 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 		dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
 		break;
 	case HVK_CRQ_A_ANSWER_UP:
-		crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
-		crq_up(crq);
+		/* A partner that did not get the answer cannot start. */
+		status = crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
+		if (status == HVK_H_SUCCESS)
+			crq_up(crq);
+		else
+			dev_warn_ratelimited(dev, "init answer failed: %s (%ld); waiting for the partner\n",
+					     hvk_hcall_status_name(status), status);
 		break;
 	case HVK_CRQ_A_UP:
 		crq_up(crq);

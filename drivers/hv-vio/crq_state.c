@@ -18,7 +18,16 @@ enum hvk_crq_action hvk_crq_transition(int state, enum hvk_crq_kind kind,
 	case HVK_CRQ_K_MESSAGE:
 		return state == HVK_CRQ_ST_UP ? HVK_CRQ_A_DELIVER : HVK_CRQ_A_EARLY;
 	case HVK_CRQ_K_INIT_REQUEST:
-		/* The partner (re)started and speaks first. */
+		/*
+		 * The partner (re)started and speaks first: answer, and the
+		 * protocol starts (again). Not while CLOSED: the link is down
+		 * until the reset or re-enable that is pending registers the
+		 * queue and starts a handshake of its own, which a partner
+		 * that is there answers. Bringing the link up now would start
+		 * the protocol on a queue about to be freed.
+		 */
+		if (state == HVK_CRQ_ST_CLOSED)
+			return HVK_CRQ_A_IGNORE;
 		*next = HVK_CRQ_ST_UP;
 		return HVK_CRQ_A_ANSWER_UP;
 	case HVK_CRQ_K_INIT_COMPLETE:
