@@ -83,6 +83,7 @@ static long crq_send_init(struct hvk_crq *crq, u8 format)
 	return hvk_crq_send(crq, &msg);
 }
 
+/* With crq->lock held. */
 static void crq_up(struct hvk_crq *crq)
 {
 	WRITE_ONCE(crq->state, HVK_CRQ_ST_UP);
@@ -90,11 +91,32 @@ static void crq_up(struct hvk_crq *crq)
 	crq->ops->up(crq);
 }
 
-static void crq_link_down(struct hvk_crq *crq, unsigned int event)
+/*
+ * Every write of the state is made under crq->lock, so that the consumer,
+ * which decides under it, never acts on a state that changed meanwhile.
+ */
+static void crq_set_state(struct hvk_crq *crq, enum hvk_crq_state state)
 {
+	unsigned long flags;
+
+	spin_lock_irqsave(&crq->lock, flags);
+	WRITE_ONCE(crq->state, state);
+	spin_unlock_irqrestore(&crq->lock, flags);
+}
+
+/*
+ * A transport event, with crq->lock held. True when it took the link
+ * down: a partner that repeats the event while the link is down already
+ * only sets the (same) event bit again, so only the first is logged.
+ */
+static bool crq_link_down(struct hvk_crq *crq, unsigned int event)
+{
+	bool was_down = READ_ONCE(crq->state) == HVK_CRQ_ST_CLOSED;
+
 	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
 	set_bit(event, &crq->events);
 	schedule_work(&crq->event_work);
+	return !was_down;
 }
 
 /* One entry, already copied out of the queue. Called with crq->lock. */
@@ -133,15 +155,15 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 		break;
 	case HVK_CRQ_A_LOST:
 		atomic64_inc(&crq->counters[HVK_CRQ_PARTNER_LOST]);
-		dev_info(dev, "CRQ partner %s: reconnecting\n",
-			 msg.format == HVK_CRQ_PARTNER_FAILED ? "failed" :
-			 "deregistered");
-		crq_link_down(crq, CRQ_EV_PARTNER_LOST);
+		if (crq_link_down(crq, CRQ_EV_PARTNER_LOST))
+			dev_info_ratelimited(dev, "CRQ partner %s: reconnecting\n",
+					     msg.format == HVK_CRQ_PARTNER_FAILED ?
+					     "failed" : "deregistered");
 		break;
 	case HVK_CRQ_A_MIGRATED:
 		atomic64_inc(&crq->counters[HVK_CRQ_MIGRATIONS]);
-		dev_info(dev, "partition migrated: re-enabling the CRQ\n");
-		crq_link_down(crq, CRQ_EV_MIGRATED);
+		if (crq_link_down(crq, CRQ_EV_MIGRATED))
+			dev_info_ratelimited(dev, "partition migrated: re-enabling the CRQ\n");
 		break;
 	case HVK_CRQ_A_INVALID:
 		atomic64_inc(&crq->counters[HVK_CRQ_INVALID]);
@@ -241,7 +263,7 @@ static int crq_setup(struct hvk_crq *crq)
 
 	err = crq_register(crq);
 	if (err) {
-		WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+		crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 		return err;
 	}
 	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
@@ -263,7 +285,7 @@ int hvk_crq_reset(struct hvk_crq *crq)
 		mutex_unlock(&crq->reset_mutex);
 		return -ESHUTDOWN;
 	}
-	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 	hvk_dev_set_irq(crq->hdev, false);
 	crq_free_hv(crq);
 	atomic64_inc(&crq->counters[HVK_CRQ_RESETS]);
@@ -292,7 +314,7 @@ static void crq_reenable(struct hvk_crq *crq)
 		hvk_crq_reset(crq);
 		return;
 	}
-	WRITE_ONCE(crq->state, HVK_CRQ_ST_WAITING);
+	crq_set_state(crq, HVK_CRQ_ST_WAITING);
 	crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
 	crq_poll(crq);
 	mutex_unlock(&crq->reset_mutex);
@@ -384,7 +406,7 @@ void hvk_crq_close(struct hvk_crq *crq)
 	set_bit(CRQ_EV_CLOSING, &crq->events);
 	cancel_work_sync(&crq->event_work);
 	mutex_lock(&crq->reset_mutex);
-	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 	hvk_dev_set_irq(crq->hdev, false);
 	if (crq->irq_requested)
 		free_irq(crq->hdev->irq, crq);

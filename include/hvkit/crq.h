@@ -62,7 +62,7 @@ struct hvk_crq {
 	unsigned int size;		/* bytes */
 	unsigned int head;		/* next entry to read, in bytes */
 	spinlock_t lock;		/* head, consumer loop */
-	int state;			/* enum hvk_crq_state */
+	int state;			/* enum hvk_crq_state, written under lock */
 	bool irq_requested;
 
 	struct work_struct event_work;
