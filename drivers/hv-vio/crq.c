@@ -4,8 +4,10 @@
  *
  * The queue is one page of 16-byte entries that the hypervisor fills and
  * we empty by clearing byte 0. Its interrupt is an edge pulse that is
- * neither latched nor replayed by H_VIO_SIGNAL, so the consumer loop
- * disables it, drains, enables it and looks once more before leaving.
+ * neither latched nor replayed by H_VIO_SIGNAL: the interrupt handler
+ * turns it off and the entries are consumed in rounds of at most
+ * crq_budget, in softirq context, until the queue is empty; then it is
+ * turned on and the queue looked at once more (include/hvkit/drain.h).
  *
  * The init handshake works both ways: we always send an init request; a
  * partner that is there answers "init complete" (QEMU answers inside
@@ -21,6 +23,7 @@
 #include <linux/mutex.h>
 #include <hvkit/busy.h>
 #include <hvkit/crq.h>
+#include <hvkit/drain.h>
 
 #define CRQ_EV_PARTNER_LOST	0
 #define CRQ_EV_MIGRATED		1
@@ -32,6 +35,33 @@
  * reset_mutex, never under rtnl.
  */
 #define CRQ_BUSY_BUDGET_MS	30000
+
+static unsigned int crq_budget = HVK_DRAIN_BUDGET;
+module_param(crq_budget, uint, 0644);
+MODULE_PARM_DESC(crq_budget,
+		 "CRQ entries consumed per softirq round, 1-256, taken when a queue opens (64)");
+
+static const char *const crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
+	[HVK_CRQ_ENTRIES] = "crq_entries",
+	[HVK_CRQ_INVALID] = "crq_invalid",
+	[HVK_CRQ_EARLY] = "crq_early",
+	[HVK_CRQ_INITS] = "crq_inits",
+	[HVK_CRQ_PARTNER_LOST] = "crq_partner_lost",
+	[HVK_CRQ_MIGRATIONS] = "crq_migrations",
+	[HVK_CRQ_RESETS] = "crq_resets",
+	[HVK_CRQ_SEND_ERRORS] = "crq_send_errors",
+	[HVK_CRQ_SEND_CLOSED] = "crq_send_closed",
+	[HVK_CRQ_INTERRUPTS] = "crq_interrupts",
+	[HVK_CRQ_IGNORED] = "crq_ignored",
+	[HVK_CRQ_ROUNDS] = "crq_rounds",
+	[HVK_CRQ_BUDGET_SPENT] = "crq_budget_spent",
+};
+
+const char *hvk_crq_counter_name(enum hvk_crq_counter c)
+{
+	return (unsigned int)c < HVK_CRQ_NR_COUNTERS ? crq_counter_names[c] : NULL;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_counter_name);
 
 static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
 		      unsigned long a1, unsigned long a2)
@@ -131,7 +161,9 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 	kind = hvk_crq_decode(entry, &msg);
 	switch (hvk_crq_transition(READ_ONCE(crq->state), kind, &next)) {
 	case HVK_CRQ_A_NONE:
+		break;
 	case HVK_CRQ_A_IGNORE:
+		atomic64_inc(&crq->counters[HVK_CRQ_IGNORED]);
 		break;
 	case HVK_CRQ_A_DELIVER:
 		atomic64_inc(&crq->counters[HVK_CRQ_ENTRIES]);
@@ -178,12 +210,21 @@ static bool crq_pending(struct hvk_crq *crq)
 	return READ_ONCE(crq->queue[crq->head]) != HVK_CRQ_FREE;
 }
 
-static void crq_drain(struct hvk_crq *crq)
+static bool crq_drain_pending(struct hvk_drain *d)
 {
+	return crq_pending(container_of(d, struct hvk_crq, drain));
+}
+
+/* One round of at most @budget entries, in softirq context. */
+static u32 crq_round(struct hvk_drain *d, u32 budget)
+{
+	struct hvk_crq *crq = container_of(d, struct hvk_crq, drain);
 	u8 entry[HVK_CRQ_ENTRY_SIZE];
+	u32 done = 0;
 	u8 *slot;
 
-	while (crq_pending(crq)) {
+	spin_lock(&crq->lock);
+	while (done < budget && crq_pending(crq)) {
 		slot = crq->queue + crq->head;
 		/* Byte 0 is written last: read the rest only after it. */
 		dma_rmb();
@@ -193,21 +234,13 @@ static void crq_drain(struct hvk_crq *crq)
 		WRITE_ONCE(slot[0], HVK_CRQ_FREE);
 		crq->head = (crq->head + HVK_CRQ_ENTRY_SIZE) % crq->size;
 		crq_dispatch(crq, entry);
+		done++;
 	}
-}
-
-/* Disable, drain, enable, re-check: no entry is left without a pulse. */
-static void crq_poll(struct hvk_crq *crq)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&crq->lock, flags);
-	do {
-		hvk_dev_set_irq(crq->hdev, false);
-		crq_drain(crq);
-		hvk_dev_set_irq(crq->hdev, true);
-	} while (crq_pending(crq));
-	spin_unlock_irqrestore(&crq->lock, flags);
+	spin_unlock(&crq->lock);
+	atomic64_inc(&crq->counters[HVK_CRQ_ROUNDS]);
+	if (done >= budget)
+		atomic64_inc(&crq->counters[HVK_CRQ_BUDGET_SPENT]);
+	return done;
 }
 
 static irqreturn_t crq_interrupt(int irq, void *data)
@@ -217,7 +250,7 @@ static irqreturn_t crq_interrupt(int irq, void *data)
 	atomic64_inc(&crq->counters[HVK_CRQ_INTERRUPTS]);
 	if (!READ_ONCE(crq->queue))
 		return IRQ_NONE;
-	crq_poll(crq);
+	hvk_drain_irq(&crq->drain);
 	return IRQ_HANDLED;
 }
 
@@ -271,8 +304,8 @@ static int crq_setup(struct hvk_crq *crq)
 		dev_warn(&crq->hdev->dev,
 			 "init request failed: %s (%ld); waiting for the partner\n",
 			 hvk_hcall_status_name(status), status);
-	/* Answers that came before the interrupt was enabled. */
-	crq_poll(crq);
+	/* Answers that came before the interrupt was enabled, then on. */
+	hvk_drain_start(&crq->drain);
 	return 0;
 }
 
@@ -286,7 +319,7 @@ int hvk_crq_reset(struct hvk_crq *crq)
 		return -ESHUTDOWN;
 	}
 	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
-	hvk_dev_set_irq(crq->hdev, false);
+	hvk_drain_stop(&crq->drain);
 	crq_free_hv(crq);
 	atomic64_inc(&crq->counters[HVK_CRQ_RESETS]);
 	err = crq_setup(crq);
@@ -316,7 +349,8 @@ static void crq_reenable(struct hvk_crq *crq)
 	}
 	crq_set_state(crq, HVK_CRQ_ST_WAITING);
 	crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
-	crq_poll(crq);
+	/* The signal's state after migration is not ours to assume. */
+	hvk_drain_start(&crq->drain);
 	mutex_unlock(&crq->reset_mutex);
 }
 
@@ -339,14 +373,14 @@ static void crq_event_work(struct work_struct *work)
 int hvk_crq_inject_event(struct hvk_crq *crq, u8 format)
 {
 	u8 entry[HVK_CRQ_ENTRY_SIZE] = { HVK_CRQ_TRANSPORT, format };
-	unsigned long flags;
 
 	if (format != HVK_CRQ_PARTNER_FAILED && format != HVK_CRQ_PARTNER_DEREG &&
 	    format != HVK_CRQ_MIGRATED)
 		return -EINVAL;
-	spin_lock_irqsave(&crq->lock, flags);
+	/* As the consumer runs it: in softirq context, under the lock. */
+	spin_lock_bh(&crq->lock);
 	crq_dispatch(crq, entry);
-	spin_unlock_irqrestore(&crq->lock, flags);
+	spin_unlock_bh(&crq->lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hvk_crq_inject_event);
@@ -366,6 +400,8 @@ int hvk_crq_open(struct hvk_crq *crq, struct hvk_device *hdev,
 	INIT_WORK(&crq->event_work, crq_event_work);
 	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
 		atomic64_set(&crq->counters[i], 0);
+	hvk_drain_init(&crq->drain, hdev, READ_ONCE(crq_budget), crq_round,
+		       crq_drain_pending);
 	if (!hdev->irq || !hdev->dma_dev) {
 		dev_err(&hdev->dev, "CRQ needs an interrupt and a DMA window\n");
 		return -ENODEV;
@@ -407,10 +443,12 @@ void hvk_crq_close(struct hvk_crq *crq)
 	cancel_work_sync(&crq->event_work);
 	mutex_lock(&crq->reset_mutex);
 	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
-	hvk_dev_set_irq(crq->hdev, false);
+	hvk_drain_stop(&crq->drain);
 	if (crq->irq_requested)
 		free_irq(crq->hdev->irq, crq);
 	crq->irq_requested = false;
+	/* A round the interrupt scheduled meanwhile does nothing: wait for it. */
+	hvk_drain_stop(&crq->drain);
 	crq_free_hv(crq);
 	mutex_unlock(&crq->reset_mutex);
 	dma_free_coherent(crq->hdev->dma_dev, crq->size, crq->queue, crq->ioba);
