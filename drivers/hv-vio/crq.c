@@ -205,9 +205,90 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 	}
 }
 
+#ifdef HVKIT_TEST_HOOKS
+/*
+ * Test builds only (make HVKIT_SELFTEST=m): a partner that never stops
+ * writing, emulated for selftests/vm/tests/hv_vio_crq_flood.sh. Writing N
+ * makes the consumer of a CRQ find N more entries once its queue is
+ * empty: init-complete entries, which a link that is up only counts
+ * (crq_ignored). The queue page and the partner's position in it are not
+ * touched.
+ */
+static atomic_long_t crq_test_flood = ATOMIC_LONG_INIT(0);
+
+static int crq_test_flood_set(const char *val, const struct kernel_param *kp)
+{
+	long n;
+	int err;
+
+	err = kstrtol(val, 0, &n);
+	if (err)
+		return err;
+	if (n < 0)
+		return -EINVAL;
+	atomic_long_set(&crq_test_flood, n);
+	return 0;
+}
+
+static int crq_test_flood_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%ld\n", atomic_long_read(&crq_test_flood));
+}
+
+static const struct kernel_param_ops crq_test_flood_ops = {
+	.set = crq_test_flood_set,
+	.get = crq_test_flood_get,
+};
+module_param_cb(crq_test_flood, &crq_test_flood_ops, NULL, 0600);
+MODULE_PARM_DESC(crq_test_flood, "test builds: emulate N more CRQ entries from the partner");
+
+static bool crq_test_flood_pending(void)
+{
+	return atomic_long_read(&crq_test_flood) > 0;
+}
+
+static bool crq_test_flood_take(u8 *entry)
+{
+	if (atomic_long_dec_if_positive(&crq_test_flood) < 0)
+		return false;
+	memset(entry, 0, HVK_CRQ_ENTRY_SIZE);
+	entry[0] = HVK_CRQ_INIT;
+	entry[1] = HVK_CRQ_INIT_COMPLETE;
+	return true;
+}
+#else
+static bool crq_test_flood_pending(void)
+{
+	return false;
+}
+
+static bool crq_test_flood_take(u8 *entry)
+{
+	return false;
+}
+#endif
+
 static bool crq_pending(struct hvk_crq *crq)
 {
-	return READ_ONCE(crq->queue[crq->head]) != HVK_CRQ_FREE;
+	return READ_ONCE(crq->queue[crq->head]) != HVK_CRQ_FREE ||
+	       crq_test_flood_pending();
+}
+
+/* Copy out the next entry and give its slot back; false if none. */
+static bool crq_take(struct hvk_crq *crq, u8 *entry)
+{
+	u8 *slot = crq->queue + crq->head;
+
+	if (READ_ONCE(slot[0]) == HVK_CRQ_FREE)
+		return crq_test_flood_take(entry);
+	/* Byte 0 is written last: read the rest only after it. */
+	dma_rmb();
+	memcpy(entry, slot, HVK_CRQ_ENTRY_SIZE);
+	/* The copy is complete before the slot goes back. */
+	mb();
+	WRITE_ONCE(slot[0], HVK_CRQ_FREE);
+	crq->head = (crq->head + HVK_CRQ_ENTRY_SIZE) % crq->size;
+	return true;
 }
 
 static bool crq_drain_pending(struct hvk_drain *d)
@@ -221,18 +302,9 @@ static u32 crq_round(struct hvk_drain *d, u32 budget)
 	struct hvk_crq *crq = container_of(d, struct hvk_crq, drain);
 	u8 entry[HVK_CRQ_ENTRY_SIZE];
 	u32 done = 0;
-	u8 *slot;
 
 	spin_lock(&crq->lock);
-	while (done < budget && crq_pending(crq)) {
-		slot = crq->queue + crq->head;
-		/* Byte 0 is written last: read the rest only after it. */
-		dma_rmb();
-		memcpy(entry, slot, sizeof(entry));
-		/* The copy is complete before the slot goes back. */
-		mb();
-		WRITE_ONCE(slot[0], HVK_CRQ_FREE);
-		crq->head = (crq->head + HVK_CRQ_ENTRY_SIZE) % crq->size;
+	while (done < budget && crq_take(crq, entry)) {
 		crq_dispatch(crq, entry);
 		done++;
 	}
