@@ -4,10 +4,10 @@
  *
  * The queue is one page of 16-byte entries that the hypervisor fills and
  * we empty by clearing byte 0. Its interrupt is an edge pulse that is
- * neither latched nor replayed by H_VIO_SIGNAL: the interrupt handler
- * turns it off and the entries are consumed in rounds of at most
- * crq_budget, in softirq context, until the queue is empty; then it is
- * turned on and the queue looked at once more (include/hvkit/drain.h).
+ * neither latched nor replayed by H_VIO_SIGNAL. The interrupt handler
+ * schedules rounds of at most crq_budget entries in softirq context,
+ * which go on until the queue is empty and then look at it once more;
+ * the signal goes off only while the queue is busy (include/hvkit/drain.h).
  *
  * The init handshake works both ways: we always send an init request; a
  * partner that is there answers "init complete" (QEMU answers inside
@@ -377,7 +377,7 @@ static int crq_setup(struct hvk_crq *crq)
 			 "init request failed: %s (%ld); waiting for the partner\n",
 			 hvk_hcall_status_name(status), status);
 	/* Answers that came before the interrupt was enabled, then on. */
-	hvk_drain_start(&crq->drain);
+	hvk_drain_kick(&crq->drain);
 	return 0;
 }
 
@@ -422,7 +422,7 @@ static void crq_reenable(struct hvk_crq *crq)
 	crq_set_state(crq, HVK_CRQ_ST_WAITING);
 	crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
 	/* The signal's state after migration is not ours to assume. */
-	hvk_drain_start(&crq->drain);
+	hvk_drain_kick(&crq->drain);
 	mutex_unlock(&crq->reset_mutex);
 }
 

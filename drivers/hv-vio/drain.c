@@ -75,16 +75,16 @@ void hvk_drain_irq(struct hvk_drain *d)
 }
 EXPORT_SYMBOL_GPL(hvk_drain_irq);
 
-void hvk_drain_start(struct hvk_drain *d)
+void hvk_drain_kick(struct hvk_drain *d)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&d->lock, flags);
 	WRITE_ONCE(d->stopped, false);
-	drain_apply(d, hvk_drain_interrupt(&d->ctl));
+	drain_apply(d, hvk_drain_start(&d->ctl));
 	spin_unlock_irqrestore(&d->lock, flags);
 }
-EXPORT_SYMBOL_GPL(hvk_drain_start);
+EXPORT_SYMBOL_GPL(hvk_drain_kick);
 
 void hvk_drain_stop(struct hvk_drain *d)
 {
