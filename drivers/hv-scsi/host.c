@@ -112,12 +112,6 @@ enum hvs_counter {
 	HVS_NR_COUNTERS
 };
 
-static const char *const hvs_crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
-	"crq_entries", "crq_invalid", "crq_early", "crq_inits",
-	"crq_partner_lost", "crq_migrations", "crq_resets", "crq_send_errors",
-	"crq_send_closed", "crq_interrupts",
-};
-
 static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
 	"commands", "completions", "unknown_tags", "bad_responses",
 	"send_errors", "credit_waits", "aborts", "aborts_done", "lun_resets",
@@ -430,7 +424,7 @@ static void hvs_keep_last(struct hvs_host *hvs, const struct hvk_crq_msg *msg)
 }
 #endif
 
-/* A payload entry from the CRQ (interrupt handler). */
+/* A payload entry from the CRQ (softirq, a drain round of hv_vio). */
 static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 {
 	struct hvs_host *hvs = crq->priv;
@@ -1015,7 +1009,7 @@ static ssize_t counters_show(struct device *dev, struct device_attribute *attr,
 		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_counter_names[i],
 				   (long long)atomic64_read(&hvs->counters[i]));
 	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
-		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_crq_counter_names[i],
+		n += sysfs_emit_at(buf, n, "%s %lld\n", hvk_crq_counter_name(i),
 				   (long long)hvk_crq_counter(&hvs->crq, i));
 	return n;
 }
