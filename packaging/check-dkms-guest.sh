@@ -114,9 +114,9 @@ boot() {	# boot PHASE TIMEOUT
 	rm -f "$share/ktap-$phase" "$share/guest.log"
 	echo "== boot $phase${extra:+ ($extra)}"
 	local t0=$SECONDS
-	timeout --foreground "$limit" qemu-system-ppc64 \
+	timeout "$limit" qemu-system-ppc64 \
 		-M pseries,x-vof=on -cpu POWER9 -m 2G -smp "$smp" \
-		-nodefaults -nographic -no-reboot -display none -monitor none \
+		-nodefaults -no-reboot -display none -monitor none \
 		-kernel "$img/vmlinux" -initrd "$share/initrd.img" \
 		-append "root=LABEL=hvkit-root ro console=hvc0 panic=-1 $extra" \
 		-chardev "file,id=con,path=$work/console-$phase.log" \
@@ -130,7 +130,8 @@ boot() {	# boot PHASE TIMEOUT
 		-device scsi-hd,bus=scsi0.0,drive=sd0 \
 		-drive "if=none,id=root,file=$work/root.qcow2,format=qcow2" \
 		-device virtio-blk-pci,drive=root \
-		-virtfs "local,path=$share,mount_tag=hvkit,security_model=none,id=share" &
+		-virtfs "local,path=$share,mount_tag=hvkit,security_model=none,id=share" \
+		</dev/null &
 	qpid=$!
 	wait "$qpid" || rc=$?
 	qpid=
