@@ -9,6 +9,9 @@
 # usage: packaging/dkms-guest/build-rootfs.sh [--print DIR]
 #   --print DIR   only print the cache directory and exit
 #
+# The initramfs holds only the root disk's drivers (rootfs/etc/initramfs-
+# tools): the default, every driver, takes half an hour under qemu-user.
+#
 # Output, in ${HVKIT_CACHE:-~/.cache/hvkit}/rootfs/ppc64el-bookworm/:
 #   root.img   raw ext4 image (sparse), label hvkit-root
 #   vmlinux    the guest kernel;  initrd.img  its initramfs
@@ -45,6 +48,7 @@ include=(
 recipe=$( {
 	printf '%s\n' "${include[@]}" "$mirror"
 	(cd "$here/rootfs" && find . -type f | sort | xargs cat)
+	sed -n '/^mmdebstrap/,/^$/p' "$0"
 } | sha256sum | cut -d' ' -f1)
 
 if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$recipe" ]; then
@@ -70,21 +74,34 @@ fi
 rm -rf "$dir"
 mkdir -p "$dir"
 work=$(mktemp -d "$cache/rootfs/build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# mmdebstrap unmounts what it mounted in the chroot, unless it was killed:
+# never let rm walk into a mounted /proc or /dev.
+drop_work() {
+	awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts |
+		sort -r | xargs -r -n1 umount -l
+	rm -rf --one-file-system "$work"
+}
+trap drop_work EXIT
 root=$work/root
 
 log "bootstrapping bookworm ppc64el into $root (takes a while under qemu-user)"
+# The files under rootfs/ go in once the essential packages are there and
+# before the kernel's package is configured, so that its initramfs is made
+# once, the small way (conf.d/hvkit-guest.conf). Documentation is not
+# unpacked: under qemu-user every file costs.
 mmdebstrap --mode=root --arch=ppc64el --variant=minbase \
 	--include="$(IFS=,; echo "${include[*]}")" \
+	--dpkgopt='path-exclude=/usr/share/man/*' \
+	--dpkgopt='path-exclude=/usr/share/doc/*' \
+	--dpkgopt='path-include=/usr/share/doc/*/copyright' \
+	--dpkgopt='path-exclude=/usr/share/locale/*' \
+	--dpkgopt='path-exclude=/usr/share/info/*' \
+	--essential-hook="cp -a '$here/rootfs/.' \"\$1/\"" \
+	--essential-hook='chmod 0755 "$1/usr/local/sbin/hvkit-guest-run" "$1/etc/initramfs-tools/hooks/hvkit-guest-root"' \
+	--customize-hook='chroot "$1" systemctl enable hvkit-guest.service' \
+	--customize-hook='chroot "$1" passwd -d root' \
+	--customize-hook='echo hvkit-guest >"$1/etc/hostname"' \
 	bookworm "$root" "$mirror"
-
-# The test driver service, a root without password (console debugging)
-# and a host name.
-cp -a "$here/rootfs/." "$root/"
-chmod 0755 "$root/usr/local/sbin/hvkit-guest-run"
-chroot "$root" systemctl enable hvkit-guest.service
-chroot "$root" passwd -d root
-echo hvkit-guest >"$root/etc/hostname"
 
 vmlinux=$(find "$root/boot" -maxdepth 1 -name 'vmlinux-*' | sort -V | tail -n1)
 [ -n "$vmlinux" ] || { log "no kernel in $root/boot"; exit 1; }
@@ -97,4 +114,4 @@ log "making the ext4 image"
 mkfs.ext4 -q -L hvkit-root -d "$root" "$dir/root.img.tmp" 4G
 mv "$dir/root.img.tmp" "$dir/root.img"
 echo "$recipe" >"$dir/stamp"
-log "done: $dir ($release)"
+log "done in $SECONDS s: $dir ($release)"
