@@ -142,6 +142,19 @@ vty_round_trip() {
 	[ "$got" = "$token" ]
 }
 
+# hvc_vio did not start: the console the kernel prints to (and that
+# systemd got as /dev/console) is hv_console's hvc0.
+system_console_hvc0() {
+	cat /proc/consoles
+	# The C flag: hvc0 is the device behind /dev/console.
+	grep -Eq '^hvc0 .*\([^)]*C[^)]*\)' /proc/consoles && loaded hv_console
+}
+
+# The initramfs the next boot gets no longer carries the kit.
+initramfs_without_kit() {
+	! lsinitramfs "/boot/initrd.img-$release" | grep -E '/hv_(vio|console|net|scsi)\.ko'
+}
+
 nothing_left() {
 	ok=0
 	for m in $kit; do
@@ -152,7 +165,8 @@ nothing_left() {
 	done
 	for p in /var/lib/dkms/hvkit /usr/src/hvkit-* /usr/share/hvkit-dkms \
 		/usr/sbin/hvkit-prefer /etc/modprobe.d/hvkit-prefer.conf \
-		/etc/default/grub.d/hvkit-prefer.cfg; do
+		/etc/default/grub.d/hvkit-prefer.cfg \
+		/usr/share/initramfs-tools/hooks/hvkit-prefer; do
 		[ ! -e "$p" ] || { echo "left: $p"; ok=1; }
 	done
 	return $ok
@@ -170,7 +184,9 @@ modules_in_updates() {
 
 # Built here, by the guest's gcc against its own headers.
 built_by_guest_gcc() {
-	log=$(find /var/lib/dkms/hvkit -path "*/build/make.log" 2>/dev/null | head -n1)
+	# dkms 3 keeps the build's log in <version>/<release>/<arch>/log/.
+	log=$(find /var/lib/dkms/hvkit -name make.log 2>/dev/null | head -n1)
+	echo "make.log: ${log:-none}"
 	[ -n "$log" ] && grep -q "/usr/src/linux-headers-$release" "$log" &&
 		command -v gcc && gcc --version | head -n1
 }
@@ -179,7 +195,11 @@ prefer_files() {
 	[ "$(hvkit-prefer status)" = enabled ] &&
 		grep -q '^blacklist ibmveth' /etc/modprobe.d/hvkit-prefer.conf &&
 		grep -q 'initcall_blacklist=hvc_vio_init' /etc/default/grub.d/hvkit-prefer.cfg &&
-		lsinitramfs "/boot/initrd.img-$release" | grep -q 'etc/modprobe.d/hvkit-prefer.conf'
+		lsinitramfs "/boot/initrd.img-$release" >/tmp/initrd.list &&
+		grep -q 'etc/modprobe.d/hvkit-prefer.conf' /tmp/initrd.list &&
+		for m in $kit; do
+			grep -q "updates/dkms/$m\.ko" /tmp/initrd.list || { echo "initramfs lacks $m"; return 1; }
+		done
 }
 
 case "$phase" in
@@ -205,7 +225,7 @@ install)
 	check "hv_console leaves the vtys to hvc_vio without the opt-in" \
 		is_driver hvkit 'hvkit:TserialShvterm1' none
 	check "hvkit-prefer enable" hvkit-prefer enable
-	check "hvkit-prefer: modprobe.d, GRUB snippet, initramfs updated" prefer_files
+	check "hvkit-prefer: modprobe.d, GRUB snippet, the kit in the initramfs" prefer_files
 	hvkit-prefer cmdline >"$share/next-cmdline"
 	;;
 prefer)
@@ -218,6 +238,7 @@ prefer)
 	check "hv_net owns the l-lan" is_driver hvkit 'hvkit:TnetworkSIBM,l-lan' hv_net
 	check "hv_scsi owns the v-scsi adapter" is_driver hvkit 'hvkit:TvscsiSIBM,v-scsi' hv_scsi
 	check "hv_console owns the vtys" is_driver hvkit 'hvkit:TserialShvterm1' hv_console
+	check "the system console is hvc0, from hv_console" system_console_hvc0
 	check "ping 10.0.2.2 through hv_net" ping_gateway hv_net
 	check "hv_scsi: the host's 8 MiB intact" disk_host_data hv_scsi
 	check "hv_scsi: the last boot's 4 MiB intact" disk_persisted hv_scsi
@@ -232,6 +253,7 @@ prefer)
 	: >"$share/next-cmdline"
 	;;
 removed)
+	check "the initramfs carries no kit module" initramfs_without_kit
 	check "no kit module loaded" not_loaded hv_vio hv_console hv_net hv_scsi
 	check "modprobe finds no hv_vio" sh -c '! modinfo hv_vio >/dev/null 2>&1'
 	check "nothing left: modules, dkms tree, sources, helper files" nothing_left
