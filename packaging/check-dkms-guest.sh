@@ -6,7 +6,7 @@
 # lintian on the package, apt install (DKMS builds the modules with the
 # guest's gcc against its headers), the devices working through the kit,
 # the opt-in (hvkit-prefer) taking the devices from ibmveth, ibmvscsi and
-# hvc_vio after a reboot, apt remove and purge leaving nothing behind.
+# hvc_vio after a reboot, apt remove leaving nothing behind.
 #
 # usage: packaging/check-dkms-guest.sh
 # Prints a KTAP document and "N passed, M failed"; exits non-zero on any
@@ -151,7 +151,15 @@ boot() {	# boot PHASE TIMEOUT
 }
 
 # The loop-back runs for the whole test (QEMU opens the fifos read-write).
-(while :; do cat "$work/vty1.out"; done >"$work/vty1.in") 2>/dev/null &
+# The trap takes the running cat along when the check ends.
+(
+	trap 'kill "$c" 2>/dev/null; exit 0' TERM
+	while :; do
+		cat "$work/vty1.out" &
+		c=$!
+		wait "$c"
+	done >"$work/vty1.in"
+) 2>/dev/null &
 loop=$!
 
 boot install 1800

@@ -8,7 +8,7 @@
 #   install   apt install the package, modprobe the kit, use the devices,
 #             then hvkit-prefer enable
 #   prefer    the kit's drivers came up by themselves and own the devices;
-#             apt remove, apt purge
+#             apt remove (nothing is left to purge)
 #   removed   nothing of the kit is left; the in-tree drivers are back
 # For the next boot the script leaves the kernel command line words in
 # $share/next-cmdline and the current initrd in $share/initrd.img, as a
@@ -132,9 +132,12 @@ disk_persisted() {
 # guest writes comes back.
 vty_round_trip() {
 	tty=$1
-	stty -F "$tty" raw -echo || return 1
 	token="hvkit-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	# Raw mode on the descriptor that stays open: hvc resets a vty's
+	# termios when its last user closes it (stty -F would be undone), and
+	# in canonical mode a token without a newline is never read.
 	exec 3<>"$tty"
+	stty raw -echo <&3 || return 1
 	printf '%s' "$token" >&3
 	got=$(timeout 30 dd bs=1 count=${#token} <&3 2>/dev/null)
 	exec 3>&-
@@ -247,8 +250,11 @@ prefer)
 	check "apt remove hvkit-dkms" apt-get remove -y hvkit-dkms
 	check "hvkit-prefer disabled by the removal" \
 		test ! -e /etc/modprobe.d/hvkit-prefer.conf -a ! -e /etc/default/grub.d/hvkit-prefer.cfg
-	check "apt purge hvkit-dkms" apt-get purge -y hvkit-dkms
-	check "dpkg knows no hvkit-dkms" sh -c '! dpkg -s hvkit-dkms >/dev/null 2>&1'
+	# No conffiles: removal leaves nothing to purge, and dpkg forgets the
+	# package (apt purge then cannot even name it when it came from a file).
+	check "dpkg knows no hvkit-dkms after apt remove (nothing to purge)" \
+		sh -c '! dpkg -s hvkit-dkms >/dev/null 2>&1'
+	check "dpkg --purge hvkit-dkms is a no-op" dpkg --purge hvkit-dkms
 	check "nothing left: modules, dkms tree, sources, helper files" nothing_left
 	: >"$share/next-cmdline"
 	;;
