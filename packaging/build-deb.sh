@@ -29,13 +29,17 @@ src=$tmp/hvkit-$version
 mkdir -p "$src"
 if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	git -C "$repo" ls-files -z --cached --others --exclude-standard -- \
-		Kbuild dkms.conf drivers hypercall include |
+		Kbuild dkms.conf drivers hypercall include packaging/prefer |
 		while IFS= read -r -d '' f; do
 			[ ! -f "$repo/$f" ] || (cd "$repo" && cp --parents "$f" "$src")
 		done
 else
-	(cd "$repo" && cp -a --parents Kbuild dkms.conf drivers hypercall include "$src")
+	(cd "$repo" && cp -a --parents Kbuild dkms.conf drivers hypercall include \
+		packaging/prefer "$src")
 fi
+# The opt-in helper (hvkit-prefer) sits at the top of the package tree.
+mv "$src/packaging/prefer" "$src/prefer"
+rmdir "$src/packaging"
 cp -a "$repo/packaging/debian" "$src/debian"
 
 (cd "$src" && dpkg-buildpackage -us -uc -b)

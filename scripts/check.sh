@@ -190,6 +190,12 @@ lane_b() {
 	full || return 0
 	# A minute per fuzz target instead of the smoke's seconds.
 	step fuzz 3600 "${low[@]}" make --no-print-directory fuzz
+	# The package the way a distribution user installs it: apt install
+	# inside a Debian bookworm ppc64el guest (DKMS builds the modules
+	# there), the opt-in, reboots, apt purge (Documentation/install.rst).
+	# The guest image is built once with qemu-user. At the lowest priority
+	# like the builds: the foreground's guest keeps its core.
+	step_if packaging/check-dkms-guest.sh dkms-guest 5400 "${low[@]}" packaging/check-dkms-guest.sh
 }
 
 step deps 1800 scripts/install-deps.sh

@@ -31,6 +31,10 @@ packages=(
 	qemu-system-ppc qemu-system-arm qemu-utils cpio xz-utils zstd kmod
 	# the kernel's kselftest framework installs with rsync
 	rsync
+	# DKMS in a Debian guest (packaging/check-dkms-guest.sh): a ppc64el
+	# root file system bootstrapped with qemu-user, its ext4 image, and
+	# lintian for the package
+	mmdebstrap qemu-user-static binfmt-support e2fsprogs lintian
 )
 # shellcheck disable=SC2206 # word splitting is intended
 [ -z "${HVKIT_EXTRA_DEPS:-}" ] || packages+=(${HVKIT_EXTRA_DEPS})
