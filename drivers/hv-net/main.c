@@ -512,30 +512,42 @@ static long hvn_free_lan(struct hvn *n)
 	return status;
 }
 
-static int hvn_register(struct hvn *n)
+static long hvn_reg(void *ctx)
 {
-	struct hvk_hcall_regs regs = {};
-	bool retried = false;
-	long status;
+	struct hvn *n = ctx;
+	struct hvk_hcall_regs regs = {
+		.in[1] = n->buflist_dma,
+		.in[2] = hvk_llan_bd((u32)n->rxq_dma, n->rxq_bytes),
+		.in[3] = n->filter_dma,
+		.in[4] = hvn_mac_u64(n->ndev->dev_addr),
+	};
 
-again:
 	memset(n->buflist, 0, HVK_LLAN_PAGE);
 	memset(n->filter, 0, HVK_LLAN_PAGE);
-	regs.in[1] = n->buflist_dma;
-	regs.in[2] = hvk_llan_bd((u32)n->rxq_dma, n->rxq_bytes);
-	regs.in[3] = n->filter_dma;
-	regs.in[4] = hvn_mac_u64(n->ndev->dev_addr);
 	/* The zeroed pages must reach memory before the hypervisor reads them. */
 	wmb();
-	status = hvk_dev_hcall(n->hdev, HVK_H_REGISTER_LOGICAL_LAN, &regs);
-	if (status == HVK_H_RESOURCE && !retried) {
-		/* Left registered by firmware or a kexec'd kernel. */
+	return hvk_dev_hcall(n->hdev, HVK_H_REGISTER_LOGICAL_LAN, &regs);
+}
+
+static void hvn_unreg(void *ctx)
+{
+	hvn_free_lan(ctx);
+}
+
+static const struct hvk_queue_reg_ops hvn_reg_ops = {
+	.name = "H_REGISTER_LOGICAL_LAN",
+	.reg = hvn_reg,
+	.unreg = hvn_unreg,
+};
+
+static int hvn_register(struct hvn *n)
+{
+	bool reclaimed;
+	long status;
+
+	status = hvk_dev_register_queue(n->hdev, &hvn_reg_ops, n, &reclaimed);
+	if (reclaimed)
 		hvn_count(n, HVN_REG_RETRIES);
-		netdev_info(n->ndev, "already registered (H_RESOURCE): freeing and registering again\n");
-		hvn_free_lan(n);
-		retried = true;
-		goto again;
-	}
 	if (status != HVK_H_SUCCESS) {
 		hvn_count(n, HVN_REG_ERRORS);
 		netdev_err(n->ndev, "H_REGISTER_LOGICAL_LAN failed: %s (%ld)\n",

@@ -281,6 +281,25 @@ long hvk_dev_set_irq(struct hvk_device *hdev, bool enable)
 }
 EXPORT_SYMBOL_GPL(hvk_dev_set_irq);
 
+long hvk_dev_register_queue(struct hvk_device *hdev,
+			    const struct hvk_queue_reg_ops *ops, void *ctx,
+			    bool *reclaimed)
+{
+	long status = ops->reg(ctx);
+
+	if (reclaimed)
+		*reclaimed = false;
+	if (status != HVK_H_RESOURCE)
+		return status;
+	dev_info(&hdev->dev, "%s: still registered (H_RESOURCE): freeing it and registering again\n",
+		 ops->name);
+	ops->unreg(ctx);
+	if (reclaimed)
+		*reclaimed = true;
+	return ops->reg(ctx);
+}
+EXPORT_SYMBOL_GPL(hvk_dev_register_queue);
+
 static int match_unit_address(struct device *dev, const void *data)
 {
 	return to_hvk_device(dev)->unit_address == *(const u32 *)data;

@@ -335,16 +335,29 @@ static void crq_free_hv(struct hvk_crq *crq)
 			hvk_hcall_status_name(status), status);
 }
 
+static long crq_reg(void *ctx)
+{
+	struct hvk_crq *crq = ctx;
+
+	return crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
+}
+
+static void crq_unreg(void *ctx)
+{
+	crq_free_hv(ctx);
+}
+
+static const struct hvk_queue_reg_ops crq_reg_ops = {
+	.name = "H_REG_CRQ",
+	.reg = crq_reg,
+	.unreg = crq_unreg,
+};
+
 static int crq_register(struct hvk_crq *crq)
 {
 	long status;
 
-	status = crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
-	if (status == HVK_H_RESOURCE) {
-		/* Still registered by a previous kernel or driver instance. */
-		crq_free_hv(crq);
-		status = crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
-	}
+	status = hvk_dev_register_queue(crq->hdev, &crq_reg_ops, crq, NULL);
 	/* H_CLOSED: registered, the partner is simply not there yet. */
 	if (status == HVK_H_SUCCESS || status == HVK_H_CLOSED)
 		return 0;

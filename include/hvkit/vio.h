@@ -73,6 +73,27 @@ long hvk_dev_hcall_norets(struct hvk_device *hdev, unsigned int opcode,
 /* Gate the device's interrupt at the hypervisor (H_VIO_SIGNAL). */
 long hvk_dev_set_irq(struct hvk_device *hdev, bool enable);
 
+/*
+ * Registering a queue with the hypervisor (H_REG_CRQ, H_REGISTER_LOGICAL_LAN)
+ * is written once here. H_RESOURCE means the queue is still registered: by
+ * firmware, or by the kernel before a kexec. The old registration is freed
+ * and the call made once more; a second H_RESOURCE is returned like any
+ * other status, to be reported by the caller.
+ */
+struct hvk_queue_reg_ops {
+	const char *name;	/* the register hypercall's name, for the log */
+	long (*reg)(void *ctx);
+	void (*unreg)(void *ctx);	/* waits out busy answers itself */
+};
+
+/*
+ * Returns the register call's last status; *@reclaimed (may be NULL) says
+ * whether an old registration was freed first.
+ */
+long hvk_dev_register_queue(struct hvk_device *hdev,
+			    const struct hvk_queue_reg_ops *ops, void *ctx,
+			    bool *reclaimed);
+
 /* The device with this unit address, with a reference held, or NULL. */
 struct hvk_device *hvk_find_device(u32 unit_address);
 

@@ -8,7 +8,9 @@
 #     The waiting reads must fail within seconds, not stay blocked, and
 #     the driver must say so exactly once;
 #  2. with the faults off, reloading hv_scsi brings the disks back and the
-#     data written before is intact.
+#     data written before is intact; that reload's H_REG_CRQ is answered
+#     H_RESOURCE once (a registration a kexec'd kernel left behind): the
+#     queue is freed and registered again (hvk_dev_register_queue).
 # Documentation/hv-scsi.rst.
 
 . /lib/hvkit/ktap.sh
@@ -62,7 +64,13 @@ ktap_result "a failed CRQ reset fails the commands and says so once"
 # 2. Faults off: the adapter is usable again after a reload.
 if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
 	expect_ok "rmmod hv_scsi" rmmod hv_scsi
+	dmesg_mark
+	# H_REG_CRQ (0xfc) of this adapter, its first call only.
+	hvk_fault_on H_RESOURCE 0xfc 0x71000020 0 1 1
 	if hvs_load; then
+		expect_eq "H_RESOURCE injected on H_REG_CRQ" 1 "$(cat "$HVK_FAULT/injected")"
+		n=$(dmesg_since | grep -c "H_REG_CRQ: still registered (H_RESOURCE)")
+		expect_eq "'still registered' lines" 1 "$n"
 		A=$(hvs_disk 0 0 0)
 		expect_eq "sha256 of the 1 MiB written before" "$SHA" \
 			"$(hvs_read_sha "$A" 0 $MIB 65536)"
@@ -72,6 +80,7 @@ if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
 else
 	expect_bad "the blocked reads keep hv_scsi loaded"
 fi
-ktap_result "reloaded after the failure, data intact"
+hvk_fault_off
+ktap_result "reloaded after the failure (H_RESOURCE at H_REG_CRQ), data intact"
 
 ktap_finish
