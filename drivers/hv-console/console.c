@@ -13,7 +13,7 @@
  * Input comes 16 bytes per H_GET_TERM_CHAR, is stashed when the tty asks
  * for fewer, and is drained until the hypervisor has nothing left each
  * time the vty interrupts: the interrupt fires only when the hypervisor's
- * input buffer turns non-empty.
+ * input buffer turns non-empty. One context reads (vty_read_input()).
  *
  * The vty named by /chosen stdout-path is hvc0, the system console. Its
  * slot holds the hvkit device from module load on, before the device
@@ -298,7 +298,7 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	unsigned int take;
 	int got = 0;
 
-	if (!vty || !count)
+	if (!vty || !count || !vty_may_read(vty))
 		return 0;
 	spin_lock_irqsave(&vty->rx_lock, flags);
 	while (got < count) {
@@ -313,20 +313,101 @@ static hvk_hvc_ssize_t vty_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	}
 	spin_unlock_irqrestore(&vty->rx_lock, flags);
 	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
+	if (got)
+		vty_read_progress(vty);
 	return got;
 }
 
 /*
- * Input is read by khvcd alone. The hvc core pushes the tty flip buffer
- * after dropping its lock, so an hvc_poll() from here could run between
- * khvcd's read and its push, and khvcd's push would then store an older
- * commit mark over the one this poll stored: the bytes between the two
- * stay in the flip buffer until more input comes. Seen as 1 MiB reads
- * that stopped a few hundred bytes short, with every byte handed to hvc.
+ * Who reads input. The hvc core stores the tty flip buffer's commit mark
+ * (tty_flip_buffer_push()) after dropping its lock, as a load of the
+ * buffer's fill level and a separate store. When two contexts read, one
+ * can store an older mark over the other's newer one, and the bytes in
+ * between wait in the flip buffer until more input comes: hvc_vio's
+ * interrupt handler and khvcd can do this to each other (seen here as
+ * 1 MiB reads stopping a few hundred bytes short on the debug kernel).
+ * Leaving every read to khvcd avoids it, at half the input speed: each
+ * 16-byte refill of the hypervisor's buffer then costs a wake-up of
+ * khvcd.
+ *
+ * So an interrupt-driven vty has one reader, vty_read_input(): hvc_poll()
+ * under read_lock with local interrupts off, from the interrupt handler
+ * or from read_work, with this CPU marked as the reader. The get_chars
+ * callbacks read only when called from there (vty_may_read()). A call
+ * from khvcd, which comes after an unthrottle or when it polls, reads
+ * nothing and queues read_work instead, so input left behind is read
+ * without a second reader. A polled vty (no interrupt) is read by khvcd
+ * alone, as before.
  */
+static DEFINE_PER_CPU(struct hvk_vty *, vty_reader);
+
+bool vty_may_read(struct hvk_vty *vty)
+{
+	if (!READ_ONCE(vty->irq_on) || this_cpu_read(vty_reader) == vty)
+		return true;
+	queue_delayed_work(system_wq, &vty->read_work, 0);
+	return false;
+}
+
+/* The read found input, or an HVSI read was cut: read on at once. */
+void vty_read_progress(struct hvk_vty *vty)
+{
+	vty->read_progress = true;
+}
+
+/* A read stopped with input left: come straight back for it. */
+void vty_read_again(struct hvk_vty *vty)
+{
+	vty_read_progress(vty);
+	if (!READ_ONCE(vty->irq_on))
+		hvc_kick();
+}
+
+static void vty_read_input(struct hvk_vty *vty)
+{
+	unsigned long flags;
+	bool progress;
+	int mask;
+
+	spin_lock_irqsave(&vty->read_lock, flags);
+	vty->read_progress = false;
+	this_cpu_write(vty_reader, vty);
+	mask = hvc_poll(vty->hp);
+	this_cpu_write(vty_reader, NULL);
+	progress = vty->read_progress;
+	spin_unlock_irqrestore(&vty->read_lock, flags);
+	/*
+	 * More to read: a read in atomic context stops after 128 bytes, or
+	 * the flip buffer is full (no progress: look again a tick later).
+	 */
+	if (!(mask & HVK_HVC_POLL_READ))
+		return;
+	if (progress)
+		mod_delayed_work(system_wq, &vty->read_work, 0);
+	else
+		queue_delayed_work(system_wq, &vty->read_work, 1);
+}
+
+static void vty_read_work(struct work_struct *work)
+{
+	struct hvk_vty *vty = container_of(to_delayed_work(work),
+					   struct hvk_vty, read_work);
+
+	vty_read_input(vty);
+}
+
+/* Have input read: by read_work, or by khvcd for a polled vty. */
+void vty_kick_input(struct hvk_vty *vty)
+{
+	if (READ_ONCE(vty->irq_on))
+		queue_delayed_work(system_wq, &vty->read_work, 0);
+	else
+		hvc_kick();
+}
+
 static irqreturn_t vty_interrupt(int irq, void *data)
 {
-	hvc_kick();
+	vty_read_input(data);
 	return IRQ_HANDLED;
 }
 
@@ -361,12 +442,12 @@ static int vty_notifier_add(struct hvc_struct *hp, int data)
 				vty->hdev->irq, err);
 			return err;
 		}
-		vty->irq_on = true;
+		WRITE_ONCE(vty->irq_on, true);
 		WRITE_ONCE(*vty->irq_requested, 1);
 	}
 	vty_pin(vty, true);
 	/* Input that arrived before open raised an interrupt nobody saw. */
-	hvc_kick();
+	vty_kick_input(vty);
 	return 0;
 }
 
@@ -380,7 +461,9 @@ static void vty_notifier_del(struct hvc_struct *hp, int data)
 	if (vty->irq_on) {
 		WRITE_ONCE(*vty->irq_requested, 0);
 		free_irq(vty->hdev->irq, vty);
-		vty->irq_on = false;
+		WRITE_ONCE(vty->irq_on, false);
+		/* khvcd reads from now on; no read_work may outlive the open. */
+		cancel_delayed_work_sync(&vty->read_work);
 	}
 	vty_pin(vty, false);
 }
@@ -415,7 +498,7 @@ static hvk_hvc_ssize_t hvsi_hvc_get_chars(u32 vtermno, hvk_hvc_u8 *buf,
 	struct vty_slot *s = slot_of(vtermno);
 	struct hvk_vty *vty = s ? READ_ONCE(s->vty) : NULL;
 
-	if (!vty || !count)
+	if (!vty || !count || !vty_may_read(vty))
 		return 0;
 	return hvsi_get_chars(s, vty, (u8 *)buf, count);
 }
@@ -706,6 +789,8 @@ static int vty_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 		return -ENOMEM;
 	vty->hdev = hdev;
 	spin_lock_init(&vty->rx_lock);
+	spin_lock_init(&vty->read_lock);
+	INIT_DELAYED_WORK(&vty->read_work, vty_read_work);
 	slot = slot_claim(hdev);
 	if (slot < 0) {
 		dev_err(&hdev->dev, "more than %d vtys\n", VTY_SLOTS);
@@ -766,6 +851,7 @@ static void vty_remove(struct hvk_device *hdev)
 		sysfs_remove_group(&hdev->dev.kobj, &hvsi_group);
 	sysfs_remove_group(&hdev->dev.kobj, &vty_group);
 	hvc_remove(vty->hp);
+	cancel_delayed_work_sync(&vty->read_work);
 	hvsi_exit(vty);
 	slot_release(vty->slot, true);
 }

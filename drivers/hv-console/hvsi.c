@@ -191,20 +191,22 @@ int hvsi_get_chars(struct vty_slot *s, struct hvk_vty *vty, u8 *buf,
 			    &again);
 	spin_unlock_irqrestore(&vty->rx_lock, flags);
 	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
+	if (got)
+		vty_read_progress(vty);
 	if (!again || got)
 		return got;
 	/*
 	 * HVK_HVSI_ANSWERS_PER_READ answers and not a byte of data: a long
 	 * packet in small answers, or a hypervisor that sends packets
 	 * without data. Either way the read ends here, with interrupts on
-	 * again; khvcd comes straight back for the rest (hvc_kick()), and
-	 * hvsi/reads_cut counts it.
+	 * again; the reader comes straight back for the rest
+	 * (vty_read_again()), and hvsi/reads_cut counts it.
 	 */
 	if (!xchg(&vty->hvsi->cut_logged, true))
 		dev_info(&vty->hdev->dev,
-			 "HVSI: %u answers in one read brought no data; reading on from khvcd (counted in hvsi/reads_cut)\n",
+			 "HVSI: %u answers in one read brought no data; reading on at once (counted in hvsi/reads_cut)\n",
 			 HVK_HVSI_ANSWERS_PER_READ);
-	hvc_kick();
+	vty_read_again(vty);
 	return -EAGAIN;
 }
 
@@ -297,8 +299,8 @@ int hvsi_open(struct vty_slot *s, struct hvk_vty *vty)
 	if (READ_ONCE(h->state) == HVSI_ESTABLISHED)
 		return 0;
 	hvsi_start_handshake(s, vty);
-	/* The answers arrive through the interrupt (or khvcd's polling). */
-	hvc_kick();
+	/* The answers arrive through the input path. */
+	vty_kick_input(vty);
 	left = wait_event_interruptible_timeout(h->wait, hvsi_settled(h),
 						msecs_to_jiffies(HVSI_OPEN_TIMEOUT_MS));
 	state = READ_ONCE(h->state);

@@ -64,7 +64,12 @@ struct hvk_vty {
 	struct hvc_struct *hp;
 	unsigned int slot;
 	int *irq_requested;	/* inside hp, if its layout is known */
-	bool irq_on;
+	bool irq_on;		/* interrupt driven: see vty_read_input() */
+
+	/* The one reader of an interrupt-driven vty's input. */
+	spinlock_t read_lock;
+	struct delayed_work read_work;
+	bool read_progress;	/* under read_lock */
 
 	spinlock_t rx_lock;	/* rx, stash, hvsi input */
 	struct hvk_vty_rx rx;
@@ -112,6 +117,10 @@ bool vty_put_busy(struct vty_slot *s, struct hvk_vty *vty, long status,
 		  unsigned int n);
 void vty_put_ok(struct vty_slot *s);
 int vty_get_answer(struct hvk_vty *vty, u8 *raw);
+bool vty_may_read(struct hvk_vty *vty);
+void vty_read_progress(struct hvk_vty *vty);
+void vty_read_again(struct hvk_vty *vty);
+void vty_kick_input(struct hvk_vty *vty);
 
 /* hvsi.c */
 int hvsi_init(struct vty_slot *s, struct hvk_vty *vty);
