@@ -7,7 +7,9 @@
 
 #include <linux/atomic.h>
 #include <linux/netdevice.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <hvkit/drain.h>
 #include <hvkit/vio.h>
 
 #include "llan_codec.h"
@@ -77,6 +79,8 @@ struct hvn {
 	bool hw_up;		/* registered, buffers and interrupt set up */
 	bool irq_requested;
 	bool irq_enabled;	/* what the hypervisor was last told */
+	spinlock_t irq_lock;	/* drain, and the H_VIO_SIGNAL calls */
+	struct hvk_drain_ctl drain;
 	u8 gen;
 
 	struct hvk_llan_layout layout;

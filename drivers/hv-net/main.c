@@ -89,16 +89,66 @@ MODULE_PARM_DESC(rx_copybreak,
 	} while (0)
 
 /*
- * Gate the device's interrupt at the hypervisor, and remember what it was
- * last told (ethtool -S rx_irq_enabled): after a stop it must say off.
+ * The receive interrupt is gated the way hv_vio drains a CRQ, by the
+ * shared decision of include/hvkit/drain.h with NAPI as the round: a
+ * pulse schedules a poll and leaves H_VIO_SIGNAL on; only a poll that
+ * spends its budget, or a second pulse during one, turns it off, and the
+ * poll that empties the queue turns it on again and looks once more. A
+ * quiet queue thus costs no H_VIO_SIGNAL per interrupt. The decisions and
+ * their hypercalls are made under irq_lock.
  */
-static long hvn_set_irq(struct hvn *n, bool enable)
-{
-	long status = hvk_dev_set_irq(n->hdev, enable);
+static bool hvn_rxq_pending(struct hvn *n);
 
+static bool hvn_drain_pending(void *ctx)
+{
+	return hvn_rxq_pending(ctx);
+}
+
+static void hvn_drain_schedule(void *ctx)
+{
+	struct hvn *n = ctx;
+
+	napi_schedule(&n->napi);
+}
+
+/* Under irq_lock. */
+static void hvn_drain_apply(struct hvn *n, unsigned int act)
+{
+	const struct hvk_drain_actor actor = {
+		.hdev = n->hdev,
+		.pending = hvn_drain_pending,
+		.schedule = hvn_drain_schedule,
+		.ctx = n,
+	};
+	long status;
+
+	status = hvk_drain_apply(&n->drain, &actor, act);
+	/* What the hypervisor was last told (ethtool -S rx_irq_enabled). */
+	WRITE_ONCE(n->irq_enabled, !n->drain.signal_off);
 	if (status == HVK_H_SUCCESS)
-		WRITE_ONCE(n->irq_enabled, enable);
-	return status;
+		return;
+	/* No interrupt will come: poll instead, and say so once. */
+	netdev_err_once(n->ndev, "cannot enable the interrupt: %s (%ld); polling\n",
+			hvk_hcall_status_name(status), status);
+	n->drain.polling = true;
+	schedule_delayed_work(&n->refill_work, 1);
+}
+
+/* After registration: a fresh decision, started with the signal unknown. */
+static unsigned int hvn_drain_begin(struct hvk_drain_ctl *c)
+{
+	hvk_drain_ctl_init(c, NAPI_POLL_WEIGHT);
+	return hvk_drain_start(c);
+}
+
+static void hvn_drain(struct hvn *n,
+		      unsigned int (*decide)(struct hvk_drain_ctl *c))
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->irq_lock, flags);
+	hvn_drain_apply(n, decide(&n->drain));
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 }
 
 static void hvn_schedule_reset(struct hvn *n, const char *why)
@@ -450,25 +500,27 @@ static bool hvn_rx_one(struct hvn *n)
 static int hvn_poll(struct napi_struct *napi, int budget)
 {
 	struct hvn *n = container_of(napi, struct hvn, napi);
+	unsigned long flags;
 	int done = 0;
 
 	hvn_count(n, HVN_RX_POLLS);
 	while (done < budget && hvn_rx_one(n))
 		done++;
 	hvn_refill(n);
-	if (done == budget || !napi_complete_done(napi, done))
+	/* netpoll's budget 0 reads nothing and decides nothing. */
+	if (!budget)
+		return 0;
+	if (done < budget && !napi_complete_done(napi, done))
 		return done;
-	if (hvn_set_irq(n, true) != HVK_H_SUCCESS) {
-		/* No interrupt will come: poll instead, and say so once. */
-		netdev_err_once(n->ndev, "cannot enable the interrupt; polling\n");
-		schedule_delayed_work(&n->refill_work, 1);
-		return done;
-	}
-	/* Frames that came while the interrupt was off raised nothing. */
-	if (hvn_rxq_pending(n) && napi_schedule_prep(napi)) {
-		hvn_set_irq(n, false);
-		__napi_schedule(napi);
-	}
+	spin_lock_irqsave(&n->irq_lock, flags);
+	if (done < budget)
+		hvn_drain_apply(n, hvk_drain_round_done(&n->drain, done));
+	else
+		/* NAPI polls again by itself: only the signal may change. */
+		hvn_drain_apply(n, hvk_drain_round_done(&n->drain,
+							n->drain.budget) &
+				   ~HVK_DRAIN_SCHEDULE);
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 	return done;
 }
 
@@ -477,10 +529,7 @@ static irqreturn_t hvn_interrupt(int irq, void *data)
 	struct hvn *n = data;
 
 	hvn_count(n, HVN_RX_IRQS);
-	if (napi_schedule_prep(&n->napi)) {
-		hvn_set_irq(n, false);
-		__napi_schedule(&n->napi);
-	}
+	hvn_drain(n, hvk_drain_interrupt);
 	return IRQ_HANDLED;
 }
 
@@ -638,6 +687,7 @@ static void hvn_set_rx_mode(struct net_device *ndev)
 
 static void hvn_hw_stop(struct hvn *n)
 {
+	unsigned long flags;
 	struct hvn_class *c;
 	long status;
 
@@ -653,8 +703,11 @@ static void hvn_hw_stop(struct hvn *n)
 	 * nothing, and the interrupt can go off and the handler away.
 	 */
 	napi_disable(&n->napi);
-	if (n->registered)
-		hvn_set_irq(n, false);
+	spin_lock_irqsave(&n->irq_lock, flags);
+	hvk_drain_ctl_stop(&n->drain);
+	if (n->registered && hvk_dev_set_irq(n->hdev, false) == HVK_H_SUCCESS)
+		WRITE_ONCE(n->irq_enabled, false);
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 	if (n->irq_requested) {
 		free_irq(n->hdev->irq, n);
 		n->irq_requested = false;
@@ -712,9 +765,12 @@ static int hvn_hw_start(struct hvn *n)
 	netif_addr_lock_bh(ndev);
 	hvn_set_rx_mode(ndev);
 	netif_addr_unlock_bh(ndev);
-	/* Whatever arrived before the interrupt was enabled: poll once. */
+	/*
+	 * The signal's state after registration is not ours to assume: off,
+	 * a poll for whatever arrived before, on once the queue is empty.
+	 */
 	local_bh_disable();
-	napi_schedule(&n->napi);
+	hvn_drain(n, hvn_drain_begin);
 	local_bh_enable();
 	netif_carrier_on(ndev);
 	/*
@@ -1101,6 +1157,8 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	n->tx_copybreak = min_t(u32, tx_copybreak, HVK_LLAN_TX_MAX);
 	INIT_WORK(&n->reset_work, hvn_reset_work);
 	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);
+	spin_lock_init(&n->irq_lock);
+	hvk_drain_ctl_init(&n->drain, NAPI_POLL_WEIGHT);
 
 	err = hvn_alloc_fixed(n);
 	if (err) {

@@ -14,26 +14,54 @@
 #include <hvkit/drain.h>
 #include <hvkit/vio.h>
 
-/* Under d->lock. */
-static void drain_apply(struct hvk_drain *d, unsigned int act)
+long hvk_drain_apply(struct hvk_drain_ctl *c, const struct hvk_drain_actor *a,
+		     unsigned int act)
 {
+	long failed = HVK_H_SUCCESS, status;
 	unsigned int next;
 
 	while (act) {
 		next = 0;
 		if (act & HVK_DRAIN_SIGNAL_OFF)
-			hvk_dev_set_irq(d->hdev, false);
-		if (act & HVK_DRAIN_SIGNAL_ON)
-			hvk_dev_set_irq(d->hdev, true);
+			hvk_dev_set_irq(a->hdev, false);
+		if (act & HVK_DRAIN_SIGNAL_ON) {
+			status = hvk_dev_set_irq(a->hdev, true);
+			if (status != HVK_H_SUCCESS) {
+				c->signal_off = true;
+				failed = status;
+			}
+		}
 		if (act & HVK_DRAIN_RECHECK) {
 			/* The enable is ordered before the look at the queue. */
 			mb();
-			next = hvk_drain_rechecked(&d->ctl, d->pending(d));
+			next = hvk_drain_rechecked(c, a->pending(a->ctx));
 		}
 		if (act & HVK_DRAIN_SCHEDULE)
-			tasklet_schedule(&d->tasklet);
+			a->schedule(a->ctx);
 		act = next;
 	}
+	return failed;
+}
+EXPORT_SYMBOL_GPL(hvk_drain_apply);
+
+static bool drain_pending(void *ctx)
+{
+	struct hvk_drain *d = ctx;
+
+	return d->pending(d);
+}
+
+static void drain_schedule(void *ctx)
+{
+	struct hvk_drain *d = ctx;
+
+	tasklet_schedule(&d->tasklet);
+}
+
+/* Under d->lock. A failed enable is reported by the transport's counters. */
+static void drain_apply(struct hvk_drain *d, unsigned int act)
+{
+	hvk_drain_apply(&d->ctl, &d->actor, act);
 }
 
 static void drain_round(struct tasklet_struct *t)
@@ -55,6 +83,12 @@ void hvk_drain_init(struct hvk_drain *d, struct hvk_device *hdev, u32 budget,
 		    hvk_drain_round_fn round, hvk_drain_pending_fn pending)
 {
 	d->hdev = hdev;
+	d->actor = (struct hvk_drain_actor){
+		.hdev = hdev,
+		.pending = drain_pending,
+		.schedule = drain_schedule,
+		.ctx = d,
+	};
 	d->round = round;
 	d->pending = pending;
 	spin_lock_init(&d->lock);

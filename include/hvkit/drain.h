@@ -79,6 +79,28 @@ static inline void hvk_drain_ctl_stop(struct hvk_drain_ctl *c)
 struct hvk_device;
 struct hvk_drain;
 
+/*
+ * Who carries out the actions for one queue: its device (H_VIO_SIGNAL),
+ * the look at the queue, and how a round is scheduled (a tasklet for
+ * struct hvk_drain, NAPI for hv_net).
+ */
+struct hvk_drain_actor {
+	struct hvk_device *hdev;
+	bool (*pending)(void *ctx);
+	void (*schedule)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * Carry out @act, and the actions the look after an enable leads to, under
+ * the lock that serialises the decisions on @c, so the H_VIO_SIGNAL calls
+ * reach the hypervisor in the order they were decided. Returns H_SUCCESS
+ * or the status of an enable that failed; the signal then counts as off
+ * and the caller decides how to go on (poll, reset).
+ */
+long hvk_drain_apply(struct hvk_drain_ctl *c, const struct hvk_drain_actor *a,
+		     unsigned int act);
+
 /* Consume at most @budget entries; return how many. Softirq context. */
 typedef u32 (*hvk_drain_round_fn)(struct hvk_drain *d, u32 budget);
 /* Whether an entry is waiting; called between rounds. */
@@ -86,6 +108,7 @@ typedef bool (*hvk_drain_pending_fn)(struct hvk_drain *d);
 
 struct hvk_drain {
 	struct hvk_device *hdev;
+	struct hvk_drain_actor actor;
 	hvk_drain_round_fn round;
 	hvk_drain_pending_fn pending;
 	spinlock_t lock;		/* ctl, stopped, the signal */
