@@ -17,7 +17,6 @@
 #include <linux/spinlock.h>
 #include <linux/tty.h>
 #include <linux/types.h>
-#include <hvkit/compat.h>
 
 struct hvc_struct;
 

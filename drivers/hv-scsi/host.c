@@ -48,7 +48,6 @@
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
 #include <scsi/scsi_host.h>
-#include <hvkit/compat.h>
 #include <hvkit/crq.h>
 #include <hvkit/vio.h>
 

@@ -11,7 +11,6 @@
 #include <linux/of.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <hvkit/compat.h>
 
 #include "conduit.h"
 #include "internal.h"
