@@ -847,6 +847,7 @@ run_boot() {
 	rm -rf "$bd/stage"
 	cat "$out/common.cpio.gz" "$bd/boot.cpio.gz" >"$bd/initramfs.cpio.gz"
 	rm -f "$bd/boot.cpio.gz"
+	# shellcheck disable=SC2054 # the comma belongs to the QEMU option
 	[ "$icount" = 0 ] || QEMU+=(-icount shift=3,sleep=off)
 	printf '%q ' "${QEMU[@]}" >"$bd/qemu.cmd"
 	echo >>"$bd/qemu.cmd"
