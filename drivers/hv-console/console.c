@@ -40,6 +40,7 @@
 #define VTY_SLOTS		16	/* hvc console indices 0..15 */
 #define VTY_CONSOLE_SLOT	0	/* hvc0 */
 #define VTY_OUTBUF		256	/* hvc's buffer between tty and us */
+#define VTY_READ_RETRY_MS	100	/* after a failed H_GET_TERM_CHAR */
 /*
  * How long printk waits out busy answers to one chunk (atomic policy, with
  * interrupts maybe off) before it drops it: hvc_console_print() would
@@ -228,6 +229,7 @@ static long vty_get_regs(struct hvk_vty *vty, struct hvk_hcall_regs *regs)
 
 	status = hvk_dev_hcall(vty->hdev, HVK_H_GET_TERM_CHAR, regs);
 	if (status != HVK_H_SUCCESS) {
+		vty->read_failed = true;
 		atomic64_inc(&vty->counters[VTY_GET_ERRORS]);
 		dev_err_ratelimited(&vty->hdev->dev,
 				    "H_GET_TERM_CHAR failed: %s (%ld)\n",
@@ -366,16 +368,29 @@ void vty_read_again(struct hvk_vty *vty)
 static void vty_read_input(struct hvk_vty *vty)
 {
 	unsigned long flags;
-	bool progress;
+	bool progress, failed;
 	int mask;
 
 	spin_lock_irqsave(&vty->read_lock, flags);
 	vty->read_progress = false;
+	vty->read_failed = false;
 	this_cpu_write(vty_reader, vty);
 	mask = hvc_poll(vty->hp);
 	this_cpu_write(vty_reader, NULL);
 	progress = vty->read_progress;
+	failed = vty->read_failed;
 	spin_unlock_irqrestore(&vty->read_lock, flags);
+	/*
+	 * A failed H_GET_TERM_CHAR leaves the hypervisor's buffer as it was,
+	 * and it interrupts only when that buffer turns non-empty: nothing
+	 * would read again. Try later, at a pace a failing hypervisor can
+	 * take (each failure is counted and logged).
+	 */
+	if (failed) {
+		queue_delayed_work(system_wq, &vty->read_work,
+				   msecs_to_jiffies(VTY_READ_RETRY_MS));
+		return;
+	}
 	/*
 	 * More to read: a read in atomic context stops after 128 bytes, or
 	 * the flip buffer is full (no progress: look again a tick later).

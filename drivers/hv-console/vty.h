@@ -70,6 +70,7 @@ struct hvk_vty {
 	spinlock_t read_lock;
 	struct delayed_work read_work;
 	bool read_progress;	/* under read_lock */
+	bool read_failed;	/* an H_GET_TERM_CHAR failed; under read_lock */
 
 	spinlock_t rx_lock;	/* rx, stash, hvsi input */
 	struct hvk_vty_rx rx;
