@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "conduit.h"
 #include "hvk_dt.h"
+#include <hvkit/busy.h>
 
 /*
  * PAPR opcodes are multiples of 4 below 0x400: one counter each. Anything
@@ -129,19 +130,12 @@ EXPORT_SYMBOL_GPL(hvk_hcall_method);
 
 bool hvk_hcall_is_busy(long status, unsigned int *delay_ms)
 {
-	static const unsigned int long_busy_ms[] = {
-		1, 10, 100, 1000, 10000, 100000
-	};
+	u32 hint_us;
 
-	if (status == HVK_H_BUSY) {
-		*delay_ms = 0;
-		return true;
-	}
-	if (status >= HVK_H_LONG_BUSY_1MS && status <= HVK_H_LONG_BUSY_100S) {
-		*delay_ms = long_busy_ms[status - HVK_H_LONG_BUSY_1MS];
-		return true;
-	}
-	return false;
+	if (!hvk_busy_hint_us(status, &hint_us))
+		return false;
+	*delay_ms = hint_us / 1000;
+	return true;
 }
 EXPORT_SYMBOL_GPL(hvk_hcall_is_busy);
 

@@ -11,6 +11,7 @@
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -28,6 +29,8 @@ typedef unsigned long long u64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+/* A host program has no module symbol table. */
+#define EXPORT_SYMBOL_GPL(sym)
 #endif
 
 /* Device-tree cells are big-endian whatever the CPU; read them bytewise. */

@@ -17,7 +17,6 @@
 #include <linux/spinlock.h>
 #include <linux/tty.h>
 #include <linux/types.h>
-#include <hvkit/compat.h>
 
 struct hvc_struct;
 
@@ -41,6 +40,12 @@ struct hvc_struct *hvc_alloc(u32 vtermno, int data, const struct hv_ops *ops,
 			     int outbuf_size);
 int hvc_remove(struct hvc_struct *hp);
 void hvc_kick(void);
+/*
+ * One read/write round of @hp in atomic context; returns what is left to
+ * do, HVK_HVC_POLL_READ among it (HVC_POLL_READ in hvc_console.h).
+ */
+int hvc_poll(struct hvc_struct *hp);
+#define HVK_HVC_POLL_READ	0x1
 
 /* The leading fields of struct hvc_struct, in the two layouts seen so far. */
 struct hvk_hvc_head_outbuf_ptr {

@@ -20,27 +20,19 @@
  * close, TIOCMSET); carrier detect comes from the other side and is what
  * TIOCMGET reports.
  */
-#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/wait.h>
+#include <hvkit/busy.h>
 
 #include "hvc_iface.h"
 #include "vty.h"
 
 /* How long an open waits for the other side's handshake. */
 #define HVSI_OPEN_TIMEOUT_MS	2000
-/* How long a protocol packet may wait out busy answers. */
+/* How long a protocol packet may wait out busy answers (sleeping policy). */
 #define HVSI_SEND_WAIT_MS	1000
-/*
- * Answers one fetch reads before it lets the hvc core call again: enough
- * for a whole packet at one byte per answer (QEMU ends an answer at every
- * CR that a NUL follows), so that data always completes within one call;
- * fewer made every packet dense in CR NUL wait for khvcd's polling back-off.
- */
-#define HVSI_ANSWERS_PER_FETCH	(2 * HVK_HVSI_MAX_PACKET)
-
 static const char * const hvsi_state_names[] = {
 	[HVSI_CLOSED] = "closed",
 	[HVSI_HANDSHAKE] = "handshake",
@@ -68,24 +60,18 @@ static long hvsi_put_packet(struct vty_slot *s, const u8 *pkt,
 static int hvsi_send_wait(struct vty_slot *s, struct hvk_vty *vty,
 			  const u8 *pkt, unsigned int len)
 {
-	unsigned int waited = 0, delay_ms;
+	struct hvk_busy busy;
 	long status;
 
-	for (;;) {
+	hvk_busy_start_sleep(&busy, HVSI_SEND_WAIT_MS, 0);
+	do {
 		status = hvsi_put_packet(s, pkt, len);
-		if (status == HVK_H_SUCCESS)
-			return 0;
-		if (!hvk_hcall_is_busy(status, &delay_ms))
-			break;
-		if (waited >= HVSI_SEND_WAIT_MS) {
-			dev_err_ratelimited(&vty->hdev->dev,
-					    "HVSI packet type %#x: hypervisor still busy after %u ms\n",
-					    pkt[0], waited);
-			return -EBUSY;
-		}
-		delay_ms = clamp_t(unsigned int, delay_ms, 1, 100);
-		msleep(delay_ms);
-		waited += delay_ms;
+	} while (hvk_busy_sleep(&busy, status));
+	if (status == HVK_H_SUCCESS)
+		return 0;
+	if (hvk_busy_gave_up(&busy)) {
+		hvk_busy_report(vty->hdev, HVK_H_PUT_TERM_CHAR, &busy);
+		return -EBUSY;
 	}
 	dev_err_ratelimited(&vty->hdev->dev,
 			    "HVSI packet type %#x: H_PUT_TERM_CHAR failed: %s (%ld)\n",
@@ -97,23 +83,25 @@ int hvsi_put_chars(struct vty_slot *s, struct hvk_vty *vty, const u8 *buf,
 		   unsigned int count)
 {
 	u8 pkt[HVK_VTY_CHUNK];
-	unsigned int done = 0, n, len, delay_ms;
+	unsigned int done = 0, n, len;
 	long status;
+	u32 hint;
 
 	while (done < count) {
 		n = min_t(unsigned int, count - done, HVK_HVSI_DATA_PER_CALL);
 		len = hvk_hvsi_build_data(pkt, hvsi_next_seqno(s), buf + done,
 					  n);
 		status = hvsi_put_packet(s, pkt, len);
-		if (hvk_hcall_is_busy(status, &delay_ms)) {
-			if (vty) {
-				atomic64_inc(&vty->counters[VTY_PUT_BUSY]);
-				WRITE_ONCE(vty->busy_ms, delay_ms);
-				WRITE_ONCE(vty->busy, true);
-			}
-			break;
+		if (hvk_busy_hint_us(status, &hint)) {
+			if (vty_put_busy(s, vty, status, n))
+				break;
+			/* printk gave up on it (vty_flush()). */
+			done += n;
+			continue;
 		}
 		done += n;
+		if (status == HVK_H_SUCCESS)
+			vty_put_ok(s);
 		if (!vty)
 			continue;
 		if (status == HVK_H_SUCCESS) {
@@ -140,9 +128,9 @@ static void hvsi_set_carrier(struct hvk_hvsi *h, bool carrier)
 }
 
 /* A non-data packet from the other side. Called with rx_lock held. */
-static void hvsi_got_packet(struct hvk_vty *vty,
-			    const struct hvk_hvsi_packet *pkt)
+static void hvsi_got_packet(void *ctx, const struct hvk_hvsi_packet *pkt)
 {
+	struct hvk_vty *vty = ctx;
 	struct hvk_hvsi *h = vty->hvsi;
 
 	switch (pkt->type) {
@@ -178,43 +166,48 @@ static void hvsi_got_packet(struct hvk_vty *vty,
 	}
 }
 
-int hvsi_fetch(struct vty_slot *s, struct hvk_vty *vty)
+/* One H_GET_TERM_CHAR answer, for the packet reader. */
+static int hvsi_answer(void *ctx, u8 *raw)
 {
-	struct hvk_hvsi *h = vty->hvsi;
-	struct hvk_hvsi_packet *pkt = &h->pkt;
-	unsigned int answers = 0;
-	int n;
+	struct hvk_vty *vty = ctx;
 
-	vty->stash_pos = 0;
-	vty->stash_len = 0;
-	for (;;) {
-		/* What did not fit after the last answer goes in first. */
-		if (h->raw_pos < h->raw_len)
-			h->raw_pos += hvk_hvsi_push(&h->rx, h->raw + h->raw_pos,
-						    h->raw_len - h->raw_pos);
-		while (hvk_hvsi_next(&h->rx, pkt) == 1) {
-			if (pkt->type != HVK_HVSI_DATA) {
-				hvsi_got_packet(vty, pkt);
-				continue;
-			}
-			if (!pkt->data_len)
-				continue;
-			memcpy(vty->stash, pkt->data, pkt->data_len);
-			vty->stash_len = pkt->data_len;
-			return (int)pkt->data_len;
-		}
-		/* next() has made room: the rest of the answer goes in now. */
-		if (h->raw_pos < h->raw_len)
-			continue;
-		/* Packets without data can come without end: come back later. */
-		if (++answers > HVSI_ANSWERS_PER_FETCH)
-			return -EAGAIN;
-		n = vty_get_answer(s, vty, h->raw);
-		if (n <= 0)
-			return n;
-		h->raw_pos = 0;
-		h->raw_len = n;
-	}
+	return vty_get_answer(vty, raw);
+}
+
+static const struct hvk_hvsi_in_ops hvsi_in_ops = {
+	.answer = hvsi_answer,
+	.packet = hvsi_got_packet,
+};
+
+int hvsi_get_chars(struct vty_slot *s, struct hvk_vty *vty, u8 *buf,
+		   unsigned int count)
+{
+	unsigned long flags;
+	unsigned int got;
+	bool again;
+
+	spin_lock_irqsave(&vty->rx_lock, flags);
+	got = hvk_hvsi_read(&vty->hvsi->in, &hvsi_in_ops, vty, buf, count,
+			    &again);
+	spin_unlock_irqrestore(&vty->rx_lock, flags);
+	atomic64_add(got, &vty->counters[VTY_BYTES_IN]);
+	if (got)
+		vty_read_progress(vty);
+	if (!again || got)
+		return got;
+	/*
+	 * HVK_HVSI_ANSWERS_PER_READ answers and not a byte of data: a long
+	 * packet in small answers, or a hypervisor that sends packets
+	 * without data. Either way the read ends here, with interrupts on
+	 * again; the reader comes straight back for the rest
+	 * (vty_read_again()), and hvsi/reads_cut counts it.
+	 */
+	if (!xchg(&vty->hvsi->cut_logged, true))
+		dev_info(&vty->hdev->dev,
+			 "HVSI: %u answers in one read brought no data; reading on at once (counted in hvsi/reads_cut)\n",
+			 HVK_HVSI_ANSWERS_PER_READ);
+	vty_read_again(vty);
+	return -EAGAIN;
 }
 
 static int hvsi_send_query(struct vty_slot *s, struct hvk_vty *vty, u16 verb)
@@ -306,8 +299,8 @@ int hvsi_open(struct vty_slot *s, struct hvk_vty *vty)
 	if (READ_ONCE(h->state) == HVSI_ESTABLISHED)
 		return 0;
 	hvsi_start_handshake(s, vty);
-	/* The answers arrive through the interrupt (or khvcd's polling). */
-	hvc_kick();
+	/* The answers arrive through the input path. */
+	vty_kick_input(vty);
 	left = wait_event_interruptible_timeout(h->wait, hvsi_settled(h),
 						msecs_to_jiffies(HVSI_OPEN_TIMEOUT_MS));
 	state = READ_ONCE(h->state);
@@ -376,7 +369,7 @@ static DEVICE_ATTR_RO(state);
 enum hvsi_value {
 	HVSI_CARRIER, HVSI_DTR, HVSI_PEER_VERSION, HVSI_HANDSHAKES,
 	HVSI_CLOSES_RECEIVED, HVSI_CARRIER_CHANGES, HVSI_BAD_TYPE,
-	HVSI_BAD_LENGTH, HVSI_BAD_VERB, HVSI_NR_VALUES
+	HVSI_BAD_LENGTH, HVSI_BAD_VERB, HVSI_READS_CUT, HVSI_NR_VALUES
 };
 
 static ssize_t hvsi_value_show(struct device *dev,
@@ -393,6 +386,7 @@ static struct device_attribute hvsi_value_attrs[HVSI_NR_VALUES] = {
 	__ATTR(bad_type, 0444, hvsi_value_show, NULL),
 	__ATTR(bad_length, 0444, hvsi_value_show, NULL),
 	__ATTR(bad_verb, 0444, hvsi_value_show, NULL),
+	__ATTR(reads_cut, 0444, hvsi_value_show, NULL),
 };
 
 static u64 hvsi_value(const struct hvk_hvsi *h, enum hvsi_value v)
@@ -411,11 +405,13 @@ static u64 hvsi_value(const struct hvk_hvsi *h, enum hvsi_value v)
 	case HVSI_CARRIER_CHANGES:
 		return READ_ONCE(h->carrier_changes);
 	case HVSI_BAD_TYPE:
-		return READ_ONCE(h->rx.bad_type);
+		return READ_ONCE(h->in.rx.bad_type);
 	case HVSI_BAD_LENGTH:
-		return READ_ONCE(h->rx.bad_length);
+		return READ_ONCE(h->in.rx.bad_length);
 	case HVSI_BAD_VERB:
-		return READ_ONCE(h->rx.bad_verb);
+		return READ_ONCE(h->in.rx.bad_verb);
+	case HVSI_READS_CUT:
+		return READ_ONCE(h->in.reads_cut);
 	default:
 		return 0;
 	}
@@ -439,6 +435,7 @@ static struct attribute *hvsi_attrs[] = {
 	&hvsi_value_attrs[HVSI_BAD_TYPE].attr,
 	&hvsi_value_attrs[HVSI_BAD_LENGTH].attr,
 	&hvsi_value_attrs[HVSI_BAD_VERB].attr,
+	&hvsi_value_attrs[HVSI_READS_CUT].attr,
 	NULL,
 };
 

@@ -126,6 +126,78 @@ int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt)
 	}
 }
 
+/*
+ * Search for the next data packet with bytes in it; the other packets
+ * go to @ops->packet on the way. 1: found, in->pkt holds it; 0: nothing
+ * is waiting; -EAGAIN: the read's answers (*@budget) are spent; another
+ * negative errno: @ops->answer failed.
+ */
+static int fetch(struct hvk_hvsi_in *in, const struct hvk_hvsi_in_ops *ops,
+		 void *ctx, unsigned int *budget)
+{
+	int n;
+
+	for (;;) {
+		/* What did not fit after the last answer goes in first. */
+		if (in->raw_pos < in->raw_len)
+			in->raw_pos += hvk_hvsi_push(&in->rx,
+						     in->raw + in->raw_pos,
+						     in->raw_len - in->raw_pos);
+		while (hvk_hvsi_next(&in->rx, &in->pkt) == 1) {
+			if (in->pkt.type != HVK_HVSI_DATA) {
+				ops->packet(ctx, &in->pkt);
+				continue;
+			}
+			if (!in->pkt.data_len)
+				continue;
+			in->data_pos = 0;
+			in->data_len = in->pkt.data_len;
+			return 1;
+		}
+		/* next() has made room: the rest of the answer goes in now. */
+		if (in->raw_pos < in->raw_len)
+			continue;
+		/* Packets without data can come without end. */
+		if (!*budget)
+			return -EAGAIN;
+		--*budget;
+		n = ops->answer(ctx, in->raw);
+		if (n <= 0)
+			return n;
+		if (n > HVK_HVSI_ANSWER_MAX)
+			n = HVK_HVSI_ANSWER_MAX;
+		in->raw_pos = 0;
+		in->raw_len = (unsigned int)n;
+	}
+}
+
+unsigned int hvk_hvsi_read(struct hvk_hvsi_in *in,
+			   const struct hvk_hvsi_in_ops *ops, void *ctx,
+			   u8 *out, unsigned int count, bool *again)
+{
+	unsigned int budget = HVK_HVSI_ANSWERS_PER_READ;
+	unsigned int got = 0, take;
+	int fetched = 0;
+
+	while (got < count) {
+		if (in->data_pos == in->data_len) {
+			fetched = fetch(in, ops, ctx, &budget);
+			if (fetched <= 0)
+				break;
+		}
+		take = in->data_len - in->data_pos;
+		if (take > count - got)
+			take = count - got;
+		memcpy(out + got, in->pkt.data + in->data_pos, take);
+		in->data_pos += take;
+		got += take;
+	}
+	*again = fetched == -EAGAIN;
+	if (*again)
+		in->reads_cut++;
+	return got;
+}
+
 static void put_header(u8 *out, u8 type, unsigned int len, u16 seqno)
 {
 	out[0] = type;

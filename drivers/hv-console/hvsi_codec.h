@@ -83,6 +83,56 @@ unsigned int hvk_hvsi_push(struct hvk_hvsi_rx *rx, const u8 *in,
  */
 int hvk_hvsi_next(struct hvk_hvsi_rx *rx, struct hvk_hvsi_packet *pkt);
 
+/* The most bytes one H_GET_TERM_CHAR answer carries. */
+#define HVK_HVSI_ANSWER_MAX	16
+
+/*
+ * Answers (hypercalls) one hvk_hvsi_read() asks for at most. The hvc core
+ * reads with interrupts off, and a hypervisor can send packets without
+ * data for ever: the read must end. 32 answers hold the longest packet
+ * wherever it starts in a full answer, twice over; a packet that comes in
+ * smaller answers is finished by the next reads, since the reassembly
+ * state lives on between them.
+ */
+#define HVK_HVSI_ANSWERS_PER_READ	32
+
+/*
+ * The input side of one HVSI vty: packets reassembled from the answers,
+ * the data packet being handed out, and what of the last answer did not
+ * fit into the reassembly buffer yet.
+ */
+struct hvk_hvsi_in {
+	struct hvk_hvsi_rx rx;
+	struct hvk_hvsi_packet pkt;
+	unsigned int data_pos, data_len;	/* of pkt, while it is data */
+	u8 raw[HVK_HVSI_ANSWER_MAX];
+	unsigned int raw_pos, raw_len;
+	u64 reads_cut;		/* reads that spent the answer budget */
+};
+
+/* What hvk_hvsi_read() asks of its caller. */
+struct hvk_hvsi_in_ops {
+	/*
+	 * One answer from the hypervisor into @raw (at most
+	 * HVK_HVSI_ANSWER_MAX bytes): the byte count, 0 when nothing is
+	 * waiting, or a negative errno.
+	 */
+	int (*answer)(void *ctx, u8 *raw);
+	/* A packet other than data, for the protocol. */
+	void (*packet)(void *ctx, const struct hvk_hvsi_packet *pkt);
+};
+
+/*
+ * Up to @count bytes of the data packets that arrive into @out, asking
+ * @ops->answer for at most HVK_HVSI_ANSWERS_PER_READ answers. Returns the
+ * bytes read; *@again is set (and reads_cut counted) when the read
+ * stopped at that budget with input maybe still waiting, cleared
+ * otherwise.
+ */
+unsigned int hvk_hvsi_read(struct hvk_hvsi_in *in,
+			   const struct hvk_hvsi_in_ops *ops, void *ctx,
+			   u8 *out, unsigned int count, bool *again);
+
 /* Builders: each returns the packet length written to @out. */
 unsigned int hvk_hvsi_build_data(u8 *out, u16 seqno, const u8 *data,
 				 unsigned int len);

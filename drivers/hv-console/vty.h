@@ -10,8 +10,10 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <hvkit/busy.h>
 #include <hvkit/vio.h>
 
+#include "hvc_iface.h"
 #include "hvsi_codec.h"
 #include "vty_codec.h"
 
@@ -20,8 +22,9 @@ enum vty_counter {
 	VTY_BYTES_OUT,
 	VTY_PUT_BUSY,		/* writes the hypervisor asked us to retry */
 	VTY_PUT_ERRORS,		/* writes that failed: their bytes are lost */
-	VTY_BYTES_DROPPED,	/* the bytes of those writes */
+	VTY_BYTES_DROPPED,	/* bytes of those, and of VTY_BUSY_DROPPED */
 	VTY_GET_ERRORS,
+	VTY_BUSY_DROPPED,	/* printk chunks still busy after the budget */
 	VTY_NR_COUNTERS
 };
 
@@ -39,11 +42,7 @@ struct vty_slot;
 struct hvk_hvsi {
 	struct hvk_vty *vty;
 	struct vty_slot *slot;
-	struct hvk_hvsi_rx rx;		/* under the vty's rx_lock */
-	struct hvk_hvsi_packet pkt;	/* under the vty's rx_lock */
-	/* Raw bytes of the last answer that did not fit in rx yet. */
-	u8 raw[HVK_VTY_CHUNK];
-	unsigned int raw_pos, raw_len;
+	struct hvk_hvsi_in in;		/* under the vty's rx_lock */
 
 	enum hvsi_state state;
 	bool version_ok;		/* our query was answered: version 1 */
@@ -57,6 +56,7 @@ struct hvk_hvsi {
 	wait_queue_head_t wait;
 	u64 handshakes, closes_received, carrier_changes;
 	u8 peer_version;
+	bool cut_logged;		/* said once that a read was cut */
 };
 
 struct hvk_vty {
@@ -64,20 +64,22 @@ struct hvk_vty {
 	struct hvc_struct *hp;
 	unsigned int slot;
 	int *irq_requested;	/* inside hp, if its layout is known */
-	bool irq_on;
+	bool irq_on;		/* interrupt driven: see vty_read_input() */
+
+	/* The one reader of an interrupt-driven vty's input. */
+	spinlock_t read_lock;
+	struct delayed_work read_work;
+	bool read_progress;	/* under read_lock */
+	bool read_failed;	/* an H_GET_TERM_CHAR failed; under read_lock */
 
 	spinlock_t rx_lock;	/* rx, stash, hvsi input */
 	struct hvk_vty_rx rx;
-	/* Input decoded but not yet taken by the tty: one HVSI data packet
-	 * at most, or one raw answer.
-	 */
-	u8 stash[HVK_HVSI_MAX_DATA];
+	/* Input of a raw vty decoded but not yet taken by the tty. */
+	u8 stash[HVK_VTY_CHUNK];
 	unsigned int stash_pos, stash_len;
 	bool pinned;		/* holds a module reference while open */
 
 	atomic64_t counters[VTY_NR_COUNTERS];
-	bool busy;		/* the last write was answered busy */
-	unsigned int busy_ms;	/* and the hypervisor's hint for it */
 
 	struct hvk_hvsi *hvsi;	/* NULL: a raw "hvterm1" vty */
 };
@@ -90,22 +92,44 @@ struct hvk_vty {
  */
 struct vty_slot {
 	u32 unit_address;
+	struct hvk_device *hdev;	/* set while reserved */
 	bool reserved;
-	bool hvsi;
+	const struct hv_ops *ops;	/* raw or HVSI, set with reserved */
 	atomic_t hvsi_seqno;	/* HVSI packets sent, console output included */
 	struct hvk_vty *vty;
+
+	/* Output answered busy and not waited for yet; see vty_flush(). */
+	bool busy;
+	long busy_status;
+	/*
+	 * The printk path's wait for one chunk (atomic busy policy), and
+	 * its verdict: drop that chunk at its next busy answer.
+	 */
+	struct hvk_busy con_busy;
+	bool con_busy_run;
+	bool con_give_up;
+	/* A chunk was given up and no write has gone through since. */
+	bool con_outage;
 };
 
 /* console.c */
 long vty_slot_put(struct vty_slot *s, unsigned int n, u64 hi, u64 lo);
-int vty_get_answer(struct vty_slot *s, struct hvk_vty *vty, u8 *raw);
+bool vty_put_busy(struct vty_slot *s, struct hvk_vty *vty, long status,
+		  unsigned int n);
+void vty_put_ok(struct vty_slot *s);
+int vty_get_answer(struct hvk_vty *vty, u8 *raw);
+bool vty_may_read(struct hvk_vty *vty);
+void vty_read_progress(struct hvk_vty *vty);
+void vty_read_again(struct hvk_vty *vty);
+void vty_kick_input(struct hvk_vty *vty);
 
 /* hvsi.c */
 int hvsi_init(struct vty_slot *s, struct hvk_vty *vty);
 void hvsi_exit(struct hvk_vty *vty);
 int hvsi_put_chars(struct vty_slot *s, struct hvk_vty *vty, const u8 *buf,
 		   unsigned int count);
-int hvsi_fetch(struct vty_slot *s, struct hvk_vty *vty);
+int hvsi_get_chars(struct vty_slot *s, struct hvk_vty *vty, u8 *buf,
+		   unsigned int count);
 int hvsi_open(struct vty_slot *s, struct hvk_vty *vty);
 void hvsi_set_dtr(struct vty_slot *s, struct hvk_vty *vty, bool dtr);
 extern const struct attribute_group hvsi_group;

@@ -22,6 +22,8 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_bad_correlator",
 	"rx_bad_offset",
 	"rx_bad_length",
+	"rx_too_long",
+	"rx_frags_overflow",
 	"rx_polls",
 	"rx_interrupts",
 	"rx_buffers_posted",
@@ -46,11 +48,13 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"hcalls",
 	"hcall_errors",
 	"hcall_busy",
+	"hcall_busy_gave_up",
 	"hcalls_injected",
 	"hcalls_per_1000_packets",
+	"rx_irq_enabled",
 };
 
-#define HVN_NR_DERIVED	6
+#define HVN_NR_DERIVED	8
 
 static_assert(ARRAY_SIZE(hvn_stat_names) == HVN_NR_STATS + HVN_NR_DERIVED);
 
@@ -112,15 +116,17 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 	data[i++] = hcalls;
 	data[i++] = atomic64_read(&hs->errors);
 	data[i++] = atomic64_read(&hs->busy);
+	data[i++] = atomic64_read(&hs->busy_gave_up);
 	data[i++] = atomic64_read(&hs->injected);
 	data[i++] = packets ? div64_u64(hcalls * 1000, packets) : 0;
+	data[i++] = READ_ONCE(n->irq_enabled);
 }
 
 /*
  * tx-copybreak: frames up to it are copied into the premapped send buffer,
  * larger ones mapped in place; 65536 copies every frame.
  * rx-copybreak: frames up to it are copied into a linear skb, larger ones
- * into page fragments; 69632 makes every skb linear.
+ * into page fragments; 69632 makes every frame QEMU delivers linear.
  */
 static u32 *hvn_tunable(struct hvn *n, u32 id, u32 *max)
 {

@@ -7,7 +7,9 @@
 
 #include <linux/atomic.h>
 #include <linux/netdevice.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <hvkit/drain.h>
 #include <hvkit/vio.h>
 
 #include "llan_codec.h"
@@ -24,6 +26,8 @@ enum hvn_stat {
 	HVN_RX_BAD_CORRELATOR,	/* unknown, stale or not-posted buffer */
 	HVN_RX_BAD_OFFSET,
 	HVN_RX_BAD_LENGTH,
+	HVN_RX_TOO_LONG,	/* inside its buffer, longer than we build */
+	HVN_RX_FRAGS_OVERFLOW,	/* ran out of skb fragments: dropped */
 	HVN_RX_POLLS,
 	HVN_RX_IRQS,
 	HVN_RX_REPOSTS,		/* buffers handed back to the hypervisor */
@@ -74,6 +78,9 @@ struct hvn {
 	bool registered;
 	bool hw_up;		/* registered, buffers and interrupt set up */
 	bool irq_requested;
+	bool irq_enabled;	/* what the hypervisor was last told */
+	spinlock_t irq_lock;	/* drain, and the H_VIO_SIGNAL calls */
+	struct hvk_drain_ctl drain;
 	u8 gen;
 
 	struct hvk_llan_layout layout;

@@ -7,7 +7,6 @@
 
 #define SMALL_SIZE	512
 #define SMALL_COUNT	256
-#define SIZE_ALIGN	128
 /* Memory one MTU class may take, and its bounds in buffers. */
 #define MTU_CLASS_BYTES	(2U << 20)
 #define MTU_CLASS_MIN	64
@@ -22,7 +21,8 @@ static u32 align_up(u32 v, u32 a)
 	return (v + a - 1) / a * a;
 }
 
-unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l)
+unsigned int hvk_llan_plan(unsigned int mtu, u32 frame_max,
+			   struct hvk_llan_layout *l)
 {
 	u32 mtu_size, max_size, count;
 	unsigned int n = 0, total = 0, i;
@@ -30,10 +30,10 @@ unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l)
 	l->nr_classes = 0;
 	if (mtu < HVK_LLAN_MIN_MTU || mtu > HVK_LLAN_MAX_MTU)
 		return 0;
+	l->frame_max = frame_max;
 	mtu_size = align_up(mtu + HVK_LLAN_ETH_HLEN + HVK_LLAN_VLAN_HLEN +
-			    HVK_LLAN_BUF_HDR, SIZE_ALIGN);
-	max_size = align_up(HVK_LLAN_RX_FRAME_MAX + HVK_LLAN_BUF_HDR,
-			    SIZE_ALIGN);
+			    HVK_LLAN_BUF_HDR, HVK_LLAN_RX_ALIGN);
+	max_size = HVK_LLAN_RX_CLASS_MAX;
 
 	l->cls[n].size = SMALL_SIZE;
 	l->cls[n++].count = SMALL_COUNT;
@@ -108,6 +108,8 @@ enum hvk_llan_rx_verdict hvk_llan_rxq_parse(const u8 *entry, bool toggle,
 		return HVK_LLAN_RX_BAD_OFFSET;
 	if (rx->length < HVK_LLAN_ETH_HLEN || rx->length > size - rx->offset)
 		return HVK_LLAN_RX_BAD_LENGTH;
+	if (rx->length > l->frame_max)
+		return HVK_LLAN_RX_TOO_LONG;
 	return HVK_LLAN_RX_FRAME;
 }
 

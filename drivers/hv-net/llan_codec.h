@@ -39,6 +39,50 @@
  * buffer. The largest receive class covers that.
  */
 #define HVK_LLAN_RX_FRAME_MAX	69632
+/* Receive buffer sizes are multiples of this. */
+#define HVK_LLAN_RX_ALIGN	128
+/*
+ * The largest receive class: bytes per buffer, correlator included. The
+ * rounding leaves room for a frame longer than HVK_LLAN_RX_FRAME_MAX, and
+ * the hypervisor may fill it: a frame of up to HVK_LLAN_RX_CLASS_FRAME.
+ */
+#define HVK_LLAN_RX_CLASS_MAX						\
+	((HVK_LLAN_RX_FRAME_MAX + HVK_LLAN_BUF_HDR + HVK_LLAN_RX_ALIGN - 1) / \
+	 HVK_LLAN_RX_ALIGN * HVK_LLAN_RX_ALIGN)
+#define HVK_LLAN_RX_CLASS_FRAME	(HVK_LLAN_RX_CLASS_MAX - HVK_LLAN_BUF_HDR)
+
+/*
+ * Building a received frame. Frames up to the copybreak are copied into
+ * one linear buffer; longer ones into page fragments of one page, but at
+ * most 8 KiB, so that no frame needs a high-order allocation: 4 KiB with
+ * 4 KiB pages (Linux has none smaller), 8 KiB with larger ones. The
+ * kernel the driver runs on sets the page size and the number of
+ * fragments an skb can hold (MAX_SKB_FRAGS).
+ */
+#define HVK_LLAN_RX_FRAG_MAX	8192
+#define HVK_LLAN_RX_FRAG_SIZE(page_size)				\
+	((page_size) < HVK_LLAN_RX_FRAG_MAX ? 4096 : HVK_LLAN_RX_FRAG_MAX)
+
+/*
+ * The longest frame the driver can build from @max_frags fragments of
+ * @frag_size bytes. The parser drops longer frames that fit their buffer
+ * (HVK_LLAN_RX_TOO_LONG), whatever the copybreak: with 4 KiB pages and 17
+ * fragments, every frame above HVK_LLAN_RX_FRAME_MAX.
+ */
+#define HVK_LLAN_RX_BUILD_MAX(frag_size, max_frags)	((frag_size) * (max_frags))
+
+/*
+ * Fragments of @frag_size bytes (the last one shorter) that a frame of
+ * @length bytes is copied into; 0 when it is copied into a linear buffer.
+ */
+static inline u32 hvk_llan_rx_nr_frags(u32 length, u32 copybreak,
+				       u32 frag_size)
+{
+	if (length <= copybreak)
+		return 0;
+	return (u32)(((u64)length + frag_size - 1) / frag_size);
+}
+
 #define HVK_LLAN_MIN_MTU	68
 #define HVK_LLAN_MAX_MTU	(65535 - HVK_LLAN_ETH_HLEN - HVK_LLAN_BUF_HDR)
 
@@ -54,6 +98,7 @@ struct hvk_llan_class {
 /* The receive buffers of one registration. */
 struct hvk_llan_layout {
 	u8 gen;		/* registration generation, in every correlator */
+	u32 frame_max;	/* longest frame built: HVK_LLAN_RX_BUILD_MAX() */
 	unsigned int nr_classes;
 	struct hvk_llan_class cls[HVK_LLAN_MAX_CLASSES];
 };
@@ -62,10 +107,12 @@ struct hvk_llan_layout {
  * Size the receive classes for @mtu, smallest first: one for small frames
  * (acks), one for a full frame of this MTU, and always one that holds the
  * largest frame the hypervisor can deliver, since a frame no posted buffer
- * fits stalls QEMU's receive path. Returns the total number of buffers, 0
- * for an MTU out of range.
+ * fits stalls QEMU's receive path. @frame_max is the longest frame the
+ * driver can build (HVK_LLAN_RX_BUILD_MAX()); the parser drops longer
+ * ones. Returns the total number of buffers, 0 for an MTU out of range.
  */
-unsigned int hvk_llan_plan(unsigned int mtu, struct hvk_llan_layout *l);
+unsigned int hvk_llan_plan(unsigned int mtu, u32 frame_max,
+			   struct hvk_llan_layout *l);
 
 /* Entries the receive queue needs: every posted buffer plus one. */
 static inline unsigned int hvk_llan_rxq_entries(unsigned int buffers)
@@ -90,6 +137,7 @@ enum hvk_llan_rx_verdict {
 	HVK_LLAN_RX_BAD_CORRELATOR,
 	HVK_LLAN_RX_BAD_OFFSET,
 	HVK_LLAN_RX_BAD_LENGTH,
+	HVK_LLAN_RX_TOO_LONG,	/* fits its buffer, longer than frame_max */
 	HVK_LLAN_RX_NR_VERDICTS
 };
 
@@ -106,7 +154,10 @@ struct hvk_llan_rx {
  * against the layout of the current registration. @toggle is the toggle
  * value new entries carry in this lap. On HVK_LLAN_RX_FRAME and
  * HVK_LLAN_RX_UNUSED, @rx names the buffer; the frame, if any, lies
- * entirely inside it and is at least an Ethernet header long.
+ * entirely inside it, is at least an Ethernet header long and at most
+ * @l->frame_max. HVK_LLAN_RX_TOO_LONG names the buffer of a frame that
+ * lies inside it but is longer than that: the driver drops the frame and
+ * keeps the buffer, since the hypervisor broke no rule.
  */
 enum hvk_llan_rx_verdict hvk_llan_rxq_parse(const u8 *entry, bool toggle,
 					    const struct hvk_llan_layout *l,

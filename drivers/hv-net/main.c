@@ -9,7 +9,8 @@
  * costs one H_ADD_LOGICAL_LAN_BUFFER per frame and no TCE hypercalls. The
  * hypervisor names the buffer it used by the correlator we stored in the
  * buffer's first 8 bytes; that, the offset and the length are checked
- * before anything is read, and a bad entry is counted and answered with a
+ * before anything is read (a frame longer than fits the fragments of an
+ * skb is dropped), and a bad entry is counted and answered with a
  * device reset.
  *
  * Transmit: H_SEND_LOGICAL_LAN returns only once the hypervisor has
@@ -24,7 +25,6 @@
  */
 #define pr_fmt(fmt) "hv_net: " fmt
 
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
@@ -33,17 +33,35 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
+#include <hvkit/busy.h>
+
 #include "hv_net.h"
 
 #define HVN_NAPI_WEIGHT		64
 #define HVN_RX_COPYBREAK	256
 #define HVN_TX_COPYBREAK	HVK_LLAN_TX_MAX
-/* Send attempts on H_BUSY, waiting 1, 2, 4 .. 64 us in between. */
-#define HVN_TX_BUSY_TRIES	12
 /* Consecutive failed buffer posts before the device is reset. */
 #define HVN_ADD_FAIL_RESET	64
 #define HVN_ADD_BATCH		8
 #define HVN_ILLAN_MULTI_ADD	0x40000UL
+
+/*
+ * Frames above rx_copybreak go into fragments of this size, and no frame
+ * longer than HVN_RX_FRAME_MAX is accepted (llan_codec.h).
+ */
+#define HVN_RX_FRAG	HVK_LLAN_RX_FRAG_SIZE(PAGE_SIZE)
+#define HVN_RX_FRAME_MAX HVK_LLAN_RX_BUILD_MAX(HVN_RX_FRAG, MAX_SKB_FRAGS)
+/*
+ * The largest class holds frames of up to 69752 bytes, 18 fragments of
+ * 4 KiB: one more than MAX_SKB_FRAGS. The parser accepts no frame longer
+ * than its buffer nor than HVN_RX_FRAME_MAX, so every frame it accepts
+ * fits an skb ...
+ */
+static_assert(DIV_ROUND_UP((HVN_RX_FRAME_MAX > HVK_LLAN_RX_CLASS_FRAME) ?
+			   HVK_LLAN_RX_CLASS_FRAME : HVN_RX_FRAME_MAX,
+			   HVN_RX_FRAG) <= MAX_SKB_FRAGS);
+/* ... and every frame QEMU can deliver is built, none dropped. */
+static_assert(HVK_LLAN_RX_FRAME_MAX <= HVN_RX_FRAME_MAX);
 
 /* H_MULTICAST_CTRL flags. */
 #define HVN_MC_RECV_MODIFY	0x80000UL
@@ -70,11 +88,67 @@ MODULE_PARM_DESC(rx_copybreak,
 			netdev_err((n)->ndev, fmt, ##__VA_ARGS__);	\
 	} while (0)
 
-static long hvn_hcall(struct hvn *n, unsigned int opcode,
-		      struct hvk_hcall_regs *regs)
+/*
+ * The receive interrupt is gated the way hv_vio drains a CRQ, by the
+ * shared decision of include/hvkit/drain.h with NAPI as the round: a
+ * pulse schedules a poll and leaves H_VIO_SIGNAL on; only a poll that
+ * spends its budget, or a second pulse during one, turns it off, and the
+ * poll that empties the queue turns it on again and looks once more. A
+ * quiet queue thus costs no H_VIO_SIGNAL per interrupt. The decisions and
+ * their hypercalls are made under irq_lock.
+ */
+static bool hvn_rxq_pending(struct hvn *n);
+
+static bool hvn_drain_pending(void *ctx)
 {
-	regs->in[0] = n->hdev->unit_address;
-	return hvk_dev_hcall(n->hdev, opcode, regs);
+	return hvn_rxq_pending(ctx);
+}
+
+static void hvn_drain_schedule(void *ctx)
+{
+	struct hvn *n = ctx;
+
+	napi_schedule(&n->napi);
+}
+
+/* Under irq_lock. */
+static void hvn_drain_apply(struct hvn *n, unsigned int act)
+{
+	const struct hvk_drain_actor actor = {
+		.hdev = n->hdev,
+		.pending = hvn_drain_pending,
+		.schedule = hvn_drain_schedule,
+		.ctx = n,
+	};
+	long status;
+
+	status = hvk_drain_apply(&n->drain, &actor, act);
+	/* What the hypervisor was last told (ethtool -S rx_irq_enabled). */
+	WRITE_ONCE(n->irq_enabled, !n->drain.signal_off);
+	if (status == HVK_H_SUCCESS)
+		return;
+	/* No interrupt will come: poll instead, and say so once. */
+	netdev_err_once(n->ndev, "cannot enable the interrupt: %s (%ld); polling\n",
+			hvk_hcall_status_name(status), status);
+	n->drain.polling = true;
+	schedule_delayed_work(&n->refill_work, 1);
+}
+
+/* After registration: a fresh decision, started with the signal unknown. */
+static unsigned int hvn_drain_begin(struct hvk_drain_ctl *c)
+{
+	hvk_drain_ctl_init(c, NAPI_POLL_WEIGHT);
+	return hvk_drain_start(c);
+}
+
+static void hvn_drain(struct hvn *n,
+		      unsigned int (*decide)(struct hvk_drain_ctl *c))
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->irq_lock, flags);
+	hvn_drain_apply(n, decide(&n->drain));
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 }
 
 static void hvn_schedule_reset(struct hvn *n, const char *why)
@@ -124,7 +198,8 @@ static int hvn_alloc_classes(struct hvn *n)
 	struct device *dma = n->hdev->dma_dev;
 	unsigned int i;
 
-	n->nr_buffers = hvk_llan_plan(n->ndev->mtu, &n->layout);
+	n->nr_buffers = hvk_llan_plan(n->ndev->mtu, HVN_RX_FRAME_MAX,
+				      &n->layout);
 	if (!n->nr_buffers)
 		return -EINVAL;
 	n->layout.gen = ++n->gen;
@@ -199,9 +274,11 @@ static long hvn_post(struct hvn *n, unsigned int nr)
 	wmb();
 	hvn_count(n, HVN_RX_ADD_HCALLS);
 	if (nr > 1)
-		status = hvn_hcall(n, HVK_H_ADD_LOGICAL_LAN_BUFFERS, &regs);
+		status = hvk_dev_hcall(n->hdev, HVK_H_ADD_LOGICAL_LAN_BUFFERS,
+				       &regs);
 	else
-		status = hvn_hcall(n, HVK_H_ADD_LOGICAL_LAN_BUFFER, &regs);
+		status = hvk_dev_hcall(n->hdev, HVK_H_ADD_LOGICAL_LAN_BUFFER,
+				       &regs);
 	if (status != HVK_H_SUCCESS)
 		return status;
 	for (i = 0; i < nr; i++) {
@@ -286,19 +363,6 @@ static void hvn_rxq_advance(struct hvn *n)
 	}
 }
 
-/*
- * Frames above rx_copybreak are copied into page fragments of at most this
- * size: a 64 KiB frame then needs no high-order allocation, and fits
- * MAX_SKB_FRAGS with 4 KiB as with 64 KiB pages.
- */
-#if PAGE_SHIFT < 13
-#define HVN_RX_FRAG	PAGE_SIZE
-#else
-#define HVN_RX_FRAG	SZ_8K
-#endif
-static_assert(DIV_ROUND_UP(HVK_LLAN_RX_FRAME_MAX, HVN_RX_FRAG) <=
-	      MAX_SKB_FRAGS);
-
 static void hvn_rx_deliver(struct hvn *n, struct sk_buff *skb,
 			   const struct hvk_llan_rx *rx)
 {
@@ -338,6 +402,14 @@ static void hvn_rx_frags(struct hvn *n, const u8 *data,
 	if (!skb)
 		goto fail;
 	for (done = 0; done < rx->length; done += chunk) {
+		/* The parser's bound makes this impossible; check anyway. */
+		if (unlikely(skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
+			napi_free_frags(&n->napi);
+			hvn_count(n, HVN_RX_FRAGS_OVERFLOW);
+			netdev_err_once(n->ndev, "dropped a %u-byte frame: more than %u fragments\n",
+					rx->length, (unsigned int)MAX_SKB_FRAGS);
+			return;
+		}
 		chunk = min_t(unsigned int, rx->length - done, HVN_RX_FRAG);
 		frag = napi_alloc_frag(chunk);
 		if (!frag) {
@@ -361,10 +433,19 @@ static void hvn_rx_frame(struct hvn *n, const struct hvk_llan_rx *rx)
 {
 	const u8 *data = hvn_buf(n, rx->cls, rx->index) + rx->offset;
 
-	if (rx->length <= READ_ONCE(n->rx_copybreak))
+	if (!hvk_llan_rx_nr_frags(rx->length, READ_ONCE(n->rx_copybreak),
+				  HVN_RX_FRAG))
 		hvn_rx_copy(n, data, rx);
 	else
 		hvn_rx_frags(n, data, rx);
+}
+
+/* Inside its buffer but longer than we build: drop it, keep the buffer. */
+static void hvn_rx_too_long(struct hvn *n, const struct hvk_llan_rx *rx)
+{
+	hvn_count(n, HVN_RX_TOO_LONG);
+	hvn_err_rl(n, "dropped a %u-byte frame: longer than %u bytes\n",
+		   rx->length, n->layout.frame_max);
 }
 
 static const enum hvn_stat hvn_bad_verdict_stat[HVK_LLAN_RX_NR_VERDICTS] = {
@@ -390,7 +471,8 @@ static bool hvn_rx_one(struct hvn *n)
 	if (v == HVK_LLAN_RX_EMPTY)
 		return false;
 	hvn_rxq_advance(n);
-	if (v == HVK_LLAN_RX_FRAME || v == HVK_LLAN_RX_UNUSED) {
+	if (v == HVK_LLAN_RX_FRAME || v == HVK_LLAN_RX_UNUSED ||
+	    v == HVK_LLAN_RX_TOO_LONG) {
 		if (!n->cls[rx.cls].posted[rx.index]) {
 			/* A buffer we own: the entry is stale or forged. */
 			v = HVK_LLAN_RX_BAD_CORRELATOR;
@@ -398,6 +480,8 @@ static bool hvn_rx_one(struct hvn *n)
 			n->cls[rx.cls].posted[rx.index] = 0;
 			if (v == HVK_LLAN_RX_FRAME)
 				hvn_rx_frame(n, &rx);
+			else if (v == HVK_LLAN_RX_TOO_LONG)
+				hvn_rx_too_long(n, &rx);
 			else
 				hvn_count(n, HVN_RX_UNUSED);
 			n->refill[n->nr_refill++] = rx.cls << 24 | rx.index;
@@ -416,25 +500,27 @@ static bool hvn_rx_one(struct hvn *n)
 static int hvn_poll(struct napi_struct *napi, int budget)
 {
 	struct hvn *n = container_of(napi, struct hvn, napi);
+	unsigned long flags;
 	int done = 0;
 
 	hvn_count(n, HVN_RX_POLLS);
 	while (done < budget && hvn_rx_one(n))
 		done++;
 	hvn_refill(n);
-	if (done == budget || !napi_complete_done(napi, done))
+	/* netpoll's budget 0 reads nothing and decides nothing. */
+	if (!budget)
+		return 0;
+	if (done < budget && !napi_complete_done(napi, done))
 		return done;
-	if (hvk_dev_set_irq(n->hdev, true) != HVK_H_SUCCESS) {
-		/* No interrupt will come: poll instead, and say so once. */
-		netdev_err_once(n->ndev, "cannot enable the interrupt; polling\n");
-		schedule_delayed_work(&n->refill_work, 1);
-		return done;
-	}
-	/* Frames that came while the interrupt was off raised nothing. */
-	if (hvn_rxq_pending(n) && napi_schedule_prep(napi)) {
-		hvk_dev_set_irq(n->hdev, false);
-		__napi_schedule(napi);
-	}
+	spin_lock_irqsave(&n->irq_lock, flags);
+	if (done < budget)
+		hvn_drain_apply(n, hvk_drain_round_done(&n->drain, done));
+	else
+		/* NAPI polls again by itself: only the signal may change. */
+		hvn_drain_apply(n, hvk_drain_round_done(&n->drain,
+							n->drain.budget) &
+				   ~HVK_DRAIN_SCHEDULE);
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 	return done;
 }
 
@@ -443,10 +529,7 @@ static irqreturn_t hvn_interrupt(int irq, void *data)
 	struct hvn *n = data;
 
 	hvn_count(n, HVN_RX_IRQS);
-	if (napi_schedule_prep(&n->napi)) {
-		hvk_dev_set_irq(n->hdev, false);
-		__napi_schedule(&n->napi);
-	}
+	hvn_drain(n, hvk_drain_interrupt);
 	return IRQ_HANDLED;
 }
 
@@ -458,45 +541,62 @@ static unsigned long hvn_mac_u64(const u8 *mac)
 	return ether_addr_to_u64(mac);
 }
 
+/*
+ * Called under rtnl (open, stop, MTU change, reset): busy answers are
+ * waited out for the sleeping policy's default budget (5 s), each wait at
+ * most 100 ms, whatever the hint (H_LONG_BUSY_100S asks for 100 s).
+ */
 static long hvn_free_lan(struct hvn *n)
 {
 	struct hvk_hcall_regs regs = {};
-	unsigned int tries, delay_ms;
+	struct hvk_busy busy;
 	long status;
 
-	for (tries = 0; tries < 50; tries++) {
-		status = hvn_hcall(n, HVK_H_FREE_LOGICAL_LAN, &regs);
-		if (!hvk_hcall_is_busy(status, &delay_ms))
-			break;
-		msleep(max(delay_ms, 1U));
-	}
+	hvk_busy_start_sleep(&busy, 0, 0);
+	do {
+		status = hvk_dev_hcall(n->hdev, HVK_H_FREE_LOGICAL_LAN, &regs);
+	} while (hvk_busy_sleep(&busy, status));
+	if (hvk_busy_gave_up(&busy))
+		hvk_busy_report(n->hdev, HVK_H_FREE_LOGICAL_LAN, &busy);
 	return status;
 }
 
-static int hvn_register(struct hvn *n)
+static long hvn_reg(void *ctx)
 {
-	struct hvk_hcall_regs regs = {};
-	bool retried = false;
-	long status;
+	struct hvn *n = ctx;
+	struct hvk_hcall_regs regs = {
+		.in[1] = n->buflist_dma,
+		.in[2] = hvk_llan_bd((u32)n->rxq_dma, n->rxq_bytes),
+		.in[3] = n->filter_dma,
+		.in[4] = hvn_mac_u64(n->ndev->dev_addr),
+	};
 
-again:
 	memset(n->buflist, 0, HVK_LLAN_PAGE);
 	memset(n->filter, 0, HVK_LLAN_PAGE);
-	regs.in[1] = n->buflist_dma;
-	regs.in[2] = hvk_llan_bd((u32)n->rxq_dma, n->rxq_bytes);
-	regs.in[3] = n->filter_dma;
-	regs.in[4] = hvn_mac_u64(n->ndev->dev_addr);
 	/* The zeroed pages must reach memory before the hypervisor reads them. */
 	wmb();
-	status = hvn_hcall(n, HVK_H_REGISTER_LOGICAL_LAN, &regs);
-	if (status == HVK_H_RESOURCE && !retried) {
-		/* Left registered by firmware or a kexec'd kernel. */
+	return hvk_dev_hcall(n->hdev, HVK_H_REGISTER_LOGICAL_LAN, &regs);
+}
+
+static void hvn_unreg(void *ctx)
+{
+	hvn_free_lan(ctx);
+}
+
+static const struct hvk_queue_reg_ops hvn_reg_ops = {
+	.name = "H_REGISTER_LOGICAL_LAN",
+	.reg = hvn_reg,
+	.unreg = hvn_unreg,
+};
+
+static int hvn_register(struct hvn *n)
+{
+	bool reclaimed;
+	long status;
+
+	status = hvk_dev_register_queue(n->hdev, &hvn_reg_ops, n, &reclaimed);
+	if (reclaimed)
 		hvn_count(n, HVN_REG_RETRIES);
-		netdev_info(n->ndev, "already registered (H_RESOURCE): freeing and registering again\n");
-		hvn_free_lan(n);
-		retried = true;
-		goto again;
-	}
 	if (status != HVK_H_SUCCESS) {
 		hvn_count(n, HVN_REG_ERRORS);
 		netdev_err(n->ndev, "H_REGISTER_LOGICAL_LAN failed: %s (%ld)\n",
@@ -512,7 +612,7 @@ static int hvn_set_hv_mac(struct hvn *n, const u8 *mac)
 	struct hvk_hcall_regs regs = { .in[1] = hvn_mac_u64(mac) };
 	long status;
 
-	status = hvn_hcall(n, HVK_H_CHANGE_LOGICAL_LAN_MAC, &regs);
+	status = hvk_dev_hcall(n->hdev, HVK_H_CHANGE_LOGICAL_LAN_MAC, &regs);
 	if (status == HVK_H_SUCCESS)
 		return 0;
 	netdev_err(n->ndev, "H_CHANGE_LOGICAL_LAN_MAC failed: %s (%ld)\n",
@@ -551,7 +651,7 @@ static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
 
 	if (mac)
 		regs.in[2] = hvn_mac_u64(mac);
-	status = hvn_hcall(n, HVK_H_MULTICAST_CTRL, &regs);
+	status = hvk_dev_hcall(n->hdev, HVK_H_MULTICAST_CTRL, &regs);
 	if (status != HVK_H_SUCCESS) {
 		hvn_count(n, HVN_MCAST_ERRORS);
 		hvn_err_rl(n, "H_MULTICAST_CTRL %#lx failed: %s (%ld)\n",
@@ -587,6 +687,7 @@ static void hvn_set_rx_mode(struct net_device *ndev)
 
 static void hvn_hw_stop(struct hvn *n)
 {
+	unsigned long flags;
 	struct hvn_class *c;
 	long status;
 
@@ -595,13 +696,22 @@ static void hvn_hw_stop(struct hvn *n)
 	n->hw_up = false;
 	netif_tx_disable(n->ndev);
 	netif_carrier_off(n->ndev);
-	if (n->registered)
-		hvk_dev_set_irq(n->hdev, false);
+	/*
+	 * The poll first: a poll that completes turns the interrupt back on,
+	 * so turning it off before the last poll has run can leave it on.
+	 * Once NAPI is disabled the handler schedules nothing and touches
+	 * nothing, and the interrupt can go off and the handler away.
+	 */
+	napi_disable(&n->napi);
+	spin_lock_irqsave(&n->irq_lock, flags);
+	hvk_drain_ctl_stop(&n->drain);
+	if (n->registered && hvk_dev_set_irq(n->hdev, false) == HVK_H_SUCCESS)
+		WRITE_ONCE(n->irq_enabled, false);
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 	if (n->irq_requested) {
 		free_irq(n->hdev->irq, n);
 		n->irq_requested = false;
 	}
-	napi_disable(&n->napi);
 	cancel_delayed_work_sync(&n->refill_work);
 	if (n->registered) {
 		n->no_buffer_base += hvn_drop_counter(n);
@@ -655,9 +765,12 @@ static int hvn_hw_start(struct hvn *n)
 	netif_addr_lock_bh(ndev);
 	hvn_set_rx_mode(ndev);
 	netif_addr_unlock_bh(ndev);
-	/* Whatever arrived before the interrupt was enabled: poll once. */
+	/*
+	 * The signal's state after registration is not ours to assume: off,
+	 * a poll for whatever arrived before, on once the queue is empty.
+	 */
 	local_bh_disable();
-	napi_schedule(&n->napi);
+	hvn_drain(n, hvn_drain_begin);
 	local_bh_enable();
 	netif_carrier_on(ndev);
 	/*
@@ -749,24 +862,32 @@ static int hvn_set_mac_address(struct net_device *ndev, void *p)
 /* ---------------------------------------------------------------------- */
 /* Transmit */
 
+/*
+ * Atomic context (ndo_start_xmit, maybe netpoll): busy answers are waited
+ * out with the atomic policy, 1 us doubling to 64 us per wait and 500 us
+ * in all, then the frame is dropped. The policy is set up only after a
+ * first answer other than success.
+ */
 static long hvn_send(struct hvn *n, const u64 *bd, unsigned int nr)
 {
 	struct hvk_hcall_regs regs = {};
-	unsigned int i, tries, delay_ms;
+	struct hvk_busy busy;
+	unsigned int i;
 	long status;
 
 	for (i = 0; i < nr; i++)
 		regs.in[1 + i] = bd[i];
-	for (tries = 0; ; tries++) {
-		status = hvn_hcall(n, HVK_H_SEND_LOGICAL_LAN, &regs);
-		if (!hvk_hcall_is_busy(status, &delay_ms))
-			return status;
-		if (tries + 1 == HVN_TX_BUSY_TRIES)
-			return status;
+	status = hvk_dev_hcall(n->hdev, HVK_H_SEND_LOGICAL_LAN, &regs);
+	if (likely(status == HVK_H_SUCCESS))
+		return status;
+	hvk_busy_start_atomic(&busy, 0, 0);
+	while (hvk_busy_delay(&busy, status)) {
 		hvn_count(n, HVN_TX_BUSY);
-		/* Atomic context: a short, growing wait, whatever the hint. */
-		udelay(1U << min(tries, 6U));
+		status = hvk_dev_hcall(n->hdev, HVK_H_SEND_LOGICAL_LAN, &regs);
 	}
+	if (unlikely(hvk_busy_gave_up(&busy)))
+		hvk_busy_report(n->hdev, HVK_H_SEND_LOGICAL_LAN, &busy);
+	return status;
 }
 
 /* The pieces of a frame mapped in place, the first one maybe its head. */
@@ -881,15 +1002,14 @@ static long hvn_xmit_copy(struct hvn *n, struct sk_buff *skb)
 
 static void hvn_tx_account(struct hvn *n, unsigned int len, long status)
 {
-	unsigned int busy_ms;
+	u32 hint;
 
 	if (status == HVK_H_SUCCESS) {
 		hvn_count(n, HVN_TX_PACKETS);
 		hvn_add(n, HVN_TX_BYTES, len);
-	} else if (hvk_hcall_is_busy(status, &busy_ms)) {
+	} else if (hvk_busy_hint_us(status, &hint)) {
+		/* hvn_send() gave up and said so. */
 		hvn_count(n, HVN_TX_BUSY_DROPPED);
-		hvn_err_rl(n, "hypervisor busy: frame dropped after %u tries\n",
-			   HVN_TX_BUSY_TRIES);
 	} else if (status == HVK_H_DROPPED) {
 		hvn_count(n, HVN_TX_DROPPED);
 	} else {
@@ -930,9 +1050,12 @@ static void hvn_get_stats64(struct net_device *ndev,
 	s->tx_packets = HVN_READ(HVN_TX_PACKETS);
 	s->tx_bytes = HVN_READ(HVN_TX_BYTES);
 	s->rx_errors = HVN_READ(HVN_RX_BAD_CORRELATOR) +
-		       HVN_READ(HVN_RX_BAD_OFFSET) + HVN_READ(HVN_RX_BAD_LENGTH);
-	s->rx_length_errors = HVN_READ(HVN_RX_BAD_LENGTH);
-	s->rx_dropped = HVN_READ(HVN_RX_ALLOC_FAILED);
+		       HVN_READ(HVN_RX_BAD_OFFSET) + HVN_READ(HVN_RX_BAD_LENGTH) +
+		       HVN_READ(HVN_RX_TOO_LONG);
+	s->rx_length_errors = HVN_READ(HVN_RX_BAD_LENGTH) +
+			      HVN_READ(HVN_RX_TOO_LONG);
+	s->rx_dropped = HVN_READ(HVN_RX_ALLOC_FAILED) +
+			HVN_READ(HVN_RX_FRAGS_OVERFLOW);
 	s->rx_missed_errors = hvn_no_buffer_drops(n);
 	s->tx_errors = HVN_READ(HVN_TX_ERRORS) + HVN_READ(HVN_TX_LENGTH_ERRORS);
 	s->tx_dropped = HVN_READ(HVN_TX_DROPPED) +
@@ -977,7 +1100,7 @@ static void hvn_query_attributes(struct hvn *n)
 {
 	struct hvk_hcall_regs regs = {};
 
-	if (hvn_hcall(n, HVK_H_ILLAN_ATTRIBUTES, &regs) == HVK_H_SUCCESS)
+	if (hvk_dev_hcall(n->hdev, HVK_H_ILLAN_ATTRIBUTES, &regs) == HVK_H_SUCCESS)
 		n->multi_add = regs.out[0] & HVN_ILLAN_MULTI_ADD;
 }
 
@@ -1034,6 +1157,8 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	n->tx_copybreak = min_t(u32, tx_copybreak, HVK_LLAN_TX_MAX);
 	INIT_WORK(&n->reset_work, hvn_reset_work);
 	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);
+	spin_lock_init(&n->irq_lock);
+	hvk_drain_ctl_init(&n->drain, NAPI_POLL_WEIGHT);
 
 	err = hvn_alloc_fixed(n);
 	if (err) {

@@ -19,6 +19,16 @@
  * is counted and dropped: a late answer can never complete a newer
  * request that reuses the slot.
  *
+ * Locking: hvs->lock covers the slots, the credit and the sequence. A
+ * command is published in its slot and sent in one step under that lock
+ * (H_SEND_CRQ does not sleep), so whoever takes a slot back (an answer, a
+ * purge, a cancellation) finds only commands that went out. Commands that
+ * leave their slot are collected on a list under the lock and given back
+ * to the midlayer after it is dropped; no function drops a lock its
+ * caller took. Lock order: the transport calls .message with its own lock
+ * held, and hvs->lock is taken inside it; hvk_crq_send(), called under
+ * hvs->lock, takes no transport lock.
+ *
  * Data: transfers of up to 4 KiB (bounce_max) are copied through the
  * slot's own premapped buffer, larger ones mapped as scatter lists. A slot
  * whose command left without an answer never bounces again, since the
@@ -38,7 +48,6 @@
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
 #include <scsi/scsi_host.h>
-#include <hvkit/compat.h>
 #include <hvkit/crq.h>
 #include <hvkit/vio.h>
 
@@ -102,12 +111,6 @@ enum hvs_counter {
 	HVS_NR_COUNTERS
 };
 
-static const char *const hvs_crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
-	"crq_entries", "crq_invalid", "crq_early", "crq_inits",
-	"crq_partner_lost", "crq_migrations", "crq_resets", "crq_send_errors",
-	"crq_send_closed", "crq_interrupts",
-};
-
 static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
 	"commands", "completions", "unknown_tags", "bad_responses",
 	"send_errors", "credit_waits", "aborts", "aborts_done", "lun_resets",
@@ -130,6 +133,14 @@ struct hvs_slot {
 	bool counted;		/* took a credit */
 	bool bounced;		/* this command's data is in @bounce */
 	bool bounce_retired;	/* a dropped command's data may still land */
+};
+
+/* Per command (the host template's cmd_size): its way back, once done. */
+struct hvs_cmd_priv {
+	struct list_head done;
+	struct scsi_cmnd *cmd;
+	int result;
+	bool mapped;		/* data mapped, not bounced: unmap it */
 };
 
 struct hvs_host {
@@ -156,6 +167,12 @@ struct hvs_host {
 	struct mutex mgmt_mutex;
 	struct hvs_slot mgmt;
 	struct completion mgmt_done;
+	/*
+	 * The answer as it stood when its CRQ entry arrived: the partner
+	 * may write a late answer to an earlier request into the shared IU
+	 * at any time, so the waiter reads this copy, never mgmt.iu.
+	 */
+	u8 mgmt_resp[HVK_SRP_IU_MAX];
 	unsigned int mgmt_resp_len;
 	u8 *mgmt_mem;
 	dma_addr_t mgmt_ioba;
@@ -172,8 +189,11 @@ struct hvs_host {
 	bool indirect_ok;
 	unsigned int max_sectors;
 
-	atomic_t lose_responses;	/* test hooks */
+#ifdef HVKIT_TEST_HOOKS
+	atomic_t lose_responses;
+	atomic_t purge_before_send;
 	struct hvk_crq_msg last_msg;	/* the last answer, for replay */
+#endif
 	struct dentry *dbg;
 	atomic64_t counters[HVS_NR_COUNTERS];
 };
@@ -268,18 +288,38 @@ static long hvs_send_iu(struct hvs_host *hvs, u8 format, dma_addr_t ioba,
 /* ---- completions ------------------------------------------------------ */
 
 /*
- * A command taken out of its slot (@mapped: its data was mapped, not
- * copied through the slot): give it back to the midlayer.
+ * A command taken out of its slot, with hvs->lock held: queue it on @done
+ * for hvs_finish_all() once the lock is dropped. @mapped: its data was
+ * mapped, not copied through the slot.
  */
-static void hvs_finish(struct scsi_cmnd *cmd, int result, bool mapped)
+static void hvs_collect(struct list_head *done, struct scsi_cmnd *cmd,
+			int result, bool mapped)
 {
-	if (mapped)
-		scsi_dma_unmap(cmd);
-	/* A timed-out command belongs to the error handler: leave it. */
-	if (test_bit(SCMD_STATE_COMPLETE, &cmd->state))
-		return;
-	cmd->result = result;
-	scsi_done(cmd);
+	struct hvs_cmd_priv *priv = scsi_cmd_priv(cmd);
+
+	priv->cmd = cmd;
+	priv->result = result;
+	priv->mapped = mapped;
+	list_add_tail(&priv->done, done);
+}
+
+/* Give what hvs_collect() gathered back to the midlayer; no lock held. */
+static void hvs_finish_all(struct list_head *done)
+{
+	struct hvs_cmd_priv *priv, *next;
+	struct scsi_cmnd *cmd;
+
+	list_for_each_entry_safe(priv, next, done, done) {
+		list_del(&priv->done);
+		cmd = priv->cmd;
+		if (priv->mapped)
+			scsi_dma_unmap(cmd);
+		/* A timed-out command belongs to the error handler: leave it. */
+		if (test_bit(SCMD_STATE_COMPLETE, &cmd->state))
+			continue;
+		cmd->result = priv->result;
+		scsi_done(cmd);
+	}
 }
 
 static int hvs_cmd_result(struct hvs_host *hvs, struct scsi_cmnd *cmd,
@@ -305,8 +345,9 @@ static int hvs_cmd_result(struct hvs_host *hvs, struct scsi_cmnd *cmd,
 	return rsp->status;
 }
 
+/* The answer to the command in @slot. Called with hvs->lock. */
 static void hvs_cmd_answer(struct hvs_host *hvs, struct hvs_slot *slot,
-			   const struct hvk_crq_msg *msg)
+			   const struct hvk_crq_msg *msg, struct list_head *done)
 {
 	struct scsi_cmnd *cmd = slot->cmd;
 	unsigned int len = min_t(unsigned int, msg->iu_len, HVK_SRP_IU_MAX);
@@ -332,10 +373,8 @@ static void hvs_cmd_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 						 scsi_get_resid(cmd));
 	}
 	hvs_release(hvs, slot, back);
-	spin_unlock(&hvs->lock);
 	hvs_count(hvs, HVS_COMPLETIONS);
-	hvs_finish(cmd, result, mapped);
-	spin_lock(&hvs->lock);
+	hvs_collect(done, cmd, result, mapped);
 }
 
 static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
@@ -345,61 +384,95 @@ static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 	struct hvk_srp_rsp rsp;
 	int back = 1;
 
-	/* Task management answers carry credit like any SRP_RSP. */
-	if (msg->format == HVK_VIOSRP_SRP && hvk_srp_opcode(slot->iu) == HVK_SRP_RSP &&
-	    !hvk_srp_parse_rsp(slot->iu, len, &rsp))
+	memcpy(hvs->mgmt_resp, slot->iu, len);
+	/*
+	 * Task management answers carry credit like any SRP_RSP; one that
+	 * names another request gives back only what this one took.
+	 */
+	if (msg->format == HVK_VIOSRP_SRP &&
+	    hvk_srp_opcode(hvs->mgmt_resp) == HVK_SRP_RSP &&
+	    !hvk_srp_parse_rsp(hvs->mgmt_resp, len, &rsp) && rsp.tag == slot->tag)
 		back = min_t(u32, rsp.req_lim_delta, HVS_MAX_CMDS + 1);
 	hvs->mgmt_resp_len = msg->status ? 0 : len;
 	hvs_release(hvs, slot, back);
 	complete(&hvs->mgmt_done);
 }
 
-/* A payload entry from the CRQ (interrupt handler). */
+#ifdef HVKIT_TEST_HOOKS
+/* Test hook: act as if this answer had never arrived. */
+static bool hvs_lose_response(struct hvs_host *hvs)
+{
+	if (!atomic_add_unless(&hvs->lose_responses, -1, 0))
+		return false;
+	hvs_count(hvs, HVS_LOST_ON_PURPOSE);
+	return true;
+}
+
+static void hvs_keep_last(struct hvs_host *hvs, const struct hvk_crq_msg *msg)
+{
+	hvs->last_msg = *msg;
+}
+#else
+static bool hvs_lose_response(struct hvs_host *hvs)
+{
+	return false;
+}
+
+static void hvs_keep_last(struct hvs_host *hvs, const struct hvk_crq_msg *msg)
+{
+}
+#endif
+
+/* A payload entry from the CRQ (softirq, a drain round of hv_vio). */
 static void hvs_crq_message(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 {
 	struct hvs_host *hvs = crq->priv;
+	bool unknown = false;
 	struct hvs_slot *slot;
+	LIST_HEAD(done);
 
 	spin_lock(&hvs->lock);
-	hvs->last_msg = *msg;
+	hvs_keep_last(hvs, msg);
 	slot = hvs_slot_of_tag(hvs, msg->token);
-	if (!slot || !slot->tag || slot->tag != msg->token) {
-		spin_unlock(&hvs->lock);
+	if (!slot || !slot->tag || slot->tag != msg->token)
+		unknown = true;
+	else if (slot == &hvs->mgmt)
+		hvs_mgmt_answer(hvs, slot, msg);
+	else if (!hvs_lose_response(hvs))
+		hvs_cmd_answer(hvs, slot, msg, &done);
+	spin_unlock(&hvs->lock);
+
+	if (unknown) {
 		hvs_count(hvs, HVS_UNKNOWN_TAGS);
 		dev_warn_ratelimited(hvs_dev(hvs), "response for unknown tag %llx dropped\n",
 				     msg->token);
-		return;
 	}
-	if (slot == &hvs->mgmt) {
-		hvs_mgmt_answer(hvs, slot, msg);
-	} else if (atomic_add_unless(&hvs->lose_responses, -1, 0)) {
-		/* Test hook: as if this answer had never arrived. */
-		hvs_count(hvs, HVS_LOST_ON_PURPOSE);
-	} else {
-		hvs_cmd_answer(hvs, slot, msg);
-	}
-	spin_unlock(&hvs->lock);
+	hvs_finish_all(&done);
 }
 
-/* Every outstanding command back to the midlayer with @result. */
+/*
+ * Every outstanding command back to the midlayer with @result. Only sent
+ * commands are in their slots: queuecommand publishes and sends in one
+ * step under the lock.
+ */
 static void hvs_purge(struct hvs_host *hvs, int result)
 {
+	struct hvs_slot *slot;
 	struct scsi_cmnd *cmd;
+	LIST_HEAD(done);
 	unsigned int i;
 	bool mapped;
 
 	spin_lock_irq(&hvs->lock);
 	for (i = 0; i < hvs->nr_slots; i++) {
-		cmd = hvs->slots[i].cmd;
-		if (!hvs->slots[i].tag)
+		slot = &hvs->slots[i];
+		if (!slot->tag)
 			continue;
-		mapped = hvs_abandon(hvs, &hvs->slots[i]);
-		hvs_release(hvs, &hvs->slots[i], 1);
-		if (!cmd)
-			continue;
-		spin_unlock_irq(&hvs->lock);
-		hvs_finish(cmd, result, mapped);
-		spin_lock_irq(&hvs->lock);
+		cmd = slot->cmd;
+		mapped = hvs_abandon(hvs, slot);
+		hvs_release(hvs, slot, 1);
+		if (cmd)
+			hvs_collect(&done, cmd, result, mapped);
 	}
 	if (hvs->mgmt.tag) {
 		hvs_release(hvs, &hvs->mgmt, 1);
@@ -407,6 +480,7 @@ static void hvs_purge(struct hvs_host *hvs, int result)
 		complete(&hvs->mgmt_done);
 	}
 	spin_unlock_irq(&hvs->lock);
+	hvs_finish_all(&done);
 }
 
 /* ---- management requests ------------------------------------------------ */
@@ -468,7 +542,7 @@ static void hvs_adapter_info(struct hvs_host *hvs)
 	len = hvk_mad_build_adapter_info(hvs->mgmt.iu, tag, hvs->ai_ioba);
 	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_MAD, len, false, login_timeout);
 	if (!err)
-		err = hvk_mad_parse_adapter_info(hvs->mgmt.iu, hvs->mgmt_resp_len,
+		err = hvk_mad_parse_adapter_info(hvs->mgmt_resp, hvs->mgmt_resp_len,
 						 tag, hvs->ai_data, &hvs->ai);
 	if (err) {
 		dev_warn(hvs_dev(hvs), "no adapter info (%d): max transfer %u KiB\n",
@@ -490,7 +564,10 @@ static int hvs_srp_login(struct hvs_host *hvs)
 	len = hvk_srp_build_login(hvs->mgmt.iu, tag, HVK_SRP_IU_MAX);
 	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_SRP, len, false, login_timeout);
 	if (!err)
-		err = hvk_srp_parse_login(hvs->mgmt.iu, hvs->mgmt_resp_len, &login);
+		err = hvk_srp_parse_login(hvs->mgmt_resp, hvs->mgmt_resp_len, tag,
+					  &login);
+	if (err == -EPROTO)
+		hvs_count(hvs, HVS_BAD_RESPONSES);
 	if (err) {
 		dev_err(hvs_dev(hvs), "SRP login failed: %d\n", err);
 		return err;
@@ -575,17 +652,34 @@ static const struct hvk_crq_ops hvs_crq_ops = {
 	.down = hvs_crq_down,
 };
 
+/*
+ * The CRQ could not be registered again: nothing will ever answer. Fail
+ * what is outstanding and, by the failed state, everything that comes;
+ * let the waiting requests in to be failed rather than blocked for ever.
+ */
+static void hvs_reset_failed(struct hvs_host *hvs, int err)
+{
+	dev_err(hvs_dev(hvs), "CRQ reset failed (%d): failing all commands until hv_scsi is reloaded\n",
+		err);
+	hvs_set_state(hvs, HVS_FAILED);
+	hvs_purge(hvs, DID_NO_CONNECT << 16);
+	if (hvs->added)
+		scsi_unblock_requests(hvs->shost);
+}
+
 /* Free the CRQ and connect again; outstanding commands stay outstanding. */
 static void hvs_reset_work(struct work_struct *work)
 {
 	struct hvs_host *hvs = container_of(work, struct hvs_host, reset_work);
+	int err;
 
 	dev_warn(hvs_dev(hvs), "repeated send failures: resetting the CRQ\n");
 	if (hvs->added)
 		scsi_block_requests(hvs->shost);
 	hvs_set_state(hvs, HVS_CONNECTING);
-	if (hvk_crq_reset(&hvs->crq))
-		hvs_set_state(hvs, HVS_FAILED);
+	err = hvk_crq_reset(&hvs->crq);
+	if (err)
+		hvs_reset_failed(hvs, err);
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -671,6 +765,23 @@ static bool hvs_can_bounce(struct hvs_slot *slot, struct scsi_cmnd *cmd)
 	return slot->bounce && !READ_ONCE(slot->bounce_retired);
 }
 
+#ifdef HVKIT_TEST_HOOKS
+/*
+ * Test hook: the next N commands meet a purge (as a partner event or a new
+ * login runs it on another CPU) at the last moment it can take the lock
+ * before they go out.
+ */
+static void hvs_race_purge(struct hvs_host *hvs)
+{
+	if (atomic_add_unless(&hvs->purge_before_send, -1, 0))
+		hvs_purge(hvs, DID_RESET << 16);
+}
+#else
+static void hvs_race_purge(struct hvs_host *hvs)
+{
+}
+#endif
+
 static hvk_scsi_qc_t hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
 	struct hvs_host *hvs = shost_priv(shost);
@@ -680,7 +791,6 @@ static hvk_scsi_qc_t hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd 
 	int nseg, len;
 	bool bounce;
 	long status;
-	u64 tag;
 
 	switch (READ_ONCE(hvs->state)) {
 	case HVS_LOGGED_IN:
@@ -704,31 +814,31 @@ static hvk_scsi_qc_t hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd 
 	if (nseg < 0)
 		return SCSI_MLQUEUE_HOST_BUSY;
 
+	/*
+	 * Publish and send in one step: a purge or a cancellation, which
+	 * take this lock, never find a command that has not gone out, nor
+	 * take back one whose send is still to fail.
+	 */
+	hvs_race_purge(hvs);
 	spin_lock_irqsave(&hvs->lock, flags);
-	if (slot->tag || !hvs_take_credit(hvs, slot, HVS_RESERVED_CREDIT)) {
+	if (READ_ONCE(hvs->state) != HVS_LOGGED_IN || slot->tag ||
+	    !hvs_take_credit(hvs, slot, HVS_RESERVED_CREDIT)) {
 		spin_unlock_irqrestore(&hvs->lock, flags);
 		hvs_count(hvs, HVS_CREDIT_WAITS);
-		if (!bounce)
-			scsi_dma_unmap(cmd);
-		return SCSI_MLQUEUE_HOST_BUSY;
+		goto busy;
 	}
-	tag = hvs_new_tag(hvs, index);
-	slot->tag = tag;
+	slot->tag = hvs_new_tag(hvs, index);
 	slot->cmd = cmd;
 	slot->lun = hvs_lun_of(cmd->device);
 	slot->bounced = bounce;
-	spin_unlock_irqrestore(&hvs->lock, flags);
-
 	if (bounce) {
 		hvs_count(hvs, HVS_BOUNCED);
 		if (cmd->sc_data_direction == DMA_TO_DEVICE)
 			scsi_sg_copy_to_buffer(cmd, slot->bounce,
 					       scsi_bufflen(cmd));
 	}
-
 	len = hvs_build_cmd(hvs, slot, cmd, nseg);
 	if (len < 0) {
-		spin_lock_irqsave(&hvs->lock, flags);
 		hvs_release(hvs, slot, 1);
 		spin_unlock_irqrestore(&hvs->lock, flags);
 		dev_err_ratelimited(hvs_dev(hvs), "cannot describe %d segments\n", nseg);
@@ -741,18 +851,20 @@ static hvk_scsi_qc_t hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd 
 	status = hvs_send_iu(hvs, HVK_VIOSRP_SRP, slot->iu_ioba, len,
 			     scsi_cmd_to_rq(cmd)->timeout / HZ);
 	if (status != HVK_H_SUCCESS) {
-		spin_lock_irqsave(&hvs->lock, flags);
-		if (slot->tag == tag)
-			hvs_release(hvs, slot, 1);
+		hvs_release(hvs, slot, 1);
 		hvs_send_failed(hvs, status);
 		spin_unlock_irqrestore(&hvs->lock, flags);
-		if (!bounce)
-			scsi_dma_unmap(cmd);
-		return SCSI_MLQUEUE_HOST_BUSY;
+		goto busy;
 	}
 	hvs->send_failures = 0;
+	spin_unlock_irqrestore(&hvs->lock, flags);
 	hvs_count(hvs, HVS_COMMANDS);
 	return 0;
+
+busy:
+	if (!bounce)
+		scsi_dma_unmap(cmd);
+	return SCSI_MLQUEUE_HOST_BUSY;
 }
 
 /* ---- error handling ----------------------------------------------------- */
@@ -771,7 +883,7 @@ static int hvs_tmf(struct hvs_host *hvs, u64 lun, u8 func, u64 task_tag)
 	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_SRP, len, true, tmf_timeout);
 	if (err)
 		return err;
-	if (hvk_srp_parse_rsp(hvs->mgmt.iu, hvs->mgmt_resp_len, &rsp) ||
+	if (hvk_srp_parse_rsp(hvs->mgmt_resp, hvs->mgmt_resp_len, &rsp) ||
 	    rsp.tag != tag) {
 		hvs_count(hvs, HVS_BAD_RESPONSES);
 		return -EPROTO;
@@ -789,6 +901,7 @@ static void hvs_cancelled(struct hvs_host *hvs, u64 lun, u64 only_tag)
 {
 	struct scsi_cmnd *cmd;
 	struct hvs_slot *slot;
+	LIST_HEAD(done);
 	unsigned int i;
 	bool mapped;
 
@@ -802,11 +915,11 @@ static void hvs_cancelled(struct hvs_host *hvs, u64 lun, u64 only_tag)
 		mapped = hvs_abandon(hvs, slot);
 		hvs_release(hvs, slot, 1);
 		hvs_count(hvs, HVS_CANCELLED);
-		spin_unlock_irq(&hvs->lock);
-		hvs_finish(cmd, DID_RESET << 16, mapped);
-		spin_lock_irq(&hvs->lock);
+		if (cmd)
+			hvs_collect(&done, cmd, DID_RESET << 16, mapped);
 	}
 	spin_unlock_irq(&hvs->lock);
+	hvs_finish_all(&done);
 }
 
 static int hvs_eh_abort(struct scsi_cmnd *cmd)
@@ -861,13 +974,17 @@ static int hvs_eh_device_reset(struct scsi_cmnd *cmd)
 static int hvs_eh_host_reset(struct scsi_cmnd *cmd)
 {
 	struct hvs_host *hvs = shost_priv(cmd->device->host);
+	int err;
 
 	hvs_count(hvs, HVS_HOST_RESETS);
 	dev_warn(hvs_dev(hvs), "host reset: reconnecting\n");
 	hvs_set_state(hvs, HVS_CONNECTING);
 	hvs_purge(hvs, DID_RESET << 16);
-	if (hvk_crq_reset(&hvs->crq))
+	err = hvk_crq_reset(&hvs->crq);
+	if (err) {
+		hvs_reset_failed(hvs, err);
 		return FAILED;
+	}
 	wait_event_timeout(hvs->state_wait,
 			   READ_ONCE(hvs->state) != HVS_CONNECTING,
 			   login_timeout * HZ);
@@ -891,7 +1008,7 @@ static ssize_t counters_show(struct device *dev, struct device_attribute *attr,
 		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_counter_names[i],
 				   (long long)atomic64_read(&hvs->counters[i]));
 	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
-		n += sysfs_emit_at(buf, n, "%s %lld\n", hvs_crq_counter_names[i],
+		n += sysfs_emit_at(buf, n, "%s %lld\n", hvk_crq_counter_name(i),
 				   (long long)hvk_crq_counter(&hvs->crq, i));
 	return n;
 }
@@ -962,6 +1079,7 @@ static const struct file_operations transport_event_fops = {
 	.llseek = noop_llseek,
 };
 
+#ifdef HVKIT_TEST_HOOKS
 /* Deliver the last answer again: it must be dropped as stale. */
 static ssize_t replay_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
@@ -993,16 +1111,22 @@ static const struct file_operations replay_fops = {
 	.write = replay_write,
 	.llseek = noop_llseek,
 };
+#endif
 
 static void hvs_debugfs_init(struct hvs_host *hvs)
 {
 	hvs->dbg = debugfs_create_dir(dev_name(&hvs->hdev->dev), hvs_debugfs_root);
-	debugfs_create_atomic_t("lose_responses", 0600, hvs->dbg,
-				&hvs->lose_responses);
 	debugfs_create_file("transport_event", 0200, hvs->dbg, hvs,
 			    &transport_event_fops);
+#ifdef HVKIT_TEST_HOOKS
+	/* In the interrupt path: only in test builds (HVKIT_SELFTEST=m). */
+	debugfs_create_atomic_t("lose_responses", 0600, hvs->dbg,
+				&hvs->lose_responses);
 	debugfs_create_file("replay_last_response", 0200, hvs->dbg, hvs,
 			    &replay_fops);
+	debugfs_create_atomic_t("purge_before_send", 0600, hvs->dbg,
+				&hvs->purge_before_send);
+#endif
 }
 
 /* ---- probe and remove ----------------------------------------------------- */
@@ -1021,6 +1145,7 @@ static struct scsi_host_template hvs_template = {
 	.can_queue = 1,
 	.cmd_per_lun = 1,
 	.shost_groups = hvs_host_groups,
+	.cmd_size = sizeof(struct hvs_cmd_priv),
 };
 
 static int hvs_alloc_mgmt(struct hvs_host *hvs)
@@ -1128,7 +1253,10 @@ static void hvs_init(struct hvs_host *hvs, struct Scsi_Host *shost,
 	hvs->state = HVS_CONNECTING;
 	hvs->max_sectors = HVS_DEFAULT_SECTORS;
 	hvs->max_it_iu_len = HVK_SRP_IU_MAX;
+#ifdef HVKIT_TEST_HOOKS
 	atomic_set(&hvs->lose_responses, 0);
+	atomic_set(&hvs->purge_before_send, 0);
+#endif
 	for (i = 0; i < HVS_NR_COUNTERS; i++)
 		atomic64_set(&hvs->counters[i], 0);
 }

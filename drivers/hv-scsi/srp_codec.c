@@ -160,13 +160,15 @@ int hvk_srp_build_cmd(u8 *iu, const struct hvk_srp_cmd_args *a)
 	return len;
 }
 
-int hvk_srp_parse_login(const u8 *iu, unsigned int len,
+int hvk_srp_parse_login(const u8 *iu, unsigned int len, u64 tag,
 			struct hvk_srp_login *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (len < HVK_SRP_LOGIN_REJ_LEN)
 		return -EPROTO;
 	out->tag = hvk_get_be64(iu + 8);
+	if (out->tag != tag)
+		return -EPROTO;
 	switch (hvk_srp_opcode(iu)) {
 	case HVK_SRP_LOGIN_REJ:
 		out->reject_reason = hvk_get_be32(iu + 4);

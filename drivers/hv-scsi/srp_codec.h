@@ -141,7 +141,11 @@ unsigned int hvk_mad_build_adapter_info(u8 *iu, u64 tag, u64 buf_ioba);
  * entry's IU length, already capped by the caller at its buffer size).
  * 0 when well formed; -EPROTO otherwise.
  */
-int hvk_srp_parse_login(const u8 *iu, unsigned int len,
+/*
+ * @tag: the login request's. An answer naming another request (a late one
+ * for an earlier use of the same IU) is -EPROTO like a malformed one.
+ */
+int hvk_srp_parse_login(const u8 *iu, unsigned int len, u64 tag,
 			struct hvk_srp_login *out);
 int hvk_srp_parse_rsp(const u8 *iu, unsigned int len, struct hvk_srp_rsp *out);
 /* The MAD answer (@mad, @len) and the data buffer it filled. */

@@ -11,7 +11,6 @@
 #include <linux/of.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <hvkit/compat.h>
 
 #include "conduit.h"
 #include "internal.h"
@@ -181,6 +180,11 @@ static struct hvk_stat_attribute stat_busy = {
 	offsetof(struct hvk_device_stats, busy)
 };
 
+static struct hvk_stat_attribute stat_busy_gave_up = {
+	__ATTR(busy_gave_up, 0444, stat_show, NULL),
+	offsetof(struct hvk_device_stats, busy_gave_up)
+};
+
 static struct hvk_stat_attribute stat_injected = {
 	__ATTR(injected, 0444, stat_show, NULL),
 	offsetof(struct hvk_device_stats, injected)
@@ -190,6 +194,7 @@ static struct attribute *hvk_stats_attrs[] = {
 	&stat_hcalls.attr.attr,
 	&stat_errors.attr.attr,
 	&stat_busy.attr.attr,
+	&stat_busy_gave_up.attr.attr,
 	&stat_injected.attr.attr,
 	NULL,
 };
@@ -249,6 +254,7 @@ long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
 	bool injected;
 	long status;
 
+	regs->in[0] = hdev->unit_address;
 	status = __hvk_hcall(opcode, regs, &injected);
 	hvk_dev_count(hdev, status, injected);
 	return status;
@@ -273,6 +279,25 @@ long hvk_dev_set_irq(struct hvk_device *hdev, bool enable)
 	return hvk_dev_hcall_norets(hdev, HVK_H_VIO_SIGNAL, enable ? 1 : 0, 0, 0);
 }
 EXPORT_SYMBOL_GPL(hvk_dev_set_irq);
+
+long hvk_dev_register_queue(struct hvk_device *hdev,
+			    const struct hvk_queue_reg_ops *ops, void *ctx,
+			    bool *reclaimed)
+{
+	long status = ops->reg(ctx);
+
+	if (reclaimed)
+		*reclaimed = false;
+	if (status != HVK_H_RESOURCE)
+		return status;
+	dev_info(&hdev->dev, "%s: still registered (H_RESOURCE): freeing it and registering again\n",
+		 ops->name);
+	ops->unreg(ctx);
+	if (reclaimed)
+		*reclaimed = true;
+	return ops->reg(ctx);
+}
+EXPORT_SYMBOL_GPL(hvk_dev_register_queue);
 
 static int match_unit_address(struct device *dev, const void *data)
 {

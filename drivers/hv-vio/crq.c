@@ -4,8 +4,10 @@
  *
  * The queue is one page of 16-byte entries that the hypervisor fills and
  * we empty by clearing byte 0. Its interrupt is an edge pulse that is
- * neither latched nor replayed by H_VIO_SIGNAL, so the consumer loop
- * disables it, drains, enables it and looks once more before leaving.
+ * neither latched nor replayed by H_VIO_SIGNAL. The interrupt handler
+ * schedules rounds of at most crq_budget entries in softirq context,
+ * which go on until the queue is empty and then look at it once more;
+ * the signal goes off only while the queue is busy (include/hvkit/drain.h).
  *
  * The init handshake works both ways: we always send an init request; a
  * partner that is there answers "init complete" (QEMU answers inside
@@ -14,20 +16,52 @@
  */
 #define pr_fmt(fmt) "hvkit: " fmt
 
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <hvkit/busy.h>
 #include <hvkit/crq.h>
+#include <hvkit/drain.h>
 
 #define CRQ_EV_PARTNER_LOST	0
 #define CRQ_EV_MIGRATED		1
 #define CRQ_EV_CLOSING		2
 
-/* Busy answers to free/enable are retried this long (PowerVM). */
-#define CRQ_BUSY_LIMIT_MS	30000
+/*
+ * Busy answers to free/enable are retried this long (PowerVM), the most
+ * the sleeping busy policy allows; from a work item or probe, under
+ * reset_mutex, never under rtnl.
+ */
+#define CRQ_BUSY_BUDGET_MS	30000
+
+static unsigned int crq_budget = HVK_DRAIN_BUDGET;
+module_param(crq_budget, uint, 0644);
+MODULE_PARM_DESC(crq_budget,
+		 "CRQ entries consumed per softirq round, 1-256, taken when a queue opens (64)");
+
+static const char *const crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
+	[HVK_CRQ_ENTRIES] = "crq_entries",
+	[HVK_CRQ_INVALID] = "crq_invalid",
+	[HVK_CRQ_EARLY] = "crq_early",
+	[HVK_CRQ_INITS] = "crq_inits",
+	[HVK_CRQ_PARTNER_LOST] = "crq_partner_lost",
+	[HVK_CRQ_MIGRATIONS] = "crq_migrations",
+	[HVK_CRQ_RESETS] = "crq_resets",
+	[HVK_CRQ_SEND_ERRORS] = "crq_send_errors",
+	[HVK_CRQ_SEND_CLOSED] = "crq_send_closed",
+	[HVK_CRQ_INTERRUPTS] = "crq_interrupts",
+	[HVK_CRQ_IGNORED] = "crq_ignored",
+	[HVK_CRQ_ROUNDS] = "crq_rounds",
+	[HVK_CRQ_BUDGET_SPENT] = "crq_budget_spent",
+};
+
+const char *hvk_crq_counter_name(enum hvk_crq_counter c)
+{
+	return (unsigned int)c < HVK_CRQ_NR_COUNTERS ? crq_counter_names[c] : NULL;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_counter_name);
 
 static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
 		      unsigned long a1, unsigned long a2)
@@ -39,23 +73,22 @@ static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
 	return hvk_dev_hcall(crq->hdev, opcode, &regs);
 }
 
-/* A call the hypervisor may answer busy for a while; process context. */
+/*
+ * A call the hypervisor may answer busy (or in progress) for a while;
+ * process context. Anything else, H_CLOSED included, is returned as is.
+ */
 static long crq_hcall_patient(struct hvk_crq *crq, unsigned int opcode)
 {
-	unsigned int waited = 0, ms;
+	struct hvk_busy busy;
 	long status;
 
-	for (;;) {
-		ms = 0;
+	hvk_busy_start_sleep(&busy, CRQ_BUSY_BUDGET_MS, HVK_BUSY_IN_PROGRESS);
+	do {
 		status = crq_hcall(crq, opcode, 0, 0);
-		if (!hvk_hcall_is_busy(status, &ms) && status != HVK_H_IN_PROGRESS)
-			return status;
-		ms = clamp(ms, 1U, 100U);
-		if (waited >= CRQ_BUSY_LIMIT_MS)
-			return status;
-		msleep(ms);
-		waited += ms;
-	}
+	} while (hvk_busy_sleep(&busy, status));
+	if (hvk_busy_gave_up(&busy))
+		hvk_busy_report(crq->hdev, opcode, &busy);
+	return status;
 }
 
 long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
@@ -80,6 +113,7 @@ static long crq_send_init(struct hvk_crq *crq, u8 format)
 	return hvk_crq_send(crq, &msg);
 }
 
+/* With crq->lock held. */
 static void crq_up(struct hvk_crq *crq)
 {
 	WRITE_ONCE(crq->state, HVK_CRQ_ST_UP);
@@ -87,53 +121,83 @@ static void crq_up(struct hvk_crq *crq)
 	crq->ops->up(crq);
 }
 
-static void crq_link_down(struct hvk_crq *crq, unsigned int event)
+/*
+ * Every write of the state is made under crq->lock, so that the consumer,
+ * which decides under it, never acts on a state that changed meanwhile.
+ */
+static void crq_set_state(struct hvk_crq *crq, enum hvk_crq_state state)
 {
+	unsigned long flags;
+
+	spin_lock_irqsave(&crq->lock, flags);
+	WRITE_ONCE(crq->state, state);
+	spin_unlock_irqrestore(&crq->lock, flags);
+}
+
+/*
+ * A transport event, with crq->lock held. True when it took the link
+ * down: a partner that repeats the event while the link is down already
+ * only sets the (same) event bit again, so only the first is logged.
+ */
+static bool crq_link_down(struct hvk_crq *crq, unsigned int event)
+{
+	bool was_down = READ_ONCE(crq->state) == HVK_CRQ_ST_CLOSED;
+
 	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
 	set_bit(event, &crq->events);
 	schedule_work(&crq->event_work);
+	return !was_down;
 }
 
 /* One entry, already copied out of the queue. Called with crq->lock. */
 static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 {
 	struct device *dev = &crq->hdev->dev;
+	enum hvk_crq_kind kind;
 	struct hvk_crq_msg msg;
+	long status;
+	int next;
 
-	switch (hvk_crq_decode(entry, &msg)) {
-	case HVK_CRQ_K_EMPTY:
+	kind = hvk_crq_decode(entry, &msg);
+	switch (hvk_crq_transition(READ_ONCE(crq->state), kind, &next)) {
+	case HVK_CRQ_A_NONE:
 		break;
-	case HVK_CRQ_K_MESSAGE:
-		if (READ_ONCE(crq->state) != HVK_CRQ_ST_UP) {
-			atomic64_inc(&crq->counters[HVK_CRQ_EARLY]);
-			dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
-			break;
-		}
+	case HVK_CRQ_A_IGNORE:
+		atomic64_inc(&crq->counters[HVK_CRQ_IGNORED]);
+		break;
+	case HVK_CRQ_A_DELIVER:
 		atomic64_inc(&crq->counters[HVK_CRQ_ENTRIES]);
 		crq->ops->message(crq, &msg);
 		break;
-	case HVK_CRQ_K_INIT_REQUEST:
-		/* The partner (re)started and speaks first. */
-		crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
+	case HVK_CRQ_A_EARLY:
+		atomic64_inc(&crq->counters[HVK_CRQ_EARLY]);
+		dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
+		break;
+	case HVK_CRQ_A_ANSWER_UP:
+		/* A partner that did not get the answer cannot start. */
+		status = crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
+		if (status == HVK_H_SUCCESS)
+			crq_up(crq);
+		else
+			dev_warn_ratelimited(dev, "init answer failed: %s (%ld); waiting for the partner\n",
+					     hvk_hcall_status_name(status), status);
+		break;
+	case HVK_CRQ_A_UP:
 		crq_up(crq);
 		break;
-	case HVK_CRQ_K_INIT_COMPLETE:
-		if (READ_ONCE(crq->state) == HVK_CRQ_ST_WAITING)
-			crq_up(crq);
-		break;
-	case HVK_CRQ_K_PARTNER_LOST:
+	case HVK_CRQ_A_LOST:
 		atomic64_inc(&crq->counters[HVK_CRQ_PARTNER_LOST]);
-		dev_info(dev, "CRQ partner %s: reconnecting\n",
-			 msg.format == HVK_CRQ_PARTNER_FAILED ? "failed" :
-			 "deregistered");
-		crq_link_down(crq, CRQ_EV_PARTNER_LOST);
+		if (crq_link_down(crq, CRQ_EV_PARTNER_LOST))
+			dev_info_ratelimited(dev, "CRQ partner %s: reconnecting\n",
+					     msg.format == HVK_CRQ_PARTNER_FAILED ?
+					     "failed" : "deregistered");
 		break;
-	case HVK_CRQ_K_MIGRATED:
+	case HVK_CRQ_A_MIGRATED:
 		atomic64_inc(&crq->counters[HVK_CRQ_MIGRATIONS]);
-		dev_info(dev, "partition migrated: re-enabling the CRQ\n");
-		crq_link_down(crq, CRQ_EV_MIGRATED);
+		if (crq_link_down(crq, CRQ_EV_MIGRATED))
+			dev_info_ratelimited(dev, "partition migrated: re-enabling the CRQ\n");
 		break;
-	case HVK_CRQ_K_INVALID:
+	case HVK_CRQ_A_INVALID:
 		atomic64_inc(&crq->counters[HVK_CRQ_INVALID]);
 		dev_warn_ratelimited(dev, "invalid CRQ entry %02x %02x, dropped\n",
 				     msg.valid, msg.format);
@@ -141,41 +205,114 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 	}
 }
 
+#ifdef HVKIT_TEST_HOOKS
+/*
+ * Test builds only (make HVKIT_SELFTEST=m): a partner that never stops
+ * writing, emulated for selftests/vm/tests/hv_vio_crq_flood.sh. Writing N
+ * makes the consumer of a CRQ find N more entries once its queue is
+ * empty: init-complete entries, which a link that is up only counts
+ * (crq_ignored). The queue page and the partner's position in it are not
+ * touched.
+ */
+static atomic_long_t crq_test_flood = ATOMIC_LONG_INIT(0);
+
+static int crq_test_flood_set(const char *val, const struct kernel_param *kp)
+{
+	long n;
+	int err;
+
+	err = kstrtol(val, 0, &n);
+	if (err)
+		return err;
+	if (n < 0)
+		return -EINVAL;
+	atomic_long_set(&crq_test_flood, n);
+	return 0;
+}
+
+static int crq_test_flood_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%ld\n", atomic_long_read(&crq_test_flood));
+}
+
+static const struct kernel_param_ops crq_test_flood_ops = {
+	.set = crq_test_flood_set,
+	.get = crq_test_flood_get,
+};
+module_param_cb(crq_test_flood, &crq_test_flood_ops, NULL, 0600);
+MODULE_PARM_DESC(crq_test_flood, "test builds: emulate N more CRQ entries from the partner");
+
+static bool crq_test_flood_pending(void)
+{
+	return atomic_long_read(&crq_test_flood) > 0;
+}
+
+static bool crq_test_flood_take(u8 *entry)
+{
+	if (atomic_long_dec_if_positive(&crq_test_flood) < 0)
+		return false;
+	memset(entry, 0, HVK_CRQ_ENTRY_SIZE);
+	entry[0] = HVK_CRQ_INIT;
+	entry[1] = HVK_CRQ_INIT_COMPLETE;
+	return true;
+}
+#else
+static bool crq_test_flood_pending(void)
+{
+	return false;
+}
+
+static bool crq_test_flood_take(u8 *entry)
+{
+	return false;
+}
+#endif
+
 static bool crq_pending(struct hvk_crq *crq)
 {
-	return READ_ONCE(crq->queue[crq->head]) != HVK_CRQ_FREE;
+	return READ_ONCE(crq->queue[crq->head]) != HVK_CRQ_FREE ||
+	       crq_test_flood_pending();
 }
 
-static void crq_drain(struct hvk_crq *crq)
+/* Copy out the next entry and give its slot back; false if none. */
+static bool crq_take(struct hvk_crq *crq, u8 *entry)
 {
+	u8 *slot = crq->queue + crq->head;
+
+	if (READ_ONCE(slot[0]) == HVK_CRQ_FREE)
+		return crq_test_flood_take(entry);
+	/* Byte 0 is written last: read the rest only after it. */
+	dma_rmb();
+	memcpy(entry, slot, HVK_CRQ_ENTRY_SIZE);
+	/* The copy is complete before the slot goes back. */
+	mb();
+	WRITE_ONCE(slot[0], HVK_CRQ_FREE);
+	crq->head = (crq->head + HVK_CRQ_ENTRY_SIZE) % crq->size;
+	return true;
+}
+
+static bool crq_drain_pending(struct hvk_drain *d)
+{
+	return crq_pending(container_of(d, struct hvk_crq, drain));
+}
+
+/* One round of at most @budget entries, in softirq context. */
+static u32 crq_round(struct hvk_drain *d, u32 budget)
+{
+	struct hvk_crq *crq = container_of(d, struct hvk_crq, drain);
 	u8 entry[HVK_CRQ_ENTRY_SIZE];
-	u8 *slot;
+	u32 done = 0;
 
-	while (crq_pending(crq)) {
-		slot = crq->queue + crq->head;
-		/* Byte 0 is written last: read the rest only after it. */
-		dma_rmb();
-		memcpy(entry, slot, sizeof(entry));
-		/* The copy is complete before the slot goes back. */
-		mb();
-		WRITE_ONCE(slot[0], HVK_CRQ_FREE);
-		crq->head = (crq->head + HVK_CRQ_ENTRY_SIZE) % crq->size;
+	spin_lock(&crq->lock);
+	while (done < budget && crq_take(crq, entry)) {
 		crq_dispatch(crq, entry);
+		done++;
 	}
-}
-
-/* Disable, drain, enable, re-check: no entry is left without a pulse. */
-static void crq_poll(struct hvk_crq *crq)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&crq->lock, flags);
-	do {
-		hvk_dev_set_irq(crq->hdev, false);
-		crq_drain(crq);
-		hvk_dev_set_irq(crq->hdev, true);
-	} while (crq_pending(crq));
-	spin_unlock_irqrestore(&crq->lock, flags);
+	spin_unlock(&crq->lock);
+	atomic64_inc(&crq->counters[HVK_CRQ_ROUNDS]);
+	if (done >= budget)
+		atomic64_inc(&crq->counters[HVK_CRQ_BUDGET_SPENT]);
+	return done;
 }
 
 static irqreturn_t crq_interrupt(int irq, void *data)
@@ -185,7 +322,7 @@ static irqreturn_t crq_interrupt(int irq, void *data)
 	atomic64_inc(&crq->counters[HVK_CRQ_INTERRUPTS]);
 	if (!READ_ONCE(crq->queue))
 		return IRQ_NONE;
-	crq_poll(crq);
+	hvk_drain_irq(&crq->drain);
 	return IRQ_HANDLED;
 }
 
@@ -198,16 +335,29 @@ static void crq_free_hv(struct hvk_crq *crq)
 			hvk_hcall_status_name(status), status);
 }
 
+static long crq_reg(void *ctx)
+{
+	struct hvk_crq *crq = ctx;
+
+	return crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
+}
+
+static void crq_unreg(void *ctx)
+{
+	crq_free_hv(ctx);
+}
+
+static const struct hvk_queue_reg_ops crq_reg_ops = {
+	.name = "H_REG_CRQ",
+	.reg = crq_reg,
+	.unreg = crq_unreg,
+};
+
 static int crq_register(struct hvk_crq *crq)
 {
 	long status;
 
-	status = crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
-	if (status == HVK_H_RESOURCE) {
-		/* Still registered by a previous kernel or driver instance. */
-		crq_free_hv(crq);
-		status = crq_hcall(crq, HVK_H_REG_CRQ, crq->ioba, crq->size);
-	}
+	status = hvk_dev_register_queue(crq->hdev, &crq_reg_ops, crq, NULL);
 	/* H_CLOSED: registered, the partner is simply not there yet. */
 	if (status == HVK_H_SUCCESS || status == HVK_H_CLOSED)
 		return 0;
@@ -231,7 +381,7 @@ static int crq_setup(struct hvk_crq *crq)
 
 	err = crq_register(crq);
 	if (err) {
-		WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
+		crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 		return err;
 	}
 	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
@@ -239,8 +389,8 @@ static int crq_setup(struct hvk_crq *crq)
 		dev_warn(&crq->hdev->dev,
 			 "init request failed: %s (%ld); waiting for the partner\n",
 			 hvk_hcall_status_name(status), status);
-	/* Answers that came before the interrupt was enabled. */
-	crq_poll(crq);
+	/* Answers that came before the interrupt was enabled, then on. */
+	hvk_drain_kick(&crq->drain);
 	return 0;
 }
 
@@ -253,8 +403,8 @@ int hvk_crq_reset(struct hvk_crq *crq)
 		mutex_unlock(&crq->reset_mutex);
 		return -ESHUTDOWN;
 	}
-	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
-	hvk_dev_set_irq(crq->hdev, false);
+	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
+	hvk_drain_stop(&crq->drain);
 	crq_free_hv(crq);
 	atomic64_inc(&crq->counters[HVK_CRQ_RESETS]);
 	err = crq_setup(crq);
@@ -282,9 +432,10 @@ static void crq_reenable(struct hvk_crq *crq)
 		hvk_crq_reset(crq);
 		return;
 	}
-	WRITE_ONCE(crq->state, HVK_CRQ_ST_WAITING);
+	crq_set_state(crq, HVK_CRQ_ST_WAITING);
 	crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
-	crq_poll(crq);
+	/* The signal's state after migration is not ours to assume. */
+	hvk_drain_kick(&crq->drain);
 	mutex_unlock(&crq->reset_mutex);
 }
 
@@ -307,14 +458,14 @@ static void crq_event_work(struct work_struct *work)
 int hvk_crq_inject_event(struct hvk_crq *crq, u8 format)
 {
 	u8 entry[HVK_CRQ_ENTRY_SIZE] = { HVK_CRQ_TRANSPORT, format };
-	unsigned long flags;
 
 	if (format != HVK_CRQ_PARTNER_FAILED && format != HVK_CRQ_PARTNER_DEREG &&
 	    format != HVK_CRQ_MIGRATED)
 		return -EINVAL;
-	spin_lock_irqsave(&crq->lock, flags);
+	/* As the consumer runs it: in softirq context, under the lock. */
+	spin_lock_bh(&crq->lock);
 	crq_dispatch(crq, entry);
-	spin_unlock_irqrestore(&crq->lock, flags);
+	spin_unlock_bh(&crq->lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hvk_crq_inject_event);
@@ -334,6 +485,8 @@ int hvk_crq_open(struct hvk_crq *crq, struct hvk_device *hdev,
 	INIT_WORK(&crq->event_work, crq_event_work);
 	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
 		atomic64_set(&crq->counters[i], 0);
+	hvk_drain_init(&crq->drain, hdev, READ_ONCE(crq_budget), crq_round,
+		       crq_drain_pending);
 	if (!hdev->irq || !hdev->dma_dev) {
 		dev_err(&hdev->dev, "CRQ needs an interrupt and a DMA window\n");
 		return -ENODEV;
@@ -374,11 +527,13 @@ void hvk_crq_close(struct hvk_crq *crq)
 	set_bit(CRQ_EV_CLOSING, &crq->events);
 	cancel_work_sync(&crq->event_work);
 	mutex_lock(&crq->reset_mutex);
-	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
-	hvk_dev_set_irq(crq->hdev, false);
+	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
+	hvk_drain_stop(&crq->drain);
 	if (crq->irq_requested)
 		free_irq(crq->hdev->irq, crq);
 	crq->irq_requested = false;
+	/* A round the interrupt scheduled meanwhile does nothing: wait for it. */
+	hvk_drain_stop(&crq->drain);
 	crq_free_hv(crq);
 	mutex_unlock(&crq->reset_mutex);
 	dma_free_coherent(crq->hdev->dma_dev, crq->size, crq->queue, crq->ioba);

@@ -2,7 +2,18 @@
 /*
  * The one place that knows kernel versions. hvkit builds out of tree against
  * several distro kernels (Debian 6.1, 6.12, 7.x); where an interface changed
- * between them, the difference is spelled here and nowhere else.
+ * between them, the difference is spelled here and nowhere else. Kbuild
+ * force-includes it into every hvkit object (-include), so no file
+ * includes it and none can miss it.
+ *
+ * Where a newer kernel added a function or macro, the shim would carry the
+ * kernel's own name, so that driver code reads as it would upstream. The
+ * differences hvkit meets are all in callback signatures (a const added,
+ * char/int turned into u8/size_t, int into an enum), which no shim can give
+ * the newer spelling: the kernel calls the callback with the old types, and
+ * on arm64 an int argument read as a size_t has undefined upper bits. They
+ * are named HVK_*_CONST / hvk_*_t instead, each with the version that
+ * changed it.
  */
 #ifndef _HVKIT_COMPAT_H
 #define _HVKIT_COMPAT_H

@@ -13,15 +13,11 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <hvkit/crq_codec.h>
+#include <hvkit/crq_state.h>
+#include <hvkit/drain.h>
 #include <hvkit/vio.h>
 
 struct hvk_crq;
-
-enum hvk_crq_state {
-	HVK_CRQ_ST_CLOSED,	/* no queue registered */
-	HVK_CRQ_ST_WAITING,	/* registered, waiting for the partner */
-	HVK_CRQ_ST_UP,		/* handshake done: payload may flow */
-};
 
 enum hvk_crq_down {
 	HVK_CRQ_DOWN_PARTNER_LOST,	/* failed or deregistered: reconnecting */
@@ -31,10 +27,13 @@ enum hvk_crq_down {
 struct hvk_crq_ops {
 	/*
 	 * The handshake completed: the protocol may start (log in). Called
-	 * from the interrupt handler or the caller of hvk_crq_open().
+	 * in softirq context with the transport's lock held.
 	 */
 	void (*up)(struct hvk_crq *crq);
-	/* A payload entry (byte 0 = 0x80), in the interrupt handler. */
+	/*
+	 * A payload entry (byte 0 = 0x80), in softirq context (a drain
+	 * round, interrupts enabled) with the transport's lock held.
+	 */
 	void (*message)(struct hvk_crq *crq, const struct hvk_crq_msg *msg);
 	/*
 	 * The link went down; the transport is reconnecting and calls up()
@@ -54,6 +53,9 @@ enum hvk_crq_counter {
 	HVK_CRQ_SEND_ERRORS,	/* H_SEND_CRQ failures other than H_CLOSED */
 	HVK_CRQ_SEND_CLOSED,	/* H_SEND_CRQ answered H_CLOSED */
 	HVK_CRQ_INTERRUPTS,
+	HVK_CRQ_IGNORED,	/* init entries the state did not expect */
+	HVK_CRQ_ROUNDS,		/* drain rounds run */
+	HVK_CRQ_BUDGET_SPENT,	/* rounds that ended on crq_budget */
 	HVK_CRQ_NR_COUNTERS
 };
 
@@ -66,9 +68,10 @@ struct hvk_crq {
 	dma_addr_t ioba;
 	unsigned int size;		/* bytes */
 	unsigned int head;		/* next entry to read, in bytes */
-	spinlock_t lock;		/* head, consumer loop */
-	int state;			/* enum hvk_crq_state */
+	spinlock_t lock;		/* head, state, consumer (softirq) */
+	int state;			/* enum hvk_crq_state, written under lock */
 	bool irq_requested;
+	struct hvk_drain drain;		/* rounds of the consumer */
 
 	struct work_struct event_work;
 	unsigned long events;		/* HVK_CRQ_EV_* bits */
@@ -103,6 +106,9 @@ static inline bool hvk_crq_is_up(const struct hvk_crq *crq)
 {
 	return READ_ONCE(crq->state) == HVK_CRQ_ST_UP;
 }
+
+/* The counter's name, as the drivers show it ("crq_entries"), or NULL. */
+const char *hvk_crq_counter_name(enum hvk_crq_counter c);
 
 static inline s64 hvk_crq_counter(const struct hvk_crq *crq,
 				  enum hvk_crq_counter c)

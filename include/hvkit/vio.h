@@ -16,6 +16,7 @@ struct hvk_device_stats {
 	atomic64_t hcalls;
 	atomic64_t errors;
 	atomic64_t busy;
+	atomic64_t busy_gave_up;	/* still busy when the budget ran out */
 	atomic64_t injected;
 };
 
@@ -54,7 +55,11 @@ int __hvk_driver_register(struct hvk_driver *drv, struct module *owner);
 #define hvk_driver_register(drv) __hvk_driver_register(drv, THIS_MODULE)
 void hvk_driver_unregister(struct hvk_driver *drv);
 
-/* A hypercall made on behalf of @hdev, counted in its stats. */
+/*
+ * A hypercall made on behalf of @hdev, counted in its stats. The first
+ * argument is the device's unit address: @regs->in[0] is set to it, and
+ * the caller fills in the rest from @regs->in[1] on.
+ */
 long hvk_dev_hcall(struct hvk_device *hdev, unsigned int opcode,
 		   struct hvk_hcall_regs *regs);
 
@@ -67,6 +72,27 @@ long hvk_dev_hcall_norets(struct hvk_device *hdev, unsigned int opcode,
 
 /* Gate the device's interrupt at the hypervisor (H_VIO_SIGNAL). */
 long hvk_dev_set_irq(struct hvk_device *hdev, bool enable);
+
+/*
+ * Registering a queue with the hypervisor (H_REG_CRQ, H_REGISTER_LOGICAL_LAN)
+ * is written once here. H_RESOURCE means the queue is still registered: by
+ * firmware, or by the kernel before a kexec. The old registration is freed
+ * and the call made once more; a second H_RESOURCE is returned like any
+ * other status, to be reported by the caller.
+ */
+struct hvk_queue_reg_ops {
+	const char *name;	/* the register hypercall's name, for the log */
+	long (*reg)(void *ctx);
+	void (*unreg)(void *ctx);	/* waits out busy answers itself */
+};
+
+/*
+ * Returns the register call's last status; *@reclaimed (may be NULL) says
+ * whether an old registration was freed first.
+ */
+long hvk_dev_register_queue(struct hvk_device *hdev,
+			    const struct hvk_queue_reg_ops *ops, void *ctx,
+			    bool *reclaimed);
 
 /* The device with this unit address, with a reference held, or NULL. */
 struct hvk_device *hvk_find_device(u32 unit_address);

@@ -9,6 +9,10 @@
  * buffer takes; the packets and counters must be identical (where an
  * answer ends must never matter), every packet must be well formed
  * (known type, data within bounds) and the buffer must never overflow.
+ * Then the console's reader, hvk_hvsi_read(), takes the stream in answers
+ * of that size, 1..16 bytes per read: no read may ask for more than
+ * HVK_HVSI_ANSWERS_PER_READ answers, and it must hand out the same data
+ * bytes and the same other packets as the parser.
  */
 #include <string.h>
 
@@ -18,6 +22,7 @@
 struct digest {
 	u64 packets, data_bytes, hash;
 	u64 bad_type, bad_length, bad_verb;
+	u64 data_hash, others;	/* data bytes alone; non-data packets */
 	unsigned int left;
 };
 
@@ -63,8 +68,13 @@ static void parse(const uint8_t *in, size_t len, unsigned int piece,
 			mix(d, pkt.word);
 			mix(d, pkt.mask);
 			mix(d, pkt.version);
-			for (i = 0; i < pkt.data_len; i++)
+			for (i = 0; i < pkt.data_len; i++) {
 				mix(d, pkt.data[i]);
+				d->data_hash = (d->data_hash ^ pkt.data[i]) *
+					       0x100000001b3ULL;
+			}
+			if (pkt.type != HVK_HVSI_DATA)
+				d->others++;
 		}
 		/* After next() has run dry the buffer always has room. */
 		FUZZ_CHECK(rx.len < sizeof(rx.buf), "stuck with a full buffer");
@@ -92,9 +102,70 @@ static void same(const struct digest *a, const struct digest *b,
 		   (unsigned long long)b->bad_verb);
 }
 
+/* The hypervisor of read_all(): the stream, @piece bytes per answer. */
+struct answers {
+	const uint8_t *in;
+	size_t len, pos;
+	unsigned int piece, asked;
+	struct digest *d;
+};
+
+static int answer(void *ctx, u8 *raw)
+{
+	struct answers *a = ctx;
+	unsigned int n = a->len - a->pos < a->piece ? a->len - a->pos :
+						       a->piece;
+
+	a->asked++;
+	memcpy(raw, a->in + a->pos, n);
+	a->pos += n;
+	return (int)n;
+}
+
+static void other_packet(void *ctx, const struct hvk_hvsi_packet *pkt)
+{
+	struct answers *a = ctx;
+
+	check_packet(pkt);
+	FUZZ_CHECK(pkt->type != HVK_HVSI_DATA, "data packet as another");
+	a->d->others++;
+}
+
+static const struct hvk_hvsi_in_ops read_ops = {
+	.answer = answer,
+	.packet = other_packet,
+};
+
+static void read_all(const uint8_t *in, size_t len, unsigned int piece,
+		     unsigned int count, struct digest *d)
+{
+	static struct hvk_hvsi_in hin;
+	struct answers a = { .in = in, .len = len, .piece = piece, .d = d };
+	unsigned int got, i, reads = 0;
+	uint8_t out[16];
+	bool again;
+
+	memset(&hin, 0, sizeof(hin));
+	memset(d, 0, sizeof(*d));
+	do {
+		a.asked = 0;
+		got = hvk_hvsi_read(&hin, &read_ops, &a, out, count, &again);
+		FUZZ_CHECK(got <= count, "read %u of %u bytes", got, count);
+		FUZZ_CHECK(a.asked <= HVK_HVSI_ANSWERS_PER_READ,
+			   "a read asked for %u answers", a.asked);
+		for (i = 0; i < got; i++)
+			d->data_hash = (d->data_hash ^ out[i]) *
+				       0x100000001b3ULL;
+		d->data_bytes += got;
+		FUZZ_CHECK(++reads <= 2 * len + 2, "%u reads of %zu bytes",
+			   reads, len);
+	} while (got || again);
+	FUZZ_CHECK(a.pos == len, "stopped at %zu of %zu bytes", a.pos, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct digest a, b, c;
+	struct digest a, b, c, r;
 	unsigned int piece;
 
 	if (!size)
@@ -106,5 +177,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse(data + 1, size - 1, HVK_HVSI_MAX_PACKET, &c);
 	same(&a, &b, "piece vs byte");
 	same(&a, &c, "piece vs whole");
+	read_all(data + 1, size - 1, piece, 1 + (data[0] >> 4), &r);
+	FUZZ_CHECK(r.data_bytes == a.data_bytes && r.data_hash == a.data_hash &&
+		   r.others == a.others,
+		   "reader: %llu/%llu data bytes, %llu/%llu other packets",
+		   (unsigned long long)r.data_bytes,
+		   (unsigned long long)a.data_bytes,
+		   (unsigned long long)r.others,
+		   (unsigned long long)a.others);
 	return 0;
 }

@@ -80,6 +80,7 @@ static void fuzz_login(const uint8_t *data, size_t size)
 	unsigned int len = size > HVK_SRP_IU_MAX ? HVK_SRP_IU_MAX :
 				(unsigned int)size;
 	struct hvk_srp_login l;
+	u64 tag;
 	int err;
 	u8 *iu;
 
@@ -87,8 +88,12 @@ static void fuzz_login(const uint8_t *data, size_t size)
 		return;
 	iu = fuzz_dup(data, len);
 
-	err = hvk_srp_parse_login(iu, len, &l);
+	/* Half the inputs name the expected tag, half another one. */
+	tag = len >= 16 ? hvk_srp_tag(iu) ^ (len & 1) : 0;
+	err = hvk_srp_parse_login(iu, len, tag, &l);
 	fuzz_context("login answer of %u bytes: %d", len, err);
+	if (!err)
+		FUZZ_CHECK(l.tag == tag, "tag");
 	if (!err && l.accepted) {
 		FUZZ_CHECK(iu[0] == HVK_SRP_LOGIN_RSP && len >= 52, "rsp");
 		FUZZ_CHECK(l.req_lim_delta > 0, "credit");

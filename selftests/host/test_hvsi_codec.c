@@ -3,7 +3,9 @@
  * Host unit tests of the HVSI codec (drivers/hv-console/hvsi_codec.c):
  * packet layout of what the guest sends, reassembly of what arrives in
  * 16-byte answers, and what happens to malformed input: skipped, counted,
- * and the stream carries on at the next good packet.
+ * and the stream carries on at the next good packet. hvk_hvsi_read(), the
+ * console's input path, against a fake hypervisor: data in order, and a
+ * bounded number of hypercalls per read whatever the hypervisor sends.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -223,6 +225,187 @@ TEST(push_stops_when_full)
 	junk[1] = 255;
 	EXPECT_EQ(hvk_hvsi_push(&rx, junk, sizeof(junk)), HVK_HVSI_MAX_PACKET);
 	EXPECT_EQ(hvk_hvsi_push(&rx, junk, 1), 0);
+}
+
+/*
+ * A hypervisor for hvk_hvsi_read(): it answers @wire in pieces of
+ * @piece bytes, then, with @repeat set, the @repeat_len bytes of @repeat
+ * for ever (packets without data, say); otherwise nothing.
+ */
+struct fake_hv {
+	const uint8_t *wire;
+	size_t len, pos;
+	unsigned int piece;
+	const uint8_t *repeat;
+	unsigned int repeat_len;
+	int fail;		/* answer with this errno instead */
+	unsigned int answers;	/* calls of answer() */
+	unsigned int packets;	/* non-data packets handed over */
+};
+
+static int fake_answer(void *ctx, u8 *raw)
+{
+	struct fake_hv *f = ctx;
+	unsigned int n;
+
+	f->answers++;
+	if (f->fail)
+		return f->fail;
+	if (f->pos < f->len) {
+		n = f->len - f->pos < f->piece ? f->len - f->pos : f->piece;
+		memcpy(raw, f->wire + f->pos, n);
+		f->pos += n;
+		return (int)n;
+	}
+	if (!f->repeat)
+		return 0;
+	memcpy(raw, f->repeat, f->repeat_len);
+	return (int)f->repeat_len;
+}
+
+static void fake_packet(void *ctx, const struct hvk_hvsi_packet *pkt)
+{
+	struct fake_hv *f = ctx;
+
+	(void)pkt;
+	f->packets++;
+}
+
+static const struct hvk_hvsi_in_ops fake_ops = {
+	.answer = fake_answer,
+	.packet = fake_packet,
+};
+
+/* One read as hv_console's get_chars makes it (hvc asks for 16 bytes). */
+static unsigned int read_once(struct hvk_hvsi_in *in, struct fake_hv *f,
+			      uint8_t *out, bool *again)
+{
+	return hvk_hvsi_read(in, &fake_ops, f, out, 16, again);
+}
+
+TEST(read_hands_out_data_packets_in_order)
+{
+	static struct hvk_hvsi_in in;
+	struct fake_hv f = { 0 };
+	uint8_t wire[256], out[64], want[48];
+	unsigned int got = 0, n, i;
+	size_t w = 0;
+	bool again;
+
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)('a' + i % 26);
+	/* Four 12-byte data packets with a carrier update between two. */
+	for (i = 0; i < 4; i++) {
+		w += hvk_hvsi_build_data(wire + w, i, want + 12 * i, 12);
+		if (i == 1)
+			w += hvk_hvsi_build_control(wire + w, 9,
+						    HVK_HVSI_MODEM_CTL_UPDATE,
+						    HVK_HVSI_CD, HVK_HVSI_CD);
+	}
+	f.wire = wire;
+	f.len = w;
+	f.piece = 16;
+	while ((n = read_once(&in, &f, out + got, &again)) > 0) {
+		ASSERT_TRUE(got + n <= sizeof(want));
+		got += n;
+	}
+	EXPECT_EQ(got, sizeof(want));
+	EXPECT_TRUE(!memcmp(out, want, sizeof(want)));
+	EXPECT_EQ(f.packets, 1);
+	EXPECT_TRUE(!again);
+}
+
+TEST(read_of_nothing_and_of_a_failure)
+{
+	static struct hvk_hvsi_in in;
+	struct fake_hv f = { 0 };
+	uint8_t out[16];
+	bool again = true;
+
+	EXPECT_EQ(read_once(&in, &f, out, &again), 0);
+	EXPECT_TRUE(!again);
+	EXPECT_EQ(f.answers, 1);
+	f.fail = -EIO;
+	again = true;
+	EXPECT_EQ(read_once(&in, &f, out, &again), 0);
+	EXPECT_TRUE(!again);
+}
+
+/*
+ * A hypervisor that never stops sending packets without data: one read
+ * (made with interrupts off) must end after HVK_HVSI_ANSWERS_PER_READ
+ * answers and say that input is still waiting.
+ */
+static void check_bounded(const uint8_t *pkt, unsigned int len)
+{
+	static struct hvk_hvsi_in in;
+	struct fake_hv f = { 0 };
+	uint8_t out[16];
+	bool again = false;
+	unsigned int r;
+
+	memset(&in, 0, sizeof(in));
+	f.repeat = pkt;
+	f.repeat_len = len;
+	for (r = 0; r < 3; r++) {
+		f.answers = 0;
+		EXPECT_EQ(read_once(&in, &f, out, &again), 0);
+		EXPECT_TRUE(again);
+		if (f.answers > HVK_HVSI_ANSWERS_PER_READ)
+			ktest_fail(__FILE__, __LINE__,
+				   "read %u asked for %u answers, more than %u",
+				   r, f.answers, HVK_HVSI_ANSWERS_PER_READ);
+	}
+	EXPECT_EQ(in.reads_cut, 3);
+}
+
+TEST(read_is_bounded_when_control_packets_never_stop)
+{
+	uint8_t pkt[HVK_HVSI_CONTROL_LEN];
+	unsigned int len;
+
+	/* A 14-byte carrier update per answer. */
+	len = hvk_hvsi_build_control(pkt, 1, HVK_HVSI_MODEM_CTL_UPDATE,
+				     HVK_HVSI_CD, HVK_HVSI_CD);
+	check_bounded(pkt, len);
+}
+
+TEST(read_is_bounded_when_empty_data_packets_never_stop)
+{
+	/* Four data packets without data per answer. */
+	static const uint8_t empty[16] = {
+		0xff, 4, 0, 1, 0xff, 4, 0, 2, 0xff, 4, 0, 3, 0xff, 4, 0, 4,
+	};
+
+	check_bounded(empty, sizeof(empty));
+}
+
+TEST(a_packet_one_byte_per_answer_arrives_across_reads)
+{
+	static struct hvk_hvsi_in in;
+	struct fake_hv f = { 0 };
+	uint8_t wire[HVK_HVSI_MAX_PACKET], data[HVK_HVSI_MAX_DATA];
+	uint8_t out[HVK_HVSI_MAX_DATA];
+	unsigned int got = 0, reads = 0, i, n;
+	bool again = true;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	f.wire = wire;
+	f.len = hvk_hvsi_build_data(wire, 3, data, sizeof(data));
+	f.piece = 1;
+	while (got < sizeof(data) && reads < 1000) {
+		f.answers = 0;
+		n = hvk_hvsi_read(&in, &fake_ops, &f, out + got,
+				  sizeof(out) - got, &again);
+		got += n;
+		reads++;
+		EXPECT_TRUE(f.answers <= HVK_HVSI_ANSWERS_PER_READ);
+		if (!n && !again)
+			break;
+	}
+	EXPECT_EQ(got, sizeof(data));
+	EXPECT_TRUE(!memcmp(out, data, sizeof(data)));
 }
 
 int main(int argc, char **argv)

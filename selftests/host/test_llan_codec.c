@@ -36,22 +36,51 @@ static void entry(uint8_t *e, uint8_t flags, unsigned int offset,
 
 static const uint8_t NEW = HVK_LLAN_RXQ_TOGGLE | HVK_LLAN_RXQ_VALID;
 
-static void layout_1500(struct hvk_llan_layout *l)
+/*
+ * The kernels hv_net builds for, as the frame builder sees them: the page
+ * size, and the fewest fragments an skb holds there (MAX_SKB_FRAGS: 17
+ * with 4 KiB pages; 16 with 64 KiB pages up to Linux 6.1).
+ */
+static const struct {
+	u32 page_size;
+	u32 max_frags;
+} kernels[] = {
+	{ 4096, 17 },
+	{ 65536, 16 },
+};
+
+static u32 frame_max(unsigned int k)
+{
+	u32 frag = HVK_LLAN_RX_FRAG_SIZE(kernels[k].page_size);
+
+	return HVK_LLAN_RX_BUILD_MAX(frag, kernels[k].max_frags);
+}
+
+static void layout_for(struct hvk_llan_layout *l, unsigned int mtu,
+		       unsigned int k)
 {
 	memset(l, 0, sizeof(*l));
-	hvk_llan_plan(1500, l);
+	hvk_llan_plan(mtu, frame_max(k), l);
 	l->gen = 7;
+}
+
+/* 4 KiB pages: the tighter bound. */
+static void layout_1500(struct hvk_llan_layout *l)
+{
+	layout_for(l, 1500, 0);
 }
 
 TEST(plan_mtu_1500)
 {
 	struct hvk_llan_layout l;
-	unsigned int total = hvk_llan_plan(1500, &l);
+	unsigned int total = hvk_llan_plan(1500, 69632, &l);
 
 	ASSERT_TRUE(l.nr_classes == 3);
 	EXPECT_EQ(l.cls[0].size, 512);
 	EXPECT_TRUE(l.cls[1].size >= 1500 + 14 + 8);
-	EXPECT_TRUE(l.cls[2].size >= HVK_LLAN_RX_FRAME_MAX + HVK_LLAN_BUF_HDR);
+	EXPECT_EQ(l.cls[2].size, HVK_LLAN_RX_CLASS_MAX);
+	EXPECT_EQ(HVK_LLAN_RX_CLASS_MAX, 69760);
+	EXPECT_EQ(l.frame_max, 69632);
 	EXPECT_EQ(total, l.cls[0].count + l.cls[1].count + l.cls[2].count);
 	EXPECT_EQ(hvk_llan_rxq_entries(total), total + 1);
 }
@@ -64,7 +93,7 @@ TEST(plan_every_mtu)
 	for (mtu = HVK_LLAN_MIN_MTU; mtu <= HVK_LLAN_MAX_MTU; mtu++) {
 		bool fits_mtu = false;
 
-		total = hvk_llan_plan(mtu, &l);
+		total = hvk_llan_plan(mtu, frame_max(0), &l);
 		if (!EXPECT_TRUE(total > 0 && total <= HVK_LLAN_MAX_BUFFERS))
 			return;
 		if (!EXPECT_TRUE(l.nr_classes >= 2 && l.nr_classes <= QEMU_POOLS))
@@ -86,8 +115,8 @@ TEST(plan_every_mtu)
 		if (!EXPECT_TRUE(fits_mtu) || !EXPECT_EQ(sum, total))
 			return;
 		/* The largest frame the hypervisor can deliver always fits. */
-		if (!EXPECT_TRUE(l.cls[l.nr_classes - 1].size >=
-				 HVK_LLAN_RX_FRAME_MAX + HVK_LLAN_BUF_HDR))
+		if (!EXPECT_EQ(l.cls[l.nr_classes - 1].size,
+			       HVK_LLAN_RX_CLASS_MAX))
 			return;
 	}
 }
@@ -96,9 +125,9 @@ TEST(plan_out_of_range)
 {
 	struct hvk_llan_layout l;
 
-	EXPECT_EQ(hvk_llan_plan(HVK_LLAN_MIN_MTU - 1, &l), 0);
+	EXPECT_EQ(hvk_llan_plan(HVK_LLAN_MIN_MTU - 1, 69632, &l), 0);
 	EXPECT_EQ(l.nr_classes, 0);
-	EXPECT_EQ(hvk_llan_plan(HVK_LLAN_MAX_MTU + 1, &l), 0);
+	EXPECT_EQ(hvk_llan_plan(HVK_LLAN_MAX_MTU + 1, 69632, &l), 0);
 	EXPECT_EQ(HVK_LLAN_MAX_MTU, 65513);
 }
 
@@ -219,6 +248,105 @@ TEST(rxq_offset_and_length)
 	EXPECT_TRUE(hvk_llan_rxq_parse(e, true, &l, &rx) == HVK_LLAN_RX_FRAME);
 	entry(e, NEW, 100, size - 100, c);
 	EXPECT_TRUE(hvk_llan_rxq_parse(e, true, &l, &rx) == HVK_LLAN_RX_FRAME);
+}
+
+TEST(rx_frag_sizes)
+{
+	EXPECT_EQ(HVK_LLAN_RX_FRAG_SIZE(4096), 4096);
+	EXPECT_EQ(HVK_LLAN_RX_FRAG_SIZE(16384), 8192);
+	EXPECT_EQ(HVK_LLAN_RX_FRAG_SIZE(65536), 8192);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(256, 256, 4096), 0);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(257, 256, 4096), 1);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(4097, 256, 4096), 2);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(69632, 0, 4096), 17);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(69633, 0, 4096), 18);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(69752, 0, 8192), 9);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(0xffffffff, 0, 4096), 0x100000);
+	/* The bound: what the fragments hold. */
+	EXPECT_EQ(frame_max(0), 69632);
+	EXPECT_EQ(frame_max(1), 131072);
+	EXPECT_EQ(HVK_LLAN_RX_CLASS_FRAME, 69752);
+	EXPECT_EQ(HVK_LLAN_RX_BUILD_MAX(4096, 16), 65536);
+}
+
+/*
+ * Issue 11, finding 1: the largest class (69760 bytes) can deliver a
+ * 69752-byte frame, 18 fragments of 4 KiB, one more than MAX_SKB_FRAGS.
+ * The parser must drop it (keeping the buffer) on 4 KiB pages and accept
+ * it on 64 KiB pages, where it takes 9 fragments of 8 KiB.
+ */
+TEST(rx_longest_frame)
+{
+	struct hvk_llan_layout l;
+	struct hvk_llan_rx rx;
+	unsigned int cls;
+	uint8_t e[16];
+
+	layout_for(&l, 1500, 0);
+	cls = l.nr_classes - 1;
+	entry(e, NEW, 8, 69752, hvk_llan_correlator(7, cls, 15));
+	ASSERT_TRUE(hvk_llan_rxq_parse(e, true, &l, &rx) == HVK_LLAN_RX_TOO_LONG);
+	EXPECT_EQ(rx.cls, cls);
+	EXPECT_EQ(rx.index, 15);
+	EXPECT_EQ(rx.length, 69752);
+	entry(e, NEW, 8, 69632, hvk_llan_correlator(7, cls, 15));
+	ASSERT_TRUE(hvk_llan_rxq_parse(e, true, &l, &rx) == HVK_LLAN_RX_FRAME);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(rx.length, 0, 4096), 17);
+	/* Longer than the buffer is still a bad entry, not a drop. */
+	entry(e, NEW, 8, 69753, hvk_llan_correlator(7, cls, 15));
+	EXPECT_TRUE(hvk_llan_rxq_parse(e, true, &l, &rx) == HVK_LLAN_RX_BAD_LENGTH);
+
+	layout_for(&l, 1500, 1);
+	entry(e, NEW, 8, 69752, hvk_llan_correlator(7, cls, 15));
+	ASSERT_TRUE(hvk_llan_rxq_parse(e, true, &l, &rx) == HVK_LLAN_RX_FRAME);
+	EXPECT_EQ(hvk_llan_rx_nr_frags(rx.length, 0, 8192), 9);
+}
+
+/*
+ * Every frame the parser accepts, at every offset and length in a buffer
+ * of the largest class, fits the fragments of an skb on both page sizes:
+ * skb_add_rx_frag() does not check.
+ */
+TEST(rx_frame_fits_skb)
+{
+	struct hvk_llan_layout l;
+	struct hvk_llan_rx rx;
+	unsigned int k, cls, off;
+	uint32_t size, len, frag, nr, longest;
+	enum hvk_llan_rx_verdict v;
+	uint8_t e[16];
+
+	for (k = 0; k < ARRAY_SIZE(kernels); k++) {
+		frag = HVK_LLAN_RX_FRAG_SIZE(kernels[k].page_size);
+		layout_for(&l, 1500, k);
+		cls = l.nr_classes - 1;
+		size = l.cls[cls].size;
+		longest = 0;
+		for (off = 8; off <= 264; off += 128) {
+			for (len = HVK_LLAN_ETH_HLEN; len <= size - off; len++) {
+				entry(e, NEW, off, len,
+				      hvk_llan_correlator(7, cls, 0));
+				v = hvk_llan_rxq_parse(e, true, &l, &rx);
+				if (!EXPECT_TRUE(v == HVK_LLAN_RX_FRAME ||
+						 v == HVK_LLAN_RX_TOO_LONG))
+					return;
+				if (v != HVK_LLAN_RX_FRAME)
+					continue;
+				nr = hvk_llan_rx_nr_frags(rx.length, 0, frag);
+				if (!EXPECT_TRUE(nr <= kernels[k].max_frags)) {
+					ktest_diag("%u-byte pages: a %u-byte frame in a %u-byte buffer takes %u fragments of %u, MAX_SKB_FRAGS %u",
+						   kernels[k].page_size, len,
+						   size, nr, frag,
+						   kernels[k].max_frags);
+					return;
+				}
+				if (len > longest)
+					longest = len;
+			}
+		}
+		/* Nothing QEMU can deliver is dropped. */
+		EXPECT_TRUE(longest >= HVK_LLAN_RX_FRAME_MAX);
+	}
 }
 
 TEST(mac_property)

@@ -230,24 +230,44 @@ TEST(login_parse)
 	struct hvk_srp_login l;
 	u8 iu[256];
 
-	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 256), &l), 0);
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 256), 42, &l), 0);
 	EXPECT_TRUE(l.accepted);
 	EXPECT_EQ(l.req_lim_delta, 22);
 	EXPECT_EQ(l.max_it_iu_len, 256);
 	EXPECT_EQ(l.buf_fmt, 6);
 	EXPECT_EQ(l.tag, 42);
-	EXPECT_EQ(hvk_srp_parse_login(iu, 51, &l), -EPROTO);
-	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 0, 256), &l), -EPROTO);
-	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 63), &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 51, 42, &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 0, 256), 42, &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 63), 42, &l), -EPROTO);
 	login_rsp(iu, 22, 256);
 	iu[0] = 0xc1;
-	EXPECT_EQ(hvk_srp_parse_login(iu, 52, &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 52, 42, &l), -EPROTO);
 	iu[0] = 0xc2;
 	hvk_put_be32(iu + 4, 0x10005);
-	EXPECT_EQ(hvk_srp_parse_login(iu, 32, &l), 0);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 32, 42, &l), 0);
 	EXPECT_TRUE(!l.accepted);
 	EXPECT_EQ(l.reject_reason, 0x10005);
-	EXPECT_EQ(hvk_srp_parse_login(iu, 31, &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 31, 42, &l), -EPROTO);
+}
+
+/*
+ * The management IU is reused: after a timeout the partner can still write
+ * its late answer there. Neither an acceptance nor a rejection of another
+ * login may be taken for this one's.
+ */
+TEST(login_stale_tag)
+{
+	struct hvk_srp_login l;
+	u8 iu[256];
+
+	EXPECT_EQ(hvk_srp_parse_login(iu, login_rsp(iu, 22, 256), 41, &l), -EPROTO);
+	EXPECT_TRUE(!l.accepted);
+	hvk_put_be64(iu + 8, 0x100000000ULL | 42);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 52, 42, &l), -EPROTO);
+	login_rsp(iu, 22, 256);
+	iu[0] = 0xc2;
+	EXPECT_EQ(hvk_srp_parse_login(iu, 32, 43, &l), -EPROTO);
+	EXPECT_EQ(hvk_srp_parse_login(iu, 32, 42, &l), 0);
 }
 
 static unsigned int rsp(u8 *iu, u8 flags, u8 status, u32 resp_len,

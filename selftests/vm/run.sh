@@ -26,6 +26,10 @@
 #   --timeout S         hard limit per boot, QEMU is killed after it (300)
 #   --test-timeout S    limit per test script inside the guest (120)
 #   --keep              keep initramfs and disk images even if all passed
+#   --icount            run the guest under -icount shift=3,sleep=off: its
+#                       clock counts its own instructions, so benchmark
+#                       figures measured in the guest hold still on a busy
+#                       host (they then measure guest cost, not latency)
 #   -v, --verbose       stream the guest console while it runs
 #   --list              list the plan's boots and the known tests
 # Benchmark mode (see bench/):
@@ -72,6 +76,7 @@ timeout=300
 test_timeout=120
 limits_given=
 keep=0
+icount=0
 verbose=0
 list=0
 bench=
@@ -93,6 +98,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; limits_given+=b; shift ;;
 	--test-timeout) test_timeout=${2:?}; limits_given+=t; shift ;;
 	--keep) keep=1 ;;
+	--icount) icount=1 ;;
 	-v | --verbose) verbose=1 ;;
 	--list) list=1 ;;
 	--bench) bench=${2:?}; shift ;;
@@ -841,6 +847,8 @@ run_boot() {
 	rm -rf "$bd/stage"
 	cat "$out/common.cpio.gz" "$bd/boot.cpio.gz" >"$bd/initramfs.cpio.gz"
 	rm -f "$bd/boot.cpio.gz"
+	# shellcheck disable=SC2054 # the comma belongs to the QEMU option
+	[ "$icount" = 0 ] || QEMU+=(-icount shift=3,sleep=off)
 	printf '%q ' "${QEMU[@]}" >"$bd/qemu.cmd"
 	echo >>"$bd/qemu.cmd"
 	: >"$bd/console.log"

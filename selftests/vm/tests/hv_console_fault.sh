@@ -12,14 +12,19 @@
 #   vty/bytes_out, vty/bytes_dropped and the "N bytes dropped" of those
 #   lines must account for exactly the bytes that did not arrive;
 #   and once the hypervisor stops being busy, output is as fast as before
-#   (256 KiB timed before any injection and after all of them).
+#   (256 KiB timed before any injection and after all of them);
+#   H_HARDWARE on 3 H_GET_TERM_CHAR calls (0x54) during 64 KiB host ->
+#   guest: the hypervisor keeps its bytes and raises no new interrupt
+#   while its buffer is not empty, so the driver must read again by
+#   itself; all 64 KiB arrive without the runner's stall padding, and
+#   vty/get_errors grows by 3.
 # Every step has a time limit. Data set "plain" (no CR NUL pairs).
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/vty.sh
 
 N=65536
-ktap_plan 6
+ktap_plan 7
 
 head -c $N "$HVKIT_DATA/sets/plain" >/tmp/p64
 SHA=$(sha_of /tmp/p64)
@@ -154,6 +159,22 @@ if [ "$OPEN" = 1 ] && [ -n "$BASE_MS" ]; then
 	fi
 fi
 ktap_result "output speed recovers after busy answers"
+
+# 7. Input: three failed reads in a row, then none.
+if [ "$OPEN" = 1 ]; then
+	gerr0=$(vty_counter "$VTY_UA" get_errors)
+	hvk_fault_on H_HARDWARE 0x54 "$VTY_UA" 1 3
+	if vty_get plain $N /tmp/g64 60; then
+		expect_eq "sha256 of $N bytes read through 3 failed reads" "$SHA" "$(sha_of /tmp/g64)"
+		expect_eq "stall padding the runner had to ask for" 0 "$VTY_PADDED"
+	else
+		expect_bad "GET $N with H_HARDWARE on H_GET_TERM_CHAR: $VTY_ERR"
+	fi
+	expect_eq "injected" 3 "$(rd "$HVK_FAULT/injected")"
+	hvk_fault_off
+	expect_eq "vty/get_errors grew by" 3 "$(($(vty_counter "$VTY_UA" get_errors) - gerr0))"
+fi
+ktap_result "H_HARDWARE on 3 H_GET_TERM_CHAR: read again, $N bytes intact"
 
 hvk_fault_off
 vty_close

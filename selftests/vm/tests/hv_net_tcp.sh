@@ -44,7 +44,8 @@ ktap_diag "host -> guest: $N bytes in $(((t1 - t0) / 1000000)) ms"
 h1=$(hvn_stat "$IF" hcalls)
 p1=$(($(hvn_stat "$IF" rx_packets) + $(hvn_stat "$IF" tx_packets)))
 ktap_diag "hcalls per packet: $(awk -v h=$((h1 - h0)) -v p=$((p1 - p0)) 'BEGIN { printf "%.3f", h / p }') ($((h1 - h0)) hcalls, $((p1 - p0)) packets)"
-for s in rx_bad_correlator rx_bad_offset rx_bad_length resets tx_errors; do
+for s in rx_bad_correlator rx_bad_offset rx_bad_length rx_too_long rx_frags_overflow \
+	resets tx_errors; do
 	expect_eq "$s" 0 "$(hvn_stat "$IF" $s)"
 done
 small=$(($(hvn_stat "$IF" rx_small_copies) - s0))

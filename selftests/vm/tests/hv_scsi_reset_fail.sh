@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash
+#
+# hv_scsi when the CRQ cannot be brought back (issue 11, finding 6):
+#  1. every hypercall of the v-scsi adapter fails (hv_vio fault injection),
+#     so eight failed sends schedule a CRQ reset and the reset fails too.
+#     The waiting reads must fail within seconds, not stay blocked, and
+#     the driver must say so exactly once;
+#  2. with the faults off, reloading hv_scsi brings the disks back and the
+#     data written before is intact; that reload's H_REG_CRQ is answered
+#     H_RESOURCE once (a registration a kexec'd kernel left behind): the
+#     queue is freed and registered again (hvk_dev_register_queue).
+# Documentation/hv-scsi.rst.
+
+. /lib/hvkit/ktap.sh
+. /lib/hvkit/scsi.sh
+
+ktap_plan 2
+MIB=1048576
+
+if ! hvs_load; then
+	ktap_diag "$HVS_ERR"
+	ktap_fail "loaded"
+	ktap_skip "reload" "no disks"
+	ktap_finish
+fi
+A=$(hvs_disk 0 0 0)
+B=$(hvs_disk 0 1 0)
+
+# 1. A failed reset fails the commands instead of blocking them for ever.
+hvs_write_random "$A" 0 $MIB 65536 || expect_bad "write before the faults"
+SHA=$HVS_SHA
+r0=$(hvs_counter crq_resets)
+dmesg_mark
+# Any opcode (-1) of the adapter, every call, no end.
+hvk_fault_on H_HARDWARE -1 0x71000020 1 -1
+rm -f /tmp/rf.a /tmp/rf.b
+( hvk-dio read "$A" 0 65536 65536 >/dev/null 2>&1; echo $? >/tmp/rf.a ) &
+pa=$!
+( hvk-dio read "$B" 0 4096 4096 >/dev/null 2>&1; echo $? >/tmp/rf.b ) &
+pb=$!
+i=0
+while [ ! -e /tmp/rf.a ] || [ ! -e /tmp/rf.b ]; do
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || break
+	sleep 0.1
+done
+ktap_diag "waited $((i / 10)).$((i % 10)) s; partner: $(rd "$(hvs_sysfs)/partner")"
+if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
+	[ "$(cat /tmp/rf.a)" != 0 ] || expect_bad "the read of $A succeeded without a CRQ"
+	[ "$(cat /tmp/rf.b)" != 0 ] || expect_bad "the read of $B succeeded without a CRQ"
+	wait $pa
+	wait $pb
+else
+	expect_bad "reads still blocked 30 s after the failed CRQ reset"
+fi
+hvk_fault_off
+[ "$(hvs_counter crq_resets)" -gt "$r0" ] || expect_bad "no CRQ reset was tried"
+n=$(dmesg_since | grep -c "CRQ reset failed")
+expect_eq "'CRQ reset failed' lines" 1 "$n"
+ktap_result "a failed CRQ reset fails the commands and says so once"
+
+# 2. Faults off: the adapter is usable again after a reload.
+if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
+	expect_ok "rmmod hv_scsi" rmmod hv_scsi
+	dmesg_mark
+	# H_REG_CRQ (0xfc) of this adapter, its first call only.
+	hvk_fault_on H_RESOURCE 0xfc 0x71000020 0 1 1
+	if hvs_load; then
+		expect_eq "H_RESOURCE injected on H_REG_CRQ" 1 "$(cat "$HVK_FAULT/injected")"
+		n=$(dmesg_since | grep -c "H_REG_CRQ: still registered (H_RESOURCE)")
+		expect_eq "'still registered' lines" 1 "$n"
+		A=$(hvs_disk 0 0 0)
+		expect_eq "sha256 of the 1 MiB written before" "$SHA" \
+			"$(hvs_read_sha "$A" 0 $MIB 65536)"
+	else
+		expect_bad "reload: $HVS_ERR"
+	fi
+else
+	expect_bad "the blocked reads keep hv_scsi loaded"
+fi
+hvk_fault_off
+ktap_result "reloaded after the failure (H_RESOURCE at H_REG_CRQ), data intact"
+
+ktap_finish
