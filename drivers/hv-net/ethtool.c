@@ -52,9 +52,10 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"hcalls_injected",
 	"hcalls_per_1000_packets",
 	"rx_irq_enabled",
+	"rx_irq_enable_failures",
 };
 
-#define HVN_NR_DERIVED	8
+#define HVN_NR_DERIVED	9
 
 static_assert(ARRAY_SIZE(hvn_stat_names) == HVN_NR_STATS + HVN_NR_DERIVED);
 
@@ -119,7 +120,8 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 	data[i++] = atomic64_read(&hs->busy_gave_up);
 	data[i++] = atomic64_read(&hs->injected);
 	data[i++] = packets ? div64_u64(hcalls * 1000, packets) : 0;
-	data[i++] = READ_ONCE(n->irq_enabled);
+	data[i++] = hvk_drain_signal_on(&n->drain);
+	data[i++] = READ_ONCE(n->drain.enable_failures);
 }
 
 /*

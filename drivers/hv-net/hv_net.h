@@ -78,9 +78,9 @@ struct hvn {
 	bool registered;
 	bool hw_up;		/* registered, buffers and interrupt set up */
 	bool irq_requested;
-	bool irq_enabled;	/* what the hypervisor was last told */
 	spinlock_t irq_lock;	/* drain, and the H_VIO_SIGNAL calls */
 	struct hvk_drain_ctl drain;
+	struct hvk_drain_actor rx_actor;	/* carries out drain's actions */
 	u8 gen;
 
 	struct hvk_llan_layout layout;

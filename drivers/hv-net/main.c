@@ -99,46 +99,29 @@ MODULE_PARM_DESC(rx_copybreak,
  */
 static bool hvn_rxq_pending(struct hvn *n);
 
-static bool hvn_drain_pending(void *ctx)
+static bool hvn_drain_pending(struct hvk_drain_actor *a)
 {
-	return hvn_rxq_pending(ctx);
+	return hvn_rxq_pending(container_of(a, struct hvn, rx_actor));
 }
 
-static void hvn_drain_schedule(void *ctx)
+static void hvn_drain_schedule(struct hvk_drain_actor *a)
 {
-	struct hvn *n = ctx;
+	napi_schedule(&container_of(a, struct hvn, rx_actor)->napi);
+}
 
-	napi_schedule(&n->napi);
+/* The interrupt cannot be enabled: the refill work schedules a poll. */
+static void hvn_drain_schedule_later(struct hvk_drain_actor *a)
+{
+	struct hvn *n = container_of(a, struct hvn, rx_actor);
+
+	schedule_delayed_work(&n->refill_work,
+			      msecs_to_jiffies(HVK_DRAIN_POLL_MS));
 }
 
 /* Under irq_lock. */
 static void hvn_drain_apply(struct hvn *n, unsigned int act)
 {
-	const struct hvk_drain_actor actor = {
-		.hdev = n->hdev,
-		.pending = hvn_drain_pending,
-		.schedule = hvn_drain_schedule,
-		.ctx = n,
-	};
-	long status;
-
-	status = hvk_drain_apply(&n->drain, &actor, act);
-	/* What the hypervisor was last told (ethtool -S rx_irq_enabled). */
-	WRITE_ONCE(n->irq_enabled, !n->drain.signal_off);
-	if (status == HVK_H_SUCCESS)
-		return;
-	/* No interrupt will come: poll instead, and say so once. */
-	netdev_err_once(n->ndev, "cannot enable the interrupt: %s (%ld); polling\n",
-			hvk_hcall_status_name(status), status);
-	n->drain.polling = true;
-	schedule_delayed_work(&n->refill_work, 1);
-}
-
-/* After registration: a fresh decision, started with the signal unknown. */
-static unsigned int hvn_drain_begin(struct hvk_drain_ctl *c)
-{
-	hvk_drain_ctl_init(c, NAPI_POLL_WEIGHT);
-	return hvk_drain_start(c);
+	hvk_drain_apply(&n->drain, &n->rx_actor, act);
 }
 
 static void hvn_drain(struct hvn *n,
@@ -704,9 +687,10 @@ static void hvn_hw_stop(struct hvn *n)
 	 */
 	napi_disable(&n->napi);
 	spin_lock_irqsave(&n->irq_lock, flags);
-	hvk_drain_ctl_stop(&n->drain);
-	if (n->registered && hvk_dev_set_irq(n->hdev, false) == HVK_H_SUCCESS)
-		WRITE_ONCE(n->irq_enabled, false);
+	if (n->registered)
+		hvk_drain_halt(&n->drain, &n->rx_actor);
+	else
+		hvk_drain_ctl_stop(&n->drain);
 	spin_unlock_irqrestore(&n->irq_lock, flags);
 	if (n->irq_requested) {
 		free_irq(n->hdev->irq, n);
@@ -770,7 +754,7 @@ static int hvn_hw_start(struct hvn *n)
 	 * a poll for whatever arrived before, on once the queue is empty.
 	 */
 	local_bh_disable();
-	hvn_drain(n, hvn_drain_begin);
+	hvn_drain(n, hvk_drain_start);
 	local_bh_enable();
 	netif_carrier_on(ndev);
 	/*
@@ -1159,6 +1143,12 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);
 	spin_lock_init(&n->irq_lock);
 	hvk_drain_ctl_init(&n->drain, NAPI_POLL_WEIGHT);
+	n->rx_actor = (struct hvk_drain_actor){
+		.hdev = hdev,
+		.pending = hvn_drain_pending,
+		.schedule = hvn_drain_schedule,
+		.schedule_later = hvn_drain_schedule_later,
+	};
 
 	err = hvn_alloc_fixed(n);
 	if (err) {

@@ -55,6 +55,7 @@ static const char *const crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
 	[HVK_CRQ_IGNORED] = "crq_ignored",
 	[HVK_CRQ_ROUNDS] = "crq_rounds",
 	[HVK_CRQ_BUDGET_SPENT] = "crq_budget_spent",
+	[HVK_CRQ_ENABLE_FAILURES] = "crq_enable_failures",
 };
 
 const char *hvk_crq_counter_name(enum hvk_crq_counter c)
@@ -62,6 +63,15 @@ const char *hvk_crq_counter_name(enum hvk_crq_counter c)
 	return (unsigned int)c < HVK_CRQ_NR_COUNTERS ? crq_counter_names[c] : NULL;
 }
 EXPORT_SYMBOL_GPL(hvk_crq_counter_name);
+
+s64 hvk_crq_counter(struct hvk_crq *crq, enum hvk_crq_counter c)
+{
+	/* The drain counts its failed enables itself, under its lock. */
+	if (c == HVK_CRQ_ENABLE_FAILURES)
+		return READ_ONCE(crq->drain.ctl.enable_failures);
+	return atomic64_read(&crq->counters[c]);
+}
+EXPORT_SYMBOL_GPL(hvk_crq_counter);
 
 static long crq_hcall(struct hvk_crq *crq, unsigned int opcode,
 		      unsigned long a1, unsigned long a2)
@@ -291,9 +301,9 @@ static bool crq_take(struct hvk_crq *crq, u8 *entry)
 	return true;
 }
 
-static bool crq_drain_pending(struct hvk_drain *d)
+static bool crq_drain_pending(struct hvk_drain_actor *a)
 {
-	return crq_pending(container_of(d, struct hvk_crq, drain));
+	return crq_pending(container_of(a, struct hvk_crq, drain.actor));
 }
 
 /* One round of at most @budget entries, in softirq context. */

@@ -8,17 +8,29 @@
  * kernel config does), and NAPI needs a net_device. A round that spent
  * its budget schedules the tasklet again, and softirq work that keeps
  * rescheduling itself is handed to ksoftirqd, which the scheduler treats
- * like any other thread.
+ * like any other thread. A queue whose interrupt cannot be enabled is
+ * polled from a delayed work that schedules the same tasklet.
  */
 #include <linux/export.h>
 #include <hvkit/drain.h>
 #include <hvkit/vio.h>
 
-long hvk_drain_apply(struct hvk_drain_ctl *c, const struct hvk_drain_actor *a,
+/* Once per queue: the failures go on being counted (enable_failures). */
+static void drain_say_enable_failed(struct hvk_drain_ctl *c,
+				    struct hvk_drain_actor *a, long status)
+{
+	if (c->enable_failures != 1)
+		return;
+	dev_err(&a->hdev->dev,
+		"H_VIO_SIGNAL cannot enable the interrupt: %s (%ld); polling every %u ms\n",
+		hvk_hcall_status_name(status), status, HVK_DRAIN_POLL_MS);
+}
+
+void hvk_drain_apply(struct hvk_drain_ctl *c, struct hvk_drain_actor *a,
 		     unsigned int act)
 {
-	long failed = HVK_H_SUCCESS, status;
 	unsigned int next;
+	long status;
 
 	while (act) {
 		next = 0;
@@ -27,41 +39,52 @@ long hvk_drain_apply(struct hvk_drain_ctl *c, const struct hvk_drain_actor *a,
 		if (act & HVK_DRAIN_SIGNAL_ON) {
 			status = hvk_dev_set_irq(a->hdev, true);
 			if (status != HVK_H_SUCCESS) {
-				c->signal_off = true;
-				failed = status;
+				act |= hvk_drain_enable_failed(c);
+				drain_say_enable_failed(c, a, status);
 			}
 		}
 		if (act & HVK_DRAIN_RECHECK) {
 			/* The enable is ordered before the look at the queue. */
 			mb();
-			next = hvk_drain_rechecked(c, a->pending(a->ctx));
+			next = hvk_drain_rechecked(c, a->pending(a));
 		}
 		if (act & HVK_DRAIN_SCHEDULE)
-			a->schedule(a->ctx);
+			a->schedule(a);
+		if (act & HVK_DRAIN_POLL_LATER)
+			a->schedule_later(a);
 		act = next;
 	}
-	return failed;
 }
 EXPORT_SYMBOL_GPL(hvk_drain_apply);
 
-static bool drain_pending(void *ctx)
+long hvk_drain_halt(struct hvk_drain_ctl *c, struct hvk_drain_actor *a)
 {
-	struct hvk_drain *d = ctx;
-
-	return d->pending(d);
+	hvk_drain_ctl_stop(c);
+	return hvk_dev_set_irq(a->hdev, false);
 }
+EXPORT_SYMBOL_GPL(hvk_drain_halt);
 
-static void drain_schedule(void *ctx)
+static void drain_schedule(struct hvk_drain_actor *a)
 {
-	struct hvk_drain *d = ctx;
+	struct hvk_drain *d = container_of(a, struct hvk_drain, actor);
 
 	tasklet_schedule(&d->tasklet);
 }
 
-/* Under d->lock. A failed enable is reported by the transport's counters. */
-static void drain_apply(struct hvk_drain *d, unsigned int act)
+static void drain_schedule_later(struct hvk_drain_actor *a)
 {
-	hvk_drain_apply(&d->ctl, &d->actor, act);
+	struct hvk_drain *d = container_of(a, struct hvk_drain, actor);
+
+	schedule_delayed_work(&d->later, msecs_to_jiffies(HVK_DRAIN_POLL_MS));
+}
+
+static void drain_later(struct work_struct *work)
+{
+	struct hvk_drain *d = container_of(to_delayed_work(work),
+					   struct hvk_drain, later);
+
+	if (!READ_ONCE(d->stopped))
+		tasklet_schedule(&d->tasklet);
 }
 
 static void drain_round(struct tasklet_struct *t)
@@ -75,26 +98,27 @@ static void drain_round(struct tasklet_struct *t)
 	done = d->round(d, d->ctl.budget);
 	spin_lock_irqsave(&d->lock, flags);
 	if (!d->stopped)
-		drain_apply(d, hvk_drain_round_done(&d->ctl, done));
+		hvk_drain_apply(&d->ctl, &d->actor,
+				hvk_drain_round_done(&d->ctl, done));
 	spin_unlock_irqrestore(&d->lock, flags);
 }
 
 void hvk_drain_init(struct hvk_drain *d, struct hvk_device *hdev, u32 budget,
-		    hvk_drain_round_fn round, hvk_drain_pending_fn pending)
+		    hvk_drain_round_fn round,
+		    bool (*pending)(struct hvk_drain_actor *a))
 {
-	d->hdev = hdev;
 	d->actor = (struct hvk_drain_actor){
 		.hdev = hdev,
-		.pending = drain_pending,
+		.pending = pending,
 		.schedule = drain_schedule,
-		.ctx = d,
+		.schedule_later = drain_schedule_later,
 	};
 	d->round = round;
-	d->pending = pending;
 	spin_lock_init(&d->lock);
 	hvk_drain_ctl_init(&d->ctl, budget);
 	d->stopped = true;
 	tasklet_setup(&d->tasklet, drain_round);
+	INIT_DELAYED_WORK(&d->later, drain_later);
 }
 EXPORT_SYMBOL_GPL(hvk_drain_init);
 
@@ -104,7 +128,8 @@ void hvk_drain_irq(struct hvk_drain *d)
 
 	spin_lock_irqsave(&d->lock, flags);
 	if (!d->stopped)
-		drain_apply(d, hvk_drain_interrupt(&d->ctl));
+		hvk_drain_apply(&d->ctl, &d->actor,
+				hvk_drain_interrupt(&d->ctl));
 	spin_unlock_irqrestore(&d->lock, flags);
 }
 EXPORT_SYMBOL_GPL(hvk_drain_irq);
@@ -115,7 +140,7 @@ void hvk_drain_kick(struct hvk_drain *d)
 
 	spin_lock_irqsave(&d->lock, flags);
 	WRITE_ONCE(d->stopped, false);
-	drain_apply(d, hvk_drain_start(&d->ctl));
+	hvk_drain_apply(&d->ctl, &d->actor, hvk_drain_start(&d->ctl));
 	spin_unlock_irqrestore(&d->lock, flags);
 }
 EXPORT_SYMBOL_GPL(hvk_drain_kick);
@@ -126,10 +151,13 @@ void hvk_drain_stop(struct hvk_drain *d)
 
 	spin_lock_irqsave(&d->lock, flags);
 	WRITE_ONCE(d->stopped, true);
-	hvk_drain_ctl_stop(&d->ctl);
-	hvk_dev_set_irq(d->hdev, false);
+	hvk_drain_halt(&d->ctl, &d->actor);
 	spin_unlock_irqrestore(&d->lock, flags);
-	/* A round that is running ends; one that is scheduled does nothing. */
+	/*
+	 * The delayed poll first, since it schedules the tasklet; then a
+	 * round that is running ends, and one that is scheduled does nothing.
+	 */
+	cancel_delayed_work_sync(&d->later);
 	tasklet_kill(&d->tasklet);
 }
 EXPORT_SYMBOL_GPL(hvk_drain_stop);

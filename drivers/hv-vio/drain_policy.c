@@ -12,6 +12,7 @@ void hvk_drain_ctl_init(struct hvk_drain_ctl *c, u32 budget)
 	c->budget = budget < HVK_DRAIN_BUDGET_MAX ? budget : HVK_DRAIN_BUDGET_MAX;
 	c->polling = false;
 	c->signal_off = true;
+	c->enable_failures = 0;
 }
 EXPORT_SYMBOL_GPL(hvk_drain_ctl_init);
 
@@ -82,3 +83,15 @@ unsigned int hvk_drain_rechecked(struct hvk_drain_ctl *c, bool pending)
 	return HVK_DRAIN_SCHEDULE;
 }
 EXPORT_SYMBOL_GPL(hvk_drain_rechecked);
+
+unsigned int hvk_drain_enable_failed(struct hvk_drain_ctl *c)
+{
+	c->signal_off = true;
+	c->enable_failures++;
+	/* A round due already: it comes back here, or finds the queue on. */
+	if (c->polling)
+		return 0;
+	c->polling = true;
+	return HVK_DRAIN_POLL_LATER;
+}
+EXPORT_SYMBOL_GPL(hvk_drain_enable_failed);

@@ -56,6 +56,7 @@ enum hvk_crq_counter {
 	HVK_CRQ_IGNORED,	/* init entries the state did not expect */
 	HVK_CRQ_ROUNDS,		/* drain rounds run */
 	HVK_CRQ_BUDGET_SPENT,	/* rounds that ended on crq_budget */
+	HVK_CRQ_ENABLE_FAILURES, /* H_VIO_SIGNAL on failed: polled instead */
 	HVK_CRQ_NR_COUNTERS
 };
 
@@ -110,10 +111,6 @@ static inline bool hvk_crq_is_up(const struct hvk_crq *crq)
 /* The counter's name, as the drivers show it ("crq_entries"), or NULL. */
 const char *hvk_crq_counter_name(enum hvk_crq_counter c);
 
-static inline s64 hvk_crq_counter(const struct hvk_crq *crq,
-				  enum hvk_crq_counter c)
-{
-	return atomic64_read(&crq->counters[c]);
-}
+s64 hvk_crq_counter(struct hvk_crq *crq, enum hvk_crq_counter c);
 
 #endif /* _HVKIT_CRQ_H */

@@ -21,6 +21,8 @@ struct sim {
 	bool signal;		/* H_VIO_SIGNAL state, as the partner sees it */
 	bool irq_pending;	/* a pulse not yet handled */
 	bool scheduled;		/* a round to run */
+	bool later;		/* a round to run after HVK_DRAIN_POLL_MS */
+	bool enable_fails;	/* H_VIO_SIGNAL on fails */
 	bool in_round;		/* a round took entries, has not decided */
 	u32 round_done;
 	u32 queued;		/* entries written, not consumed */
@@ -41,13 +43,18 @@ static void apply(struct sim *s, unsigned int act)
 			s->signal_calls++;
 		}
 		if (act & HVK_DRAIN_SIGNAL_ON) {
-			s->signal = true;
 			s->signal_calls++;
+			if (s->enable_fails)
+				act |= hvk_drain_enable_failed(&s->ctl);
+			else
+				s->signal = true;
 		}
 		if (act & HVK_DRAIN_RECHECK)
 			next = hvk_drain_rechecked(&s->ctl, s->queued > 0);
 		if (act & HVK_DRAIN_SCHEDULE)
 			s->scheduled = true;
+		if (act & HVK_DRAIN_POLL_LATER)
+			s->later = true;
 		act = next;
 	}
 }
@@ -65,6 +72,15 @@ static void take_irq(struct sim *s)
 		return;
 	s->irq_pending = false;
 	apply(s, hvk_drain_interrupt(&s->ctl));
+}
+
+/* HVK_DRAIN_POLL_MS have passed. */
+static void fire_later(struct sim *s)
+{
+	if (!s->later)
+		return;
+	s->later = false;
+	s->scheduled = true;
 }
 
 /* The first half of a round: take what is there, up to the budget. */
@@ -308,9 +324,63 @@ TEST(pulse_during_round_is_not_lost)
 }
 
 /*
- * Random interleavings of writes, pulses and rounds: whenever nothing is
- * left to run (no pulse pending, no round scheduled), the queue is empty
- * and the signal is on, so that the next entry is announced.
+ * The hypervisor refuses to turn the signal on: no pulse will come, so the
+ * queue is polled, each round trying the enable again, until it works.
+ */
+TEST(failed_enable_polls_until_the_enable_works)
+{
+	struct sim s;
+
+	sim_init(&s, 8);
+	s.enable_fails = true;
+	partner_write(&s, 20);
+	take_irq(&s);
+	run_round(&s);			/* 8: spent, signal off */
+	run_round(&s);			/* 8 */
+	run_round(&s);			/* 4: the enable fails */
+	EXPECT_EQ(s.queued, 0);
+	EXPECT_TRUE(!s.signal);
+	EXPECT_TRUE(!s.scheduled);
+	EXPECT_TRUE(s.later);
+	EXPECT_TRUE(s.ctl.polling);
+	EXPECT_EQ(s.ctl.enable_failures, 1);
+	partner_write(&s, 3);		/* signal off: no pulse */
+	EXPECT_TRUE(!s.irq_pending);
+	fire_later(&s);
+	run_round(&s);
+	EXPECT_EQ(s.queued, 0);
+	EXPECT_TRUE(s.later);
+	EXPECT_EQ(s.ctl.enable_failures, 2);
+	s.enable_fails = false;
+	fire_later(&s);
+	run_round(&s);
+	EXPECT_TRUE(s.signal);
+	EXPECT_TRUE(!s.later);
+	EXPECT_TRUE(!s.scheduled);
+	EXPECT_TRUE(!s.ctl.polling);
+	EXPECT_EQ(s.consumed, 23);
+}
+
+/* A failed enable during a due round: the round, not a timer, goes on. */
+TEST(failed_enable_with_a_round_due_schedules_nothing_more)
+{
+	struct hvk_drain_ctl c;
+
+	hvk_drain_ctl_init(&c, 8);
+	c.polling = true;
+	EXPECT_EQ(hvk_drain_enable_failed(&c), 0);
+	EXPECT_TRUE(c.signal_off);
+	c.polling = false;
+	EXPECT_EQ(hvk_drain_enable_failed(&c), HVK_DRAIN_POLL_LATER);
+	EXPECT_TRUE(c.polling);
+	EXPECT_EQ(c.enable_failures, 2);
+}
+
+/*
+ * Random interleavings of writes, pulses, rounds and failing enables:
+ * whenever nothing is left to run (no pulse pending, no round scheduled
+ * now or later), the queue is empty and the signal is on, so that the
+ * next entry is announced.
  */
 TEST(no_entry_is_stranded)
 {
@@ -321,18 +391,23 @@ TEST(no_entry_is_stranded)
 		srand(seed);
 		sim_init(&s, 1 + seed % 8);
 		for (i = 0; i < 5000; i++) {
-			ev = (unsigned int)rand() % 4;
-			if (ev == 0)
+			ev = (unsigned int)rand() % 6;
+			if (ev == 5 && rand() % 50 == 0)
+				s.enable_fails = !s.enable_fails;
+			else if (ev == 4)
+				fire_later(&s);
+			else if (ev == 0)
 				partner_write(&s, (u32)rand() % 20);
 			else if (ev == 1)
 				take_irq(&s);
 			else if (ev == 2)
 				round_take(&s);
-			else
+			else if (ev == 3)
 				round_finish(&s);
 			if (!EXPECT_TRUE(s.most_in_round <= s.ctl.budget))
 				return;
-			if (!s.irq_pending && !s.scheduled && !s.in_round && s.queued) {
+			if (!s.irq_pending && !s.scheduled && !s.later &&
+			    !s.in_round && s.queued) {
 				ktest_fail(__FILE__, __LINE__,
 					   "seed %u step %u: %u entries, no pulse, no round",
 					   seed, i, s.queued);

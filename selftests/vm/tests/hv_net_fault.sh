@@ -5,12 +5,13 @@
 # hv_net against a misbehaving hypervisor, through hv_vio's debugfs fault
 # injection (filtered on one opcode and the l-lan's unit address): busy and
 # failing sends, refused receive buffers, and registration answered with
-# H_RESOURCE (left over from firmware or kexec) or H_PARAMETER. No crash,
+# H_RESOURCE (left over from firmware or kexec) or H_PARAMETER, and an
+# interrupt that cannot be enabled (H_VIO_SIGNAL failing). No crash,
 # recovery once the faults stop, and counters that tell what happened.
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
 
-ktap_plan 6
+ktap_plan 7
 
 # fault_on STATUS OPCODE INTERVAL TIMES [NTH]
 fault_on() {
@@ -109,5 +110,31 @@ for s in rx_bad_correlator rx_bad_offset rx_bad_length; do
 	expect_eq "$s" 0 "$(hvn_stat "$IF" $s)"
 done
 ktap_result "failed registration: up refused with a reason, then works"
+
+# H_VIO_SIGNAL (0x104) failing for ever from the next up: the up's drain
+# turns the signal off and, once the queue is empty, cannot turn it on.
+# No pulse will come, so the receive queue is polled (drain.h: "enable
+# fails"), said once; when the faults stop a poll's enable works again.
+f0=$(hvn_stat "$IF" rx_irq_enable_failures)
+ip link set "$IF" down
+dmesg_mark
+fault_on H_HARDWARE 0x104 1 -1
+expect_ok "up with the interrupt refused" net_up "$IF"
+tcp_from_host 4194304 5 /tmp/f.in >/tmp/f.ann
+ann=$(cat /tmp/f.ann)
+expect_eq "4 MiB from the host, polled" "${ann#* }" "$(sha_file /tmp/f.in)"
+rm -f /tmp/f.in /tmp/f.ann
+send_check "polled"
+f1=$(hvn_stat "$IF" rx_irq_enable_failures)
+ktap_diag "rx_irq_enable_failures $f0 -> $f1, injected $(cat "$HVK_FAULT/injected")"
+[ "$f1" -gt "$f0" ] || expect_bad "no failed enable counted"
+expect_eq "rx_irq_enabled while refused" 0 "$(hvn_stat "$IF" rx_irq_enabled)"
+n=$(dmesg_since | grep -c "H_VIO_SIGNAL cannot enable the interrupt: H_HARDWARE (-1); polling every")
+expect_eq "'cannot enable the interrupt' lines" 1 "$n"
+hvk_fault_off
+sleep 0.5
+expect_eq "rx_irq_enabled once the faults stop" 1 "$(hvn_stat "$IF" rx_irq_enabled)"
+expect_eq "agent after the faults" PONG "$(agent PING 20)"
+ktap_result "interrupt that cannot be enabled: polled, said once, back after"
 
 ktap_finish
