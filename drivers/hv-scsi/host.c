@@ -628,30 +628,6 @@ out:
 	mutex_unlock(&hvs->mgmt_mutex);
 }
 
-static void hvs_crq_up(struct hvk_crq *crq)
-{
-	struct hvs_host *hvs = crq->priv;
-
-	schedule_work(&hvs->login_work);
-}
-
-static void hvs_crq_down(struct hvk_crq *crq, enum hvk_crq_down why)
-{
-	struct hvs_host *hvs = crq->priv;
-
-	if (hvs->added)
-		scsi_block_requests(hvs->shost);
-	hvs_set_state(hvs, HVS_CONNECTING);
-	/* Whatever the partner had is gone with it: retry elsewhere. */
-	hvs_purge(hvs, DID_RESET << 16);
-}
-
-static const struct hvk_crq_ops hvs_crq_ops = {
-	.up = hvs_crq_up,
-	.message = hvs_crq_message,
-	.down = hvs_crq_down,
-};
-
 /*
  * The CRQ could not be registered again: nothing will ever answer. Fail
  * what is outstanding and, by the failed state, everything that comes;
@@ -666,6 +642,34 @@ static void hvs_reset_failed(struct hvs_host *hvs, int err)
 	if (hvs->added)
 		scsi_unblock_requests(hvs->shost);
 }
+
+static void hvs_crq_up(struct hvk_crq *crq)
+{
+	struct hvs_host *hvs = crq->priv;
+
+	schedule_work(&hvs->login_work);
+}
+
+static void hvs_crq_down(struct hvk_crq *crq, enum hvk_crq_down why)
+{
+	struct hvs_host *hvs = crq->priv;
+
+	if (why == HVK_CRQ_DOWN_FAILED) {
+		hvs_reset_failed(hvs, -EIO);
+		return;
+	}
+	if (hvs->added)
+		scsi_block_requests(hvs->shost);
+	hvs_set_state(hvs, HVS_CONNECTING);
+	/* Whatever the partner had is gone with it: retry elsewhere. */
+	hvs_purge(hvs, DID_RESET << 16);
+}
+
+static const struct hvk_crq_ops hvs_crq_ops = {
+	.up = hvs_crq_up,
+	.message = hvs_crq_message,
+	.down = hvs_crq_down,
+};
 
 /* Free the CRQ and connect again; outstanding commands stay outstanding. */
 static void hvs_reset_work(struct work_struct *work)

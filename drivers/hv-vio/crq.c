@@ -423,6 +423,19 @@ int hvk_crq_reset(struct hvk_crq *crq)
 }
 EXPORT_SYMBOL_GPL(hvk_crq_reset);
 
+/*
+ * A reset the transport makes by itself (after a transport event): the
+ * protocol heard down() and waits for up(); if the queue cannot be
+ * registered again, up() will never come, so say so.
+ */
+static void crq_reset_or_report(struct hvk_crq *crq)
+{
+	int err = hvk_crq_reset(crq);
+
+	if (err && err != -ESHUTDOWN)
+		crq->ops->down(crq, HVK_CRQ_DOWN_FAILED);
+}
+
 /* After migration the queue stays registered; it only needs enabling. */
 static void crq_reenable(struct hvk_crq *crq)
 {
@@ -439,7 +452,7 @@ static void crq_reenable(struct hvk_crq *crq)
 		dev_err(&crq->hdev->dev,
 			"H_ENABLE_CRQ failed: %s (%ld): resetting the CRQ\n",
 			hvk_hcall_status_name(status), status);
-		hvk_crq_reset(crq);
+		crq_reset_or_report(crq);
 		return;
 	}
 	crq_set_state(crq, HVK_CRQ_ST_WAITING);
@@ -458,7 +471,7 @@ static void crq_event_work(struct work_struct *work)
 	if (test_and_clear_bit(CRQ_EV_PARTNER_LOST, &crq->events)) {
 		clear_bit(CRQ_EV_MIGRATED, &crq->events);
 		crq->ops->down(crq, HVK_CRQ_DOWN_PARTNER_LOST);
-		hvk_crq_reset(crq);
+		crq_reset_or_report(crq);
 	} else if (test_and_clear_bit(CRQ_EV_MIGRATED, &crq->events)) {
 		crq->ops->down(crq, HVK_CRQ_DOWN_MIGRATED);
 		crq_reenable(crq);

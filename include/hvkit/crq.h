@@ -22,6 +22,12 @@ struct hvk_crq;
 enum hvk_crq_down {
 	HVK_CRQ_DOWN_PARTNER_LOST,	/* failed or deregistered: reconnecting */
 	HVK_CRQ_DOWN_MIGRATED,		/* re-enabled after migration */
+	/*
+	 * The reset after one of the above failed (the queue could not be
+	 * registered again): nothing will answer until hvk_crq_reset()
+	 * succeeds, and the transport will not try again by itself.
+	 */
+	HVK_CRQ_DOWN_FAILED,
 };
 
 struct hvk_crq_ops {
@@ -37,7 +43,8 @@ struct hvk_crq_ops {
 	void (*message)(struct hvk_crq *crq, const struct hvk_crq_msg *msg);
 	/*
 	 * The link went down; the transport is reconnecting and calls up()
-	 * again when the partner is back. Process context.
+	 * again when the partner is back, or it says it could not
+	 * (HVK_CRQ_DOWN_FAILED) with a second call. Process context.
 	 */
 	void (*down)(struct hvk_crq *crq, enum hvk_crq_down why);
 };

@@ -10,13 +10,18 @@
 #  2. with the faults off, reloading hv_scsi brings the disks back and the
 #     data written before is intact; that reload's H_REG_CRQ is answered
 #     H_RESOURCE once (a registration a kexec'd kernel left behind): the
-#     queue is freed and registered again (hvk_dev_register_queue).
+#     queue is freed and registered again (hvk_dev_register_queue);
+#  3. the same failure in the reset hv_vio makes by itself after a
+#     "partner failed" transport event: hv_vio tells hv_scsi (down with
+#     HVK_CRQ_DOWN_FAILED), which fails the commands as in 1. Before it
+#     did, the reads stayed blocked behind scsi_block_requests();
+#  4. reloaded with the faults off: the data is intact.
 # Documentation/hv-scsi.rst.
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/scsi.sh
 
-ktap_plan 2
+ktap_plan 4
 MIB=1048576
 
 if ! hvs_load; then
@@ -82,5 +87,63 @@ else
 fi
 hvk_fault_off
 ktap_result "reloaded after the failure (H_RESOURCE at H_REG_CRQ), data intact"
+
+# reads_fail_fast WHAT: two reads in the background must fail within 30 s.
+reads_fail_fast() {
+	rm -f /tmp/rf.a /tmp/rf.b
+	( hvk-dio read "$A" 0 65536 65536 >/dev/null 2>&1; echo $? >/tmp/rf.a ) &
+	pa=$!
+	( hvk-dio read "$B" 0 4096 4096 >/dev/null 2>&1; echo $? >/tmp/rf.b ) &
+	pb=$!
+	i=0
+	while [ ! -e /tmp/rf.a ] || [ ! -e /tmp/rf.b ]; do
+		i=$((i + 1))
+		[ "$i" -lt 300 ] || break
+		sleep 0.1
+	done
+	ktap_diag "$1: waited $((i / 10)).$((i % 10)) s"
+	if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
+		[ "$(cat /tmp/rf.a)" != 0 ] || expect_bad "$1: the read of $A succeeded without a CRQ"
+		[ "$(cat /tmp/rf.b)" != 0 ] || expect_bad "$1: the read of $B succeeded without a CRQ"
+		wait $pa
+		wait $pb
+		return 0
+	fi
+	expect_bad "$1: reads still blocked after 30 s"
+	return 1
+}
+
+# 3. The reset after a transport event fails: hv_scsi hears of it.
+unblocked=0
+if A=$(hvs_disk 0 0 0) && B=$(hvs_disk 0 1 0); then
+	p0=$(hvs_counter crq_partner_lost)
+	dmesg_mark
+	# Every H_REG_CRQ (0xfc) of the adapter, no end.
+	hvk_fault_on H_HARDWARE 0xfc 0x71000020 1 -1
+	echo 1 >"$(hvs_debugfs)/transport_event"
+	reads_fail_fast "after the event" && unblocked=1
+	hvk_fault_off
+	expect_eq "partner lost events" $((p0 + 1)) "$(hvs_counter crq_partner_lost)"
+	n=$(dmesg_since | grep -c "CRQ reset failed")
+	expect_eq "'CRQ reset failed' lines" 1 "$n"
+else
+	expect_bad "no disks after the reload"
+fi
+ktap_result "a failed reset after a transport event fails the commands"
+
+# 4. Reload with the faults off.
+if [ "$unblocked" = 1 ]; then
+	expect_ok "rmmod hv_scsi" rmmod hv_scsi
+	if hvs_load; then
+		A=$(hvs_disk 0 0 0)
+		expect_eq "sha256 of the 1 MiB written before" "$SHA" \
+			"$(hvs_read_sha "$A" 0 $MIB 65536)"
+	else
+		expect_bad "reload: $HVS_ERR"
+	fi
+else
+	expect_bad "the blocked reads keep hv_scsi loaded"
+fi
+ktap_result "reloaded after the failed event reset, data intact"
 
 ktap_finish
