@@ -159,8 +159,14 @@ static bool crq_link_down(struct hvk_crq *crq, unsigned int event)
 	return !was_down;
 }
 
-/* One entry, already copied out of the queue. Called with crq->lock. */
-static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
+/*
+ * One entry, already copied out of the queue: decode it and do what it
+ * does in the link's state. Called with crq->lock. True for a payload
+ * entry, left in @out for the caller to deliver once it has dropped the
+ * lock.
+ */
+static bool crq_dispatch(struct hvk_crq *crq, const u8 *entry,
+			 struct hvk_crq_msg *out)
 {
 	struct device *dev = &crq->hdev->dev;
 	enum hvk_crq_kind kind;
@@ -177,8 +183,8 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 		break;
 	case HVK_CRQ_A_DELIVER:
 		atomic64_inc(&crq->counters[HVK_CRQ_ENTRIES]);
-		crq->ops->message(crq, &msg);
-		break;
+		*out = msg;
+		return true;
 	case HVK_CRQ_A_EARLY:
 		atomic64_inc(&crq->counters[HVK_CRQ_EARLY]);
 		dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
@@ -213,6 +219,7 @@ static void crq_dispatch(struct hvk_crq *crq, const u8 *entry)
 				     msg.valid, msg.format);
 		break;
 	}
+	return false;
 }
 
 #ifdef HVKIT_TEST_HOOKS
@@ -306,19 +313,49 @@ static bool crq_drain_pending(struct hvk_drain_actor *a)
 	return crq_pending(container_of(a, struct hvk_crq, drain.actor));
 }
 
-/* One round of at most @budget entries, in softirq context. */
+/* Payload entries delivered per hold of crq->lock. */
+#define CRQ_BATCH	16
+
+/*
+ * Take at most @max entries and act on them under crq->lock; the payload
+ * among them goes to @msgs (*nr of them). Returns the entries taken.
+ */
+static u32 crq_take_batch(struct hvk_crq *crq, u32 max,
+			  struct hvk_crq_msg *msgs, u32 *nr)
+{
+	u8 entry[HVK_CRQ_ENTRY_SIZE];
+	u32 taken = 0;
+
+	*nr = 0;
+	spin_lock(&crq->lock);
+	while (taken < max && crq_take(crq, entry)) {
+		if (crq_dispatch(crq, entry, &msgs[*nr]))
+			(*nr)++;
+		taken++;
+	}
+	spin_unlock(&crq->lock);
+	return taken;
+}
+
+/*
+ * One round of at most @budget entries, in softirq context. The protocol
+ * gets its messages outside crq->lock, in the order they came: it
+ * completes requests from them, and completions run outside the lock
+ * that found them.
+ */
 static u32 crq_round(struct hvk_drain *d, u32 budget)
 {
 	struct hvk_crq *crq = container_of(d, struct hvk_crq, drain);
-	u8 entry[HVK_CRQ_ENTRY_SIZE];
-	u32 done = 0;
+	struct hvk_crq_msg msgs[CRQ_BATCH];
+	u32 done = 0, taken, nr, i;
 
-	spin_lock(&crq->lock);
-	while (done < budget && crq_take(crq, entry)) {
-		crq_dispatch(crq, entry);
-		done++;
-	}
-	spin_unlock(&crq->lock);
+	do {
+		taken = crq_take_batch(crq, min_t(u32, budget - done, CRQ_BATCH),
+				       msgs, &nr);
+		for (i = 0; i < nr; i++)
+			crq->ops->message(crq, &msgs[i]);
+		done += taken;
+	} while (taken == CRQ_BATCH && done < budget);
 	atomic64_inc(&crq->counters[HVK_CRQ_ROUNDS]);
 	if (done >= budget)
 		atomic64_inc(&crq->counters[HVK_CRQ_BUDGET_SPENT]);
@@ -481,13 +518,14 @@ static void crq_event_work(struct work_struct *work)
 int hvk_crq_inject_event(struct hvk_crq *crq, u8 format)
 {
 	u8 entry[HVK_CRQ_ENTRY_SIZE] = { HVK_CRQ_TRANSPORT, format };
+	struct hvk_crq_msg msg;
 
 	if (format != HVK_CRQ_PARTNER_FAILED && format != HVK_CRQ_PARTNER_DEREG &&
 	    format != HVK_CRQ_MIGRATED)
 		return -EINVAL;
 	/* As the consumer runs it: in softirq context, under the lock. */
 	spin_lock_bh(&crq->lock);
-	crq_dispatch(crq, entry);
+	crq_dispatch(crq, entry, &msg);	/* an event: never a payload */
 	spin_unlock_bh(&crq->lock);
 	return 0;
 }

@@ -38,7 +38,8 @@ struct hvk_crq_ops {
 	void (*up)(struct hvk_crq *crq);
 	/*
 	 * A payload entry (byte 0 = 0x80), in softirq context (a drain
-	 * round, interrupts enabled) with the transport's lock held.
+	 * round, interrupts enabled), in the order the partner wrote them,
+	 * with no lock of the transport held.
 	 */
 	void (*message)(struct hvk_crq *crq, const struct hvk_crq_msg *msg);
 	/*
