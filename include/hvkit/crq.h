@@ -13,7 +13,6 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <hvkit/crq_codec.h>
-#include <hvkit/crq_state.h>
 #include <hvkit/drain.h>
 #include <hvkit/vio.h>
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host unit tests of the CRQ link's state machine (drivers/hv-vio/
- * crq_state.c): every kind of entry in every state, decoded from the
+ * Host unit tests of the CRQ link's state machine (hvk_crq_transition()
+ * in drivers/hv-vio/crq_codec.c): every kind of entry in every state, decoded from the
  * bytes a partner writes, as crq.c dispatches them.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "ktest.h"
-#include <hvkit/crq_state.h>
+#include <hvkit/crq_codec.h>
 
 static const char *const state_names[] = { "CLOSED", "WAITING", "UP" };
 
