@@ -668,11 +668,31 @@ static void hvn_set_rx_mode(struct net_device *ndev)
 /* ---------------------------------------------------------------------- */
 /* Up and down */
 
+/*
+ * Free the registration. If the hypervisor refuses, it may still write
+ * into the receive queue and buffers: keep them (hvn_free_classes() then
+ * leaves them alone) rather than hand it memory the kernel reuses.
+ */
+static void hvn_unregister(struct hvn *n)
+{
+	struct hvn_class *c;
+	long status;
+
+	WRITE_ONCE(n->registered, false);
+	status = hvn_free_lan(n);
+	if (status == HVK_H_SUCCESS)
+		return;
+	netdev_err(n->ndev, "H_FREE_LOGICAL_LAN failed: %s (%ld); receive memory abandoned\n",
+		   hvk_hcall_status_name(status), status);
+	n->abandoned = true;
+	for (c = n->cls; c < n->cls + HVK_LLAN_MAX_CLASSES; c++)
+		c->cpu = NULL;
+	n->rxq = NULL;
+}
+
 static void hvn_hw_stop(struct hvn *n)
 {
 	unsigned long flags;
-	struct hvn_class *c;
-	long status;
 
 	if (!n->hw_up)
 		return;
@@ -699,20 +719,7 @@ static void hvn_hw_stop(struct hvn *n)
 	cancel_delayed_work_sync(&n->refill_work);
 	if (n->registered) {
 		n->no_buffer_base += hvn_drop_counter(n);
-		WRITE_ONCE(n->registered, false);
-		status = hvn_free_lan(n);
-		if (status != HVK_H_SUCCESS) {
-			/*
-			 * The hypervisor may still write into the buffers:
-			 * keep them rather than hand it freed memory.
-			 */
-			netdev_err(n->ndev, "H_FREE_LOGICAL_LAN failed: %s (%ld); receive memory abandoned\n",
-				   hvk_hcall_status_name(status), status);
-			n->abandoned = true;
-			for (c = n->cls; c < n->cls + HVK_LLAN_MAX_CLASSES; c++)
-				c->cpu = NULL;
-			n->rxq = NULL;
-		}
+		hvn_unregister(n);
 	}
 	hvn_free_classes(n);
 }
@@ -734,15 +741,12 @@ static int hvn_hw_start(struct hvn *n)
 		if (err)
 			goto unregister;
 	}
-	if (n->hdev->irq) {
-		err = request_irq(n->hdev->irq, hvn_interrupt, 0, ndev->name, n);
-		if (err) {
-			netdev_err(ndev, "cannot get irq %u: %d\n",
-				   n->hdev->irq, err);
-			goto unregister;
-		}
-		n->irq_requested = true;
+	err = request_irq(n->hdev->irq, hvn_interrupt, 0, ndev->name, n);
+	if (err) {
+		netdev_err(ndev, "cannot get irq %u: %d\n", n->hdev->irq, err);
+		goto unregister;
 	}
+	n->irq_requested = true;
 	hvn_refill(n);
 	n->hw_up = true;
 	napi_enable(&n->napi);
@@ -752,9 +756,11 @@ static int hvn_hw_start(struct hvn *n)
 	/*
 	 * The signal's state after registration is not ours to assume: off,
 	 * a poll for whatever arrived before, on once the queue is empty.
+	 * Afresh: a pulse between the last stop's halt and its free_irq()
+	 * left the decision polling, its NAPI schedule dropped.
 	 */
 	local_bh_disable();
-	hvn_drain(n, hvk_drain_start);
+	hvn_drain(n, hvk_drain_restart);
 	local_bh_enable();
 	netif_carrier_on(ndev);
 	/*
@@ -766,8 +772,7 @@ static int hvn_hw_start(struct hvn *n)
 	netif_wake_queue(ndev);
 	return 0;
 unregister:
-	WRITE_ONCE(n->registered, false);
-	hvn_free_lan(n);
+	hvn_unregister(n);
 free:
 	cancel_delayed_work_sync(&n->refill_work);
 	hvn_free_classes(n);
@@ -1130,6 +1135,11 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	struct hvn *n;
 	int err;
 
+	/* The receive queue is announced by its interrupt alone. */
+	if (!hdev->irq) {
+		dev_err(&hdev->dev, "l-lan has no interrupt: not binding hv_net\n");
+		return -ENODEV;
+	}
 	ndev = alloc_etherdev(sizeof(*n));
 	if (!ndev)
 		return -ENOMEM;

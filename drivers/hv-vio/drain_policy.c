@@ -49,6 +49,13 @@ unsigned int hvk_drain_start(struct hvk_drain_ctl *c)
 }
 EXPORT_SYMBOL_GPL(hvk_drain_start);
 
+unsigned int hvk_drain_restart(struct hvk_drain_ctl *c)
+{
+	c->polling = false;
+	return hvk_drain_start(c);
+}
+EXPORT_SYMBOL_GPL(hvk_drain_restart);
+
 unsigned int hvk_drain_round_done(struct hvk_drain_ctl *c, u32 done)
 {
 	unsigned int act = HVK_DRAIN_RECHECK;

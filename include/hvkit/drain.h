@@ -66,6 +66,13 @@ unsigned int hvk_drain_interrupt(struct hvk_drain_ctl *c);
  */
 unsigned int hvk_drain_start(struct hvk_drain_ctl *c);
 
+/*
+ * Start afresh after hvk_drain_halt(), once no round can be running (a
+ * pulse that came after the halt may have left the decision "polling"
+ * with nothing scheduled): as hvk_drain_start(), the signal unknown.
+ */
+unsigned int hvk_drain_restart(struct hvk_drain_ctl *c);
+
 /* A round consumed @done entries. */
 unsigned int hvk_drain_round_done(struct hvk_drain_ctl *c, u32 done);
 

@@ -154,6 +154,29 @@ TEST(start_turns_the_signal_off_then_on)
 	EXPECT_EQ(hvk_drain_round_done(&c, 0), HVK_DRAIN_SIGNAL_ON | HVK_DRAIN_RECHECK);
 }
 
+/*
+ * hv_net's stop halts the decision, then frees the interrupt: a pulse in
+ * between sets "polling" and its NAPI schedule is dropped (NAPI is off).
+ * The next up must schedule a round all the same; hvk_drain_start() alone
+ * took the stale "polling" for a round due and only turned the signal
+ * off, and receive stalled until the next down and up.
+ */
+TEST(restart_after_a_stray_pulse_schedules_a_round)
+{
+	struct hvk_drain_ctl c;
+
+	hvk_drain_ctl_init(&c, 8);
+	c.signal_off = false;
+	hvk_drain_ctl_stop(&c);
+	EXPECT_EQ(hvk_drain_interrupt(&c), HVK_DRAIN_SCHEDULE);	/* dropped */
+	EXPECT_EQ(hvk_drain_restart(&c), HVK_DRAIN_SIGNAL_OFF | HVK_DRAIN_SCHEDULE);
+	EXPECT_TRUE(c.polling);
+	/* What the stale state made of a plain start. */
+	hvk_drain_ctl_stop(&c);
+	hvk_drain_interrupt(&c);
+	EXPECT_EQ(hvk_drain_start(&c), HVK_DRAIN_SIGNAL_OFF);
+}
+
 /* One pulse, one entry, one round: no H_VIO_SIGNAL at all. */
 TEST(quiet_queue_costs_no_signal_calls)
 {
