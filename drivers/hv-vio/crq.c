@@ -373,13 +373,16 @@ static irqreturn_t crq_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static void crq_free_hv(struct hvk_crq *crq)
+/* False if the hypervisor may still write into the queue page. */
+static bool crq_free_hv(struct hvk_crq *crq)
 {
 	long status = crq_hcall_patient(crq, HVK_H_FREE_CRQ);
 
-	if (status != HVK_H_SUCCESS)
-		dev_err(&crq->hdev->dev, "H_FREE_CRQ failed: %s (%ld)\n",
-			hvk_hcall_status_name(status), status);
+	if (status == HVK_H_SUCCESS)
+		return true;
+	dev_err_ratelimited(&crq->hdev->dev, "H_FREE_CRQ failed: %s (%ld)\n",
+			    hvk_hcall_status_name(status), status);
+	return false;
 }
 
 static long crq_reg(void *ctx)
@@ -583,6 +586,8 @@ EXPORT_SYMBOL_GPL(hvk_crq_open);
 
 void hvk_crq_close(struct hvk_crq *crq)
 {
+	bool freed;
+
 	if (!crq->queue)
 		return;
 	set_bit(CRQ_EV_CLOSING, &crq->events);
@@ -595,9 +600,15 @@ void hvk_crq_close(struct hvk_crq *crq)
 	crq->irq_requested = false;
 	/* A round the interrupt scheduled meanwhile does nothing: wait for it. */
 	hvk_drain_stop(&crq->drain);
-	crq_free_hv(crq);
+	freed = crq_free_hv(crq);
 	mutex_unlock(&crq->reset_mutex);
-	dma_free_coherent(crq->hdev->dma_dev, crq->size, crq->queue, crq->ioba);
+	/* Still registered: the page stays the hypervisor's, never reused. */
+	if (freed)
+		dma_free_coherent(crq->hdev->dma_dev, crq->size, crq->queue,
+				  crq->ioba);
+	else
+		dev_err(&crq->hdev->dev, "CRQ page abandoned (%u bytes)\n",
+			crq->size);
 	crq->queue = NULL;
 }
 EXPORT_SYMBOL_GPL(hvk_crq_close);

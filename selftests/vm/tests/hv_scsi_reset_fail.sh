@@ -15,7 +15,10 @@
 #     "partner failed" transport event: hv_vio tells hv_scsi (down with
 #     HVK_CRQ_DOWN_FAILED), which fails the commands as in 1. Before it
 #     did, the reads stayed blocked behind scsi_block_requests();
-#  4. reloaded with the faults off: the data is intact.
+#  4. reloaded with the faults off: the data is intact; then unloaded
+#     with H_FREE_CRQ refused: the queue page stays registered, so it is
+#     abandoned, not freed (said once), and the next load frees the stale
+#     registration (H_RESOURCE) and reads the data back.
 # Documentation/hv-scsi.rst.
 
 . /lib/hvkit/ktap.sh
@@ -144,6 +147,23 @@ if [ "$unblocked" = 1 ]; then
 else
 	expect_bad "the blocked reads keep hv_scsi loaded"
 fi
-ktap_result "reloaded after the failed event reset, data intact"
+if [ "$unblocked" = 1 ] && hvk_loaded hv_scsi; then
+	dmesg_mark
+	# H_FREE_CRQ (0xfd) of the adapter, every call.
+	hvk_fault_on H_HARDWARE 0xfd 0x71000020 1 -1
+	expect_ok "rmmod hv_scsi with H_FREE_CRQ refused" rmmod hv_scsi
+	hvk_fault_off
+	n=$(dmesg_since | grep -c "CRQ page abandoned")
+	expect_eq "'CRQ page abandoned' lines" 1 "$n"
+	if hvs_load; then
+		A=$(hvs_disk 0 0 0)
+		expect_eq "sha256 after the abandoned queue" "$SHA" \
+			"$(hvs_read_sha "$A" 0 $MIB 65536)"
+		expect_match "the stale registration freed" "H_REG_CRQ: still registered (H_RESOURCE)" "$(dmesg_since)"
+	else
+		expect_bad "load after the abandoned queue: $HVS_ERR"
+	fi
+fi
+ktap_result "reloaded after the failed event reset, data intact; a refused H_FREE_CRQ keeps the page"
 
 ktap_finish
