@@ -187,6 +187,7 @@ struct hvs_host {
 	struct hvk_adapter_info ai;
 	unsigned int max_it_iu_len;
 	bool indirect_ok;
+	struct hvk_srp_login sized_login;	/* the login the host was sized by */
 	unsigned int max_sectors;
 
 #ifdef HVKIT_TEST_HOOKS
@@ -577,6 +578,18 @@ static int hvs_srp_login(struct hvs_host *hvs)
 			login.reject_reason);
 		return -ECONNREFUSED;
 	}
+	err = hvk_srp_login_fits(&login, hvs->added ? &hvs->sized_login : NULL,
+				 HVS_RESERVED_CREDIT);
+	if (err) {
+		hvs_count(hvs, HVS_BAD_RESPONSES);
+		dev_err(hvs_dev(hvs), "SRP login grants %u requests, IUs of %u bytes, formats 0x%x: %s\n",
+			login.req_lim_delta, login.max_it_iu_len, login.buf_fmt,
+			err == -ENOSPC ? "no room for commands" :
+			"less than the host was sized for");
+		return err;
+	}
+	if (!hvs->added)
+		hvs->sized_login = login;
 	spin_lock_irq(&hvs->lock);
 	hvs->credit_limit = min_t(u32, login.req_lim_delta, HVS_MAX_CMDS + 1);
 	/* Requests kept across a reconnection still hold their credit. */
@@ -1304,14 +1317,11 @@ static int hvs_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 			   READ_ONCE(hvs->state) != HVS_CONNECTING,
 			   login_timeout * HZ);
 	if (READ_ONCE(hvs->state) != HVS_LOGGED_IN) {
-		dev_err(&hdev->dev, "no SRP login within %u s\n", login_timeout);
+		/* A failed login said why; only a silent partner is left. */
+		if (READ_ONCE(hvs->state) == HVS_CONNECTING)
+			dev_err(&hdev->dev, "no SRP login within %u s\n",
+				login_timeout);
 		err = -ENODEV;
-		goto close;
-	}
-	if (hvs->credit_limit <= HVS_RESERVED_CREDIT) {
-		dev_err(&hdev->dev, "request limit %d leaves no room for commands\n",
-			hvs->credit_limit);
-		err = -ENOSPC;
 		goto close;
 	}
 	err = hvs_alloc_slots(hvs, hvs->credit_limit - HVS_RESERVED_CREDIT);

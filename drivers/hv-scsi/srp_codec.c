@@ -192,6 +192,27 @@ int hvk_srp_parse_login(const u8 *iu, unsigned int len, u64 tag,
 	return 0;
 }
 
+static u32 srp_iu_len(u32 len)
+{
+	return len < HVK_SRP_IU_MAX ? len : HVK_SRP_IU_MAX;
+}
+
+int hvk_srp_login_fits(const struct hvk_srp_login *login,
+		       const struct hvk_srp_login *sized, u32 reserved)
+{
+	if (login->req_lim_delta <= reserved)
+		return -ENOSPC;
+	if (!sized)
+		return 0;
+	if ((sized->buf_fmt & HVK_SRP_BUF_INDIRECT) &&
+	    !(login->buf_fmt & HVK_SRP_BUF_INDIRECT))
+		return -EPROTO;
+	if (srp_iu_len(login->max_it_iu_len) < srp_iu_len(sized->max_it_iu_len))
+		return -EPROTO;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hvk_srp_login_fits);
+
 int hvk_srp_parse_rsp(const u8 *iu, unsigned int len, struct hvk_srp_rsp *out)
 {
 	u64 resp_len = 0, sense_len = 0;

@@ -148,6 +148,17 @@ unsigned int hvk_mad_build_adapter_info(u8 *iu, u64 tag, u64 buf_ioba);
 int hvk_srp_parse_login(const u8 *iu, unsigned int len, u64 tag,
 			struct hvk_srp_login *out);
 int hvk_srp_parse_rsp(const u8 *iu, unsigned int len, struct hvk_srp_rsp *out);
+
+/*
+ * Whether an accepted login's terms fit the initiator: a grant above the
+ * @reserved credit (room for one command), and, once a host was sized by
+ * an earlier login (@sized; NULL for the first), no less than it was
+ * sized for: the indirect descriptor format if it had it, and as many IU
+ * bytes (each counted up to HVK_SRP_IU_MAX). 0, or -ENOSPC for the grant
+ * and -EPROTO for the rest.
+ */
+int hvk_srp_login_fits(const struct hvk_srp_login *login,
+		       const struct hvk_srp_login *sized, u32 reserved);
 /* The MAD answer (@mad, @len) and the data buffer it filled. */
 int hvk_mad_parse_adapter_info(const u8 *mad, unsigned int len, u64 tag,
 			       const u8 *data, struct hvk_adapter_info *out);

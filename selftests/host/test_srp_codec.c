@@ -270,6 +270,42 @@ TEST(login_stale_tag)
 	EXPECT_EQ(hvk_srp_parse_login(iu, 32, 42, &l), 0);
 }
 
+/*
+ * A login after a reconnection must not shrink what the host was sized
+ * for at probe: commands would wait for credit for ever, or fail for want
+ * of the descriptor format or IU room the host's sg_tablesize assumes.
+ */
+TEST(login_fits_what_the_host_was_sized_for)
+{
+	struct hvk_srp_login first = {
+		.accepted = true, .req_lim_delta = 22, .max_it_iu_len = 256,
+		.buf_fmt = HVK_SRP_BUF_INDIRECT | HVK_SRP_BUF_DIRECT,
+	};
+	struct hvk_srp_login again = first;
+
+	EXPECT_EQ(hvk_srp_login_fits(&first, NULL, 1), 0);
+	again.req_lim_delta = 1;
+	EXPECT_EQ(hvk_srp_login_fits(&again, NULL, 1), -ENOSPC);
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), -ENOSPC);
+	again.req_lim_delta = 2;
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), 0);
+	again.buf_fmt = HVK_SRP_BUF_DIRECT;
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), -EPROTO);
+	again.buf_fmt = first.buf_fmt;
+	again.max_it_iu_len = 128;
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), -EPROTO);
+	/* Counted up to what the initiator uses: more than 256 is 256. */
+	again.max_it_iu_len = 100000;
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), 0);
+	first.max_it_iu_len = 100000;
+	again.max_it_iu_len = 256;
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), 0);
+	/* A host sized without indirect tables takes either. */
+	first.buf_fmt = HVK_SRP_BUF_DIRECT;
+	again.buf_fmt = HVK_SRP_BUF_DIRECT;
+	EXPECT_EQ(hvk_srp_login_fits(&again, &first, 1), 0);
+}
+
 static unsigned int rsp(u8 *iu, u8 flags, u8 status, u32 resp_len,
 			u32 sense_len)
 {
