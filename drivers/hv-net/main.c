@@ -627,7 +627,7 @@ u32 hvn_posted_buffers(struct hvn *n)
 	       n->nr_buffers - READ_ONCE(n->nr_refill) : 0;
 }
 
-static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
+static bool hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
 {
 	struct hvk_hcall_regs regs = { .in[1] = flags };
 	long status;
@@ -635,12 +635,12 @@ static void hvn_mcast_ctrl(struct hvn *n, unsigned long flags, const u8 *mac)
 	if (mac)
 		regs.in[2] = hvn_mac_u64(mac);
 	status = hvk_dev_hcall(n->hdev, HVK_H_MULTICAST_CTRL, &regs);
-	if (status != HVK_H_SUCCESS) {
-		hvn_count(n, HVN_MCAST_ERRORS);
-		hvn_err_rl(n, "H_MULTICAST_CTRL %#lx failed: %s (%ld)\n",
-			   flags, hvk_hcall_status_name(status),
-			   status);
-	}
+	if (status == HVK_H_SUCCESS)
+		return true;
+	hvn_count(n, HVN_MCAST_ERRORS);
+	hvn_err_rl(n, "H_MULTICAST_CTRL %#lx failed: %s (%ld)\n",
+		   flags, hvk_hcall_status_name(status), status);
+	return false;
 }
 
 static void hvn_set_rx_mode(struct net_device *ndev)
@@ -659,9 +659,17 @@ static void hvn_set_rx_mode(struct net_device *ndev)
 		hvn_count(n, HVN_MCAST_ALLMULTI);
 		return;
 	}
+	/*
+	 * A group the hypervisor refused to add would be filtered out: leave
+	 * the filter off (all multicast) rather than lose its frames.
+	 */
+	netdev_for_each_mc_addr(ha, ndev) {
+		if (!hvn_mcast_ctrl(n, HVN_MC_ADD, ha->addr)) {
+			hvn_count(n, HVN_MCAST_ALLMULTI);
+			return;
+		}
+	}
 	hvn_count(n, HVN_MCAST_FILTERED);
-	netdev_for_each_mc_addr(ha, ndev)
-		hvn_mcast_ctrl(n, HVN_MC_ADD, ha->addr);
 	hvn_mcast_ctrl(n, HVN_MC_FILTER_MODIFY | HVN_MC_FILTER_ENABLE, NULL);
 }
 
