@@ -40,6 +40,7 @@ static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
 	"register_retries",
 	"register_errors",
 	"resets",
+	"resets_paced",
 	"multicast_allmulti_updates",
 	"multicast_filter_updates",
 	"multicast_errors",

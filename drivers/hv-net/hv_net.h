@@ -9,6 +9,7 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <hvkit/busy.h>
 #include <hvkit/drain.h>
 #include <hvkit/vio.h>
 
@@ -44,6 +45,7 @@ enum hvn_stat {
 	HVN_REG_RETRIES,	/* H_RESOURCE at registration: freed, retried */
 	HVN_REG_ERRORS,
 	HVN_RESETS,		/* device resets after bad hypervisor input */
+	HVN_RESETS_PACED,	/* of those, delayed by hvk_reset_pace */
 	HVN_MCAST_ALLMULTI,	/* receive-mode updates: all multicast */
 	HVN_MCAST_FILTERED,	/* receive-mode updates: through filters */
 	HVN_MCAST_ERRORS,
@@ -101,7 +103,8 @@ struct hvn {
 	dma_addr_t txbuf_dma;
 	u32 tx_copybreak;
 
-	struct work_struct reset_work;
+	struct delayed_work reset_work;
+	struct hvk_reset_pace reset_pace;	/* of reset_work, under irq_lock */
 	bool removing;
 	bool abandoned;		/* H_FREE_LOGICAL_LAN failed: keep its memory */
 	u32 mcast_filters;	/* ibm,mac-address-filters */

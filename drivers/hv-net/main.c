@@ -134,12 +134,29 @@ static void hvn_drain(struct hvn *n,
 	spin_unlock_irqrestore(&n->irq_lock, flags);
 }
 
+/*
+ * Reset the device after bad input from the hypervisor, paced (busy.h,
+ * "Pacing"): one that provokes a reset after every registration cannot
+ * keep a CPU resetting back to back. Asks made while one is pending join
+ * it.
+ */
 static void hvn_schedule_reset(struct hvn *n, const char *why)
 {
+	unsigned long flags;
+	u32 ms;
+
 	if (READ_ONCE(n->removing))
 		return;
 	netdev_err_once(n->ndev, "resetting the device: %s\n", why);
-	schedule_work(&n->reset_work);
+	spin_lock_irqsave(&n->irq_lock, flags);
+	if (!delayed_work_pending(&n->reset_work)) {
+		ms = hvk_reset_pace_next(&n->reset_pace,
+					 jiffies64_to_msecs(get_jiffies_64()));
+		if (ms)
+			hvn_count(n, HVN_RESETS_PACED);
+		schedule_delayed_work(&n->reset_work, msecs_to_jiffies(ms));
+	}
+	spin_unlock_irqrestore(&n->irq_lock, flags);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -800,7 +817,8 @@ static int hvn_stop(struct net_device *ndev)
 
 static void hvn_reset_work(struct work_struct *work)
 {
-	struct hvn *n = container_of(work, struct hvn, reset_work);
+	struct hvn *n = container_of(to_delayed_work(work), struct hvn,
+				     reset_work);
 	int err;
 
 	rtnl_lock();
@@ -1157,7 +1175,7 @@ static int hvn_probe(struct hvk_device *hdev, const struct hvk_device_id *id)
 	n->hdev = hdev;
 	n->rx_copybreak = min_t(u32, rx_copybreak, HVK_LLAN_RX_FRAME_MAX);
 	n->tx_copybreak = min_t(u32, tx_copybreak, HVK_LLAN_TX_MAX);
-	INIT_WORK(&n->reset_work, hvn_reset_work);
+	INIT_DELAYED_WORK(&n->reset_work, hvn_reset_work);
 	INIT_DELAYED_WORK(&n->refill_work, hvn_refill_work);
 	spin_lock_init(&n->irq_lock);
 	hvk_drain_ctl_init(&n->drain, NAPI_POLL_WEIGHT);
@@ -1218,9 +1236,9 @@ static void hvn_remove(struct hvk_device *hdev)
 	struct net_device *ndev = n->ndev;
 
 	WRITE_ONCE(n->removing, true);
-	cancel_work_sync(&n->reset_work);
+	cancel_delayed_work_sync(&n->reset_work);
 	unregister_netdev(ndev);
-	cancel_work_sync(&n->reset_work);
+	cancel_delayed_work_sync(&n->reset_work);
 	cancel_delayed_work_sync(&n->refill_work);
 	netif_napi_del(&n->napi);
 	hvn_free_fixed(n);

@@ -290,8 +290,8 @@ long hvk_dev_register_queue(struct hvk_device *hdev,
 		*reclaimed = false;
 	if (status != HVK_H_RESOURCE)
 		return status;
-	dev_info(&hdev->dev, "%s: still registered (H_RESOURCE): freeing it and registering again\n",
-		 ops->name);
+	dev_info_ratelimited(&hdev->dev, "%s: still registered (H_RESOURCE): freeing it and registering again\n",
+			     ops->name);
 	ops->unreg(ctx);
 	if (reclaimed)
 		*reclaimed = true;

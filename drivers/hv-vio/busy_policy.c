@@ -105,3 +105,19 @@ enum hvk_busy_action hvk_busy_next(struct hvk_busy *b, long status,
 	return HVK_BUSY_RETRY;
 }
 EXPORT_SYMBOL_GPL(hvk_busy_next);
+
+u32 hvk_reset_pace_next(struct hvk_reset_pace *p, u64 now_ms)
+{
+	u32 delay = 0;
+
+	if (p->started && now_ms < p->last_ms + HVK_RESET_PACE_QUIET_MS) {
+		delay = p->delay_ms ? p->delay_ms * 2 : HVK_RESET_PACE_MIN_MS;
+		if (delay > HVK_RESET_PACE_MAX_MS)
+			delay = HVK_RESET_PACE_MAX_MS;
+	}
+	p->started = true;
+	p->delay_ms = delay;
+	p->last_ms = now_ms + delay;
+	return delay;
+}
+EXPORT_SYMBOL_GPL(hvk_reset_pace_next);

@@ -56,6 +56,7 @@ static const char *const crq_counter_names[HVK_CRQ_NR_COUNTERS] = {
 	[HVK_CRQ_ROUNDS] = "crq_rounds",
 	[HVK_CRQ_BUDGET_SPENT] = "crq_budget_spent",
 	[HVK_CRQ_ENABLE_FAILURES] = "crq_enable_failures",
+	[HVK_CRQ_RESETS_PACED] = "crq_resets_paced",
 };
 
 const char *hvk_crq_counter_name(enum hvk_crq_counter c)
@@ -145,6 +146,23 @@ static void crq_set_state(struct hvk_crq *crq, enum hvk_crq_state state)
 }
 
 /*
+ * The event work resets or re-enables the queue: paced, so a partner that
+ * sends an event after every registration cannot keep a CPU resetting.
+ * Events that come while it is pending join it. With crq->lock held.
+ */
+static void crq_schedule_event(struct hvk_crq *crq)
+{
+	u32 ms;
+
+	if (delayed_work_pending(&crq->event_work))
+		return;
+	ms = hvk_reset_pace_next(&crq->pace, jiffies64_to_msecs(get_jiffies_64()));
+	if (ms)
+		atomic64_inc(&crq->counters[HVK_CRQ_RESETS_PACED]);
+	schedule_delayed_work(&crq->event_work, msecs_to_jiffies(ms));
+}
+
+/*
  * A transport event, with crq->lock held. True when it took the link
  * down: a partner that repeats the event while the link is down already
  * only sets the (same) event bit again, so only the first is logged.
@@ -155,7 +173,7 @@ static bool crq_link_down(struct hvk_crq *crq, unsigned int event)
 
 	WRITE_ONCE(crq->state, HVK_CRQ_ST_CLOSED);
 	set_bit(event, &crq->events);
-	schedule_work(&crq->event_work);
+	crq_schedule_event(crq);
 	return !was_down;
 }
 
@@ -436,9 +454,9 @@ static int crq_setup(struct hvk_crq *crq)
 	}
 	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
 	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED)
-		dev_warn(&crq->hdev->dev,
-			 "init request failed: %s (%ld); waiting for the partner\n",
-			 hvk_hcall_status_name(status), status);
+		dev_warn_ratelimited(&crq->hdev->dev,
+				     "init request failed: %s (%ld); waiting for the partner\n",
+				     hvk_hcall_status_name(status), status);
 	/* Answers that came before the interrupt was enabled, then on. */
 	hvk_drain_kick(&crq->drain);
 	return 0;
@@ -504,7 +522,8 @@ static void crq_reenable(struct hvk_crq *crq)
 
 static void crq_event_work(struct work_struct *work)
 {
-	struct hvk_crq *crq = container_of(work, struct hvk_crq, event_work);
+	struct hvk_crq *crq = container_of(to_delayed_work(work), struct hvk_crq,
+					   event_work);
 
 	if (test_bit(CRQ_EV_CLOSING, &crq->events))
 		return;
@@ -546,7 +565,8 @@ int hvk_crq_open(struct hvk_crq *crq, struct hvk_device *hdev,
 	crq->state = HVK_CRQ_ST_CLOSED;
 	spin_lock_init(&crq->lock);
 	mutex_init(&crq->reset_mutex);
-	INIT_WORK(&crq->event_work, crq_event_work);
+	INIT_DELAYED_WORK(&crq->event_work, crq_event_work);
+	crq->pace = (struct hvk_reset_pace){};
 	for (i = 0; i < HVK_CRQ_NR_COUNTERS; i++)
 		atomic64_set(&crq->counters[i], 0);
 	hvk_drain_init(&crq->drain, hdev, READ_ONCE(crq_budget), crq_round,
@@ -591,7 +611,7 @@ void hvk_crq_close(struct hvk_crq *crq)
 	if (!crq->queue)
 		return;
 	set_bit(CRQ_EV_CLOSING, &crq->events);
-	cancel_work_sync(&crq->event_work);
+	cancel_delayed_work_sync(&crq->event_work);
 	mutex_lock(&crq->reset_mutex);
 	crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 	hvk_drain_stop(&crq->drain);

@@ -109,6 +109,29 @@ static inline bool hvk_busy_gave_up(const struct hvk_busy *b)
 	return b->gave_up;
 }
 
+/*
+ * Pacing of the resets a driver makes by itself (after a transport event,
+ * a bad queue entry): a hypervisor that provokes one after every
+ * registration must not keep a CPU resetting back to back. A reset due a
+ * quiet second after the last goes at once; each one due sooner waits
+ * twice as long as the one before, from 10 ms up to 1 s.
+ */
+#define HVK_RESET_PACE_MIN_MS	10
+#define HVK_RESET_PACE_MAX_MS	1000
+#define HVK_RESET_PACE_QUIET_MS	1000
+
+struct hvk_reset_pace {
+	u64 last_ms;	/* when the last reset was to run */
+	u32 delay_ms;	/* the wait it was given */
+	bool started;
+};
+
+/*
+ * A reset is asked for at @now_ms (any monotonic clock in ms): how long
+ * to wait before making it. Records it as the last.
+ */
+u32 hvk_reset_pace_next(struct hvk_reset_pace *p, u64 now_ms);
+
 #ifdef __KERNEL__
 struct hvk_device;
 

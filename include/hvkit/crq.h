@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <hvkit/busy.h>
 #include <hvkit/crq_codec.h>
 #include <hvkit/drain.h>
 #include <hvkit/vio.h>
@@ -64,6 +65,7 @@ enum hvk_crq_counter {
 	HVK_CRQ_ROUNDS,		/* drain rounds run */
 	HVK_CRQ_BUDGET_SPENT,	/* rounds that ended on crq_budget */
 	HVK_CRQ_ENABLE_FAILURES, /* H_VIO_SIGNAL on failed: polled instead */
+	HVK_CRQ_RESETS_PACED,	/* event work delayed by hvk_reset_pace */
 	HVK_CRQ_NR_COUNTERS
 };
 
@@ -81,7 +83,8 @@ struct hvk_crq {
 	bool irq_requested;
 	struct hvk_drain drain;		/* rounds of the consumer */
 
-	struct work_struct event_work;
+	struct delayed_work event_work;	/* after a transport event */
+	struct hvk_reset_pace pace;	/* of event_work, under lock */
 	unsigned long events;		/* HVK_CRQ_EV_* bits */
 	struct mutex reset_mutex;	/* registration changes */
 	atomic64_t counters[HVK_CRQ_NR_COUNTERS];

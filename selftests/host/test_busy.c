@@ -399,6 +399,36 @@ TEST(console_always_long_busy_gives_up_within_2ms)
 	EXPECT_EQ(r.elapsed_us, 2000);
 }
 
+/*
+ * Resets a driver makes by itself are paced: the first at once, those
+ * that follow within a second wait 10, 20, 40 ... ms up to 1 s, and a
+ * quiet second starts over. A partner provoking a reset after every
+ * registration gets about ten a second at first and one a second after.
+ */
+TEST(reset_pace_doubles_then_caps_then_forgets)
+{
+	struct hvk_reset_pace p = { 0 };
+	u32 expect[] = { 0, 10, 20, 40, 80, 160, 320, 640, 1000, 1000 };
+	u64 now = 5000;
+	unsigned int i, resets = 0;
+	u32 d;
+
+	for (i = 0; i < ARRAY_SIZE(expect); i++) {
+		d = hvk_reset_pace_next(&p, now);
+		EXPECT_EQ(d, expect[i]);
+		now += d + 1;		/* provoked again right after it ran */
+	}
+	/* A quiet second after the last ran: at once again. */
+	EXPECT_EQ(hvk_reset_pace_next(&p, p.last_ms + HVK_RESET_PACE_QUIET_MS), 0);
+	EXPECT_EQ(hvk_reset_pace_next(&p, p.last_ms), HVK_RESET_PACE_MIN_MS);
+	/* Ten seconds of back-to-back provocation: a bounded number. */
+	memset(&p, 0, sizeof(p));
+	for (now = 0; now < 10000; now += d + 1, resets++)
+		d = hvk_reset_pace_next(&p, now);
+	EXPECT_TRUE(resets <= 20);
+	ktest_diag("%u resets in 10 s of back-to-back provocation", resets);
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);
