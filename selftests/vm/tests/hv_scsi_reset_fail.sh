@@ -149,8 +149,8 @@ else
 fi
 if [ "$unblocked" = 1 ] && hvk_loaded hv_scsi; then
 	dmesg_mark
-	# H_FREE_CRQ (0xfd) of the adapter, every call.
-	hvk_fault_on H_HARDWARE 0xfd 0x71000020 1 -1
+	# H_FREE_CRQ (0x100) of the adapter, every call.
+	hvk_fault_on H_HARDWARE 0x100 0x71000020 1 -1
 	expect_ok "rmmod hv_scsi with H_FREE_CRQ refused" rmmod hv_scsi
 	hvk_fault_off
 	n=$(dmesg_since | grep -c "CRQ page abandoned")
@@ -159,7 +159,7 @@ if [ "$unblocked" = 1 ] && hvk_loaded hv_scsi; then
 		A=$(hvs_disk 0 0 0)
 		expect_eq "sha256 after the abandoned queue" "$SHA" \
 			"$(hvs_read_sha "$A" 0 $MIB 65536)"
-		expect_match "the stale registration freed" "H_REG_CRQ: still registered (H_RESOURCE)" "$(dmesg_since)"
+		expect_match "the stale registration freed" "H_REG_CRQ: still registered [(]H_RESOURCE[)]" "$(dmesg_since)"
 	else
 		expect_bad "load after the abandoned queue: $HVS_ERR"
 	fi
