@@ -9,7 +9,7 @@ HVS_LUNS=/data/scsi-luns
 
 # Load hv_vio, hv_scsi and sd_mod; wait until every LUN has a disk.
 # Returns 1 (with HVS_ERR set) when something is missing after 60 s.
-# shellcheck disable=SC2034 # HVS_ERR is for the test scripts
+# shellcheck disable=SC2034,SC2120 # HVS_ERR is for the test scripts; callers may pass insmod parameters
 hvs_load() {
 	local i=0 n
 	hvk_loaded hv_vio || hvk_insmod hv_vio || { HVS_ERR="insmod hv_vio failed"; return 1; }
@@ -93,6 +93,20 @@ hvs_read_sha() {
 	hvk-dio read "$1" "$2" "$3" "$4" "${5:-0}" >/tmp/hvs-dst || { echo read-error; return 1; }
 	sha_of /tmp/hvs-dst
 	rm -f /tmp/hvs-dst
+}
+
+# hvs_load_expect WHAT SHA OFFSET LENGTH BS : load hv_scsi (if it is not
+# loaded) and expect the sha256 of LENGTH bytes at OFFSET of LUN 0:0:0,
+# read with O_DIRECT in BS requests, to be SHA. 1 (and a failed
+# expectation) if the load failed.
+hvs_load_expect() {
+	# shellcheck disable=SC2119 # hv_scsi's default parameters
+	if ! hvs_load; then
+		expect_bad "$1: $HVS_ERR"
+		return 1
+	fi
+	expect_eq "$1: sha256 of $4 bytes at $3 of LUN 0:0:0" "$2" \
+		"$(hvs_read_sha "$(hvs_disk 0 0 0)" "$3" "$4" "$5")"
 }
 
 # hvs_fault STATUS INTERVAL TIMES: fail H_SEND_CRQ of the v-scsi adapter.

@@ -36,61 +36,6 @@ fi
 A=$(hvs_disk 0 0 0)
 B=$(hvs_disk 0 1 0)
 
-# 1. A failed reset fails the commands instead of blocking them for ever.
-hvs_write_random "$A" 0 $MIB 65536 || expect_bad "write before the faults"
-SHA=$HVS_SHA
-r0=$(hvs_counter crq_resets)
-dmesg_mark
-# Any opcode (-1) of the adapter, every call, no end.
-hvk_fault_on H_HARDWARE -1 0x71000020 1 -1
-rm -f /tmp/rf.a /tmp/rf.b
-( hvk-dio read "$A" 0 65536 65536 >/dev/null 2>&1; echo $? >/tmp/rf.a ) &
-pa=$!
-( hvk-dio read "$B" 0 4096 4096 >/dev/null 2>&1; echo $? >/tmp/rf.b ) &
-pb=$!
-i=0
-while [ ! -e /tmp/rf.a ] || [ ! -e /tmp/rf.b ]; do
-	i=$((i + 1))
-	[ "$i" -lt 300 ] || break
-	sleep 0.1
-done
-ktap_diag "waited $((i / 10)).$((i % 10)) s; partner: $(rd "$(hvs_sysfs)/partner")"
-if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
-	[ "$(cat /tmp/rf.a)" != 0 ] || expect_bad "the read of $A succeeded without a CRQ"
-	[ "$(cat /tmp/rf.b)" != 0 ] || expect_bad "the read of $B succeeded without a CRQ"
-	wait $pa
-	wait $pb
-else
-	expect_bad "reads still blocked 30 s after the failed CRQ reset"
-fi
-hvk_fault_off
-[ "$(hvs_counter crq_resets)" -gt "$r0" ] || expect_bad "no CRQ reset was tried"
-n=$(dmesg_since | grep -c "CRQ reset failed")
-expect_eq "'CRQ reset failed' lines" 1 "$n"
-ktap_result "a failed CRQ reset fails the commands and says so once"
-
-# 2. Faults off: the adapter is usable again after a reload.
-if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
-	expect_ok "rmmod hv_scsi" rmmod hv_scsi
-	dmesg_mark
-	# H_REG_CRQ (0xfc) of this adapter, its first call only.
-	hvk_fault_on H_RESOURCE 0xfc 0x71000020 0 1 1
-	if hvs_load; then
-		expect_eq "H_RESOURCE injected on H_REG_CRQ" 1 "$(cat "$HVK_FAULT/injected")"
-		n=$(dmesg_since | grep -c "H_REG_CRQ: still registered (H_RESOURCE)")
-		expect_eq "'still registered' lines" 1 "$n"
-		A=$(hvs_disk 0 0 0)
-		expect_eq "sha256 of the 1 MiB written before" "$SHA" \
-			"$(hvs_read_sha "$A" 0 $MIB 65536)"
-	else
-		expect_bad "reload: $HVS_ERR"
-	fi
-else
-	expect_bad "the blocked reads keep hv_scsi loaded"
-fi
-hvk_fault_off
-ktap_result "reloaded after the failure (H_RESOURCE at H_REG_CRQ), data intact"
-
 # reads_fail_fast WHAT: two reads in the background must fail within 30 s.
 reads_fail_fast() {
 	rm -f /tmp/rf.a /tmp/rf.b
@@ -104,7 +49,7 @@ reads_fail_fast() {
 		[ "$i" -lt 300 ] || break
 		sleep 0.1
 	done
-	ktap_diag "$1: waited $((i / 10)).$((i % 10)) s"
+	ktap_diag "$1: waited $((i / 10)).$((i % 10)) s; partner: $(rd "$(hvs_sysfs)/partner")"
 	if [ -e /tmp/rf.a ] && [ -e /tmp/rf.b ]; then
 		[ "$(cat /tmp/rf.a)" != 0 ] || expect_bad "$1: the read of $A succeeded without a CRQ"
 		[ "$(cat /tmp/rf.b)" != 0 ] || expect_bad "$1: the read of $B succeeded without a CRQ"
@@ -116,15 +61,47 @@ reads_fail_fast() {
 	return 1
 }
 
+# 1. A failed reset fails the commands instead of blocking them for ever.
+hvs_write_random "$A" 0 $MIB 65536 || expect_bad "write before the faults"
+SHA=$HVS_SHA
+r0=$(hvs_counter crq_resets)
+dmesg_mark
+# Any opcode (-1) of the adapter, every call, no end.
+hvk_fault_on H_HARDWARE -1 0x71000020 1 -1
+failed_fast=0
+reads_fail_fast "after the failed reset" && failed_fast=1
+hvk_fault_off
+[ "$(hvs_counter crq_resets)" -gt "$r0" ] || expect_bad "no CRQ reset was tried"
+n=$(dmesg_since | grep -c "CRQ reset failed")
+expect_eq "'CRQ reset failed' lines" 1 "$n"
+ktap_result "a failed CRQ reset fails the commands and says so once"
+
+# 2. Faults off: the adapter is usable again after a reload.
+if [ "$failed_fast" = 1 ]; then
+	expect_ok "rmmod hv_scsi" rmmod hv_scsi
+	dmesg_mark
+	# H_REG_CRQ (0xfc) of this adapter, its first call only.
+	hvk_fault_on H_RESOURCE 0xfc 0x71000020 0 1 1
+	if hvs_load_expect "reload" "$SHA" 0 $MIB 65536; then
+		expect_eq "H_RESOURCE injected on H_REG_CRQ" 1 "$(cat "$HVK_FAULT/injected")"
+		n=$(dmesg_since | grep -c "H_REG_CRQ: still registered (H_RESOURCE)")
+		expect_eq "'still registered' lines" 1 "$n"
+	fi
+else
+	expect_bad "the blocked reads keep hv_scsi loaded"
+fi
+hvk_fault_off
+ktap_result "reloaded after the failure (H_RESOURCE at H_REG_CRQ), data intact"
+
 # 3. The reset after a transport event fails: hv_scsi hears of it.
-unblocked=0
+failed_fast=0
 if A=$(hvs_disk 0 0 0) && B=$(hvs_disk 0 1 0); then
 	p0=$(hvs_counter crq_partner_lost)
 	dmesg_mark
 	# Every H_REG_CRQ (0xfc) of the adapter, no end.
 	hvk_fault_on H_HARDWARE 0xfc 0x71000020 1 -1
 	echo 1 >"$(hvs_debugfs)/transport_event"
-	reads_fail_fast "after the event" && unblocked=1
+	reads_fail_fast "after the event" && failed_fast=1
 	hvk_fault_off
 	expect_eq "partner lost events" $((p0 + 1)) "$(hvs_counter crq_partner_lost)"
 	n=$(dmesg_since | grep -c "CRQ reset failed")
@@ -135,19 +112,13 @@ fi
 ktap_result "a failed reset after a transport event fails the commands"
 
 # 4. Reload with the faults off.
-if [ "$unblocked" = 1 ]; then
+if [ "$failed_fast" = 1 ]; then
 	expect_ok "rmmod hv_scsi" rmmod hv_scsi
-	if hvs_load; then
-		A=$(hvs_disk 0 0 0)
-		expect_eq "sha256 of the 1 MiB written before" "$SHA" \
-			"$(hvs_read_sha "$A" 0 $MIB 65536)"
-	else
-		expect_bad "reload: $HVS_ERR"
-	fi
+	hvs_load_expect "reload after the event" "$SHA" 0 $MIB 65536
 else
 	expect_bad "the blocked reads keep hv_scsi loaded"
 fi
-if [ "$unblocked" = 1 ] && hvk_loaded hv_scsi; then
+if [ "$failed_fast" = 1 ] && hvk_loaded hv_scsi; then
 	dmesg_mark
 	# H_FREE_CRQ (0x100) of the adapter, every call.
 	hvk_fault_on H_HARDWARE 0x100 0x71000020 1 -1
@@ -155,14 +126,8 @@ if [ "$unblocked" = 1 ] && hvk_loaded hv_scsi; then
 	hvk_fault_off
 	n=$(dmesg_since | grep -c "CRQ page abandoned")
 	expect_eq "'CRQ page abandoned' lines" 1 "$n"
-	if hvs_load; then
-		A=$(hvs_disk 0 0 0)
-		expect_eq "sha256 after the abandoned queue" "$SHA" \
-			"$(hvs_read_sha "$A" 0 $MIB 65536)"
+	hvs_load_expect "load after the abandoned queue" "$SHA" 0 $MIB 65536 &&
 		expect_match "the stale registration freed" "H_REG_CRQ: still registered [(]H_RESOURCE[)]" "$(dmesg_since)"
-	else
-		expect_bad "load after the abandoned queue: $HVS_ERR"
-	fi
 fi
 ktap_result "reloaded after the failed event reset, data intact; a refused H_FREE_CRQ keeps the page"
 

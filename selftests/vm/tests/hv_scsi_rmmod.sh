@@ -62,13 +62,7 @@ expect_absent "debugfs" /sys/kernel/debug/hv_scsi
 ktap_result "rmmod when idle removes host and disks"
 
 # 3. Load again: same disks, same data.
-if hvs_load; then
-	A=$(hvs_disk 0 0 0)
-	expect_eq "sha256 after reload" "$(cat /tmp/rm.sha)" \
-		"$(hvs_read_sha "$A" $((64 * MIB)) $LEN 1048576)"
-else
-	expect_bad "$HVS_ERR"
-fi
+hvs_load_expect "reload" "$(cat /tmp/rm.sha)" $((64 * MIB)) "$LEN" 1048576
 ktap_result "reload finds the data again"
 
 ktap_finish
