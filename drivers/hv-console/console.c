@@ -620,15 +620,15 @@ static int *vty_find_irq_requested(struct hvc_struct *hp, u32 vtermno,
 static ssize_t vty_counter_show(struct device *dev,
 				struct device_attribute *attr, char *buf);
 
-/* In enum vty_counter order. */
+/* One read-only file per counter; the index is the counter. */
 static struct device_attribute vty_counter_attrs[VTY_NR_COUNTERS] = {
-	__ATTR(bytes_in, 0444, vty_counter_show, NULL),
-	__ATTR(bytes_out, 0444, vty_counter_show, NULL),
-	__ATTR(put_busy, 0444, vty_counter_show, NULL),
-	__ATTR(put_errors, 0444, vty_counter_show, NULL),
-	__ATTR(bytes_dropped, 0444, vty_counter_show, NULL),
-	__ATTR(get_errors, 0444, vty_counter_show, NULL),
-	__ATTR(busy_dropped, 0444, vty_counter_show, NULL),
+	[VTY_BYTES_IN] = __ATTR(bytes_in, 0444, vty_counter_show, NULL),
+	[VTY_BYTES_OUT] = __ATTR(bytes_out, 0444, vty_counter_show, NULL),
+	[VTY_PUT_BUSY] = __ATTR(put_busy, 0444, vty_counter_show, NULL),
+	[VTY_PUT_ERRORS] = __ATTR(put_errors, 0444, vty_counter_show, NULL),
+	[VTY_BYTES_DROPPED] = __ATTR(bytes_dropped, 0444, vty_counter_show, NULL),
+	[VTY_GET_ERRORS] = __ATTR(get_errors, 0444, vty_counter_show, NULL),
+	[VTY_BUSY_DROPPED] = __ATTR(busy_dropped, 0444, vty_counter_show, NULL),
 };
 
 static ssize_t vty_counter_show(struct device *dev,

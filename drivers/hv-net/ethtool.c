@@ -10,55 +10,69 @@
 
 #include "hv_net.h"
 
-/* In enum hvn_stat order, then the derived values of hvn_derived. */
-static const char hvn_stat_names[][ETH_GSTRING_LEN] = {
-	"rx_packets",
-	"rx_bytes",
-	"tx_packets",
-	"tx_bytes",
-	"rx_small_copies",
-	"rx_alloc_failed",
-	"rx_unused_buffers",
-	"rx_bad_correlator",
-	"rx_bad_offset",
-	"rx_bad_length",
-	"rx_too_long",
-	"rx_frags_overflow",
-	"rx_polls",
-	"rx_interrupts",
-	"rx_buffers_posted",
-	"rx_add_hcalls",
-	"rx_add_errors",
-	"tx_busy_retries",
-	"tx_busy_dropped",
-	"tx_hv_dropped",
-	"tx_errors",
-	"tx_length_errors",
-	"tx_mapped",
-	"tx_descriptors",
-	"tx_map_fallbacks",
-	"register_retries",
-	"register_errors",
-	"resets",
-	"resets_paced",
-	"multicast_allmulti_updates",
-	"multicast_filter_updates",
-	"multicast_errors",
-	/* derived */
-	"rx_no_buffer",
-	"hcalls",
-	"hcall_errors",
-	"hcall_busy",
-	"hcall_busy_gave_up",
-	"hcalls_injected",
-	"hcalls_per_1000_packets",
-	"rx_irq_enabled",
-	"rx_irq_enable_failures",
+/* Each counter of enum hvn_stat by name: ethtool -S shows them in this order. */
+static const char hvn_stat_names[HVN_NR_STATS][ETH_GSTRING_LEN] = {
+	[HVN_RX_PACKETS] = "rx_packets",
+	[HVN_RX_BYTES] = "rx_bytes",
+	[HVN_TX_PACKETS] = "tx_packets",
+	[HVN_TX_BYTES] = "tx_bytes",
+	[HVN_RX_SMALL_COPIES] = "rx_small_copies",
+	[HVN_RX_ALLOC_FAILED] = "rx_alloc_failed",
+	[HVN_RX_UNUSED] = "rx_unused_buffers",
+	[HVN_RX_BAD_CORRELATOR] = "rx_bad_correlator",
+	[HVN_RX_BAD_OFFSET] = "rx_bad_offset",
+	[HVN_RX_BAD_LENGTH] = "rx_bad_length",
+	[HVN_RX_TOO_LONG] = "rx_too_long",
+	[HVN_RX_FRAGS_OVERFLOW] = "rx_frags_overflow",
+	[HVN_RX_POLLS] = "rx_polls",
+	[HVN_RX_IRQS] = "rx_interrupts",
+	[HVN_RX_REPOSTS] = "rx_buffers_posted",
+	[HVN_RX_ADD_HCALLS] = "rx_add_hcalls",
+	[HVN_RX_ADD_ERRORS] = "rx_add_errors",
+	[HVN_TX_BUSY] = "tx_busy_retries",
+	[HVN_TX_BUSY_DROPPED] = "tx_busy_dropped",
+	[HVN_TX_DROPPED] = "tx_hv_dropped",
+	[HVN_TX_ERRORS] = "tx_errors",
+	[HVN_TX_LENGTH_ERRORS] = "tx_length_errors",
+	[HVN_TX_MAPPED] = "tx_mapped",
+	[HVN_TX_DESCRIPTORS] = "tx_descriptors",
+	[HVN_TX_MAP_FALLBACKS] = "tx_map_fallbacks",
+	[HVN_REG_RETRIES] = "register_retries",
+	[HVN_REG_ERRORS] = "register_errors",
+	[HVN_RESETS] = "resets",
+	[HVN_RESETS_PACED] = "resets_paced",
+	[HVN_MCAST_ALLMULTI] = "multicast_allmulti_updates",
+	[HVN_MCAST_FILTERED] = "multicast_filter_updates",
+	[HVN_MCAST_ERRORS] = "multicast_errors",
 };
 
-#define HVN_NR_DERIVED	9
+/* Values derived from the device's and the hypervisor's counters. */
+enum hvn_derived {
+	HVN_D_RX_NO_BUFFER,
+	HVN_D_HCALLS,
+	HVN_D_HCALL_ERRORS,
+	HVN_D_HCALL_BUSY,
+	HVN_D_HCALL_BUSY_GAVE_UP,
+	HVN_D_HCALLS_INJECTED,
+	HVN_D_HCALLS_PER_1000_PACKETS,
+	HVN_D_RX_IRQ_ENABLED,
+	HVN_D_RX_IRQ_ENABLE_FAILURES,
+	HVN_NR_DERIVED
+};
 
-static_assert(ARRAY_SIZE(hvn_stat_names) == HVN_NR_STATS + HVN_NR_DERIVED);
+static const char hvn_derived_names[HVN_NR_DERIVED][ETH_GSTRING_LEN] = {
+	[HVN_D_RX_NO_BUFFER] = "rx_no_buffer",
+	[HVN_D_HCALLS] = "hcalls",
+	[HVN_D_HCALL_ERRORS] = "hcall_errors",
+	[HVN_D_HCALL_BUSY] = "hcall_busy",
+	[HVN_D_HCALL_BUSY_GAVE_UP] = "hcall_busy_gave_up",
+	[HVN_D_HCALLS_INJECTED] = "hcalls_injected",
+	[HVN_D_HCALLS_PER_1000_PACKETS] = "hcalls_per_1000_packets",
+	[HVN_D_RX_IRQ_ENABLED] = "rx_irq_enabled",
+	[HVN_D_RX_IRQ_ENABLE_FAILURES] = "rx_irq_enable_failures",
+};
+
+#define HVN_NR_NAMES	(HVN_NR_STATS + HVN_NR_DERIVED)
 
 static void hvn_get_drvinfo(struct net_device *ndev,
 			    struct ethtool_drvinfo *info)
@@ -93,13 +107,16 @@ static int hvn_get_sset_count(struct net_device *ndev, int sset)
 {
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(hvn_stat_names);
+	return HVN_NR_NAMES;
 }
 
 static void hvn_get_strings(struct net_device *ndev, u32 sset, u8 *data)
 {
-	if (sset == ETH_SS_STATS)
-		memcpy(data, hvn_stat_names, sizeof(hvn_stat_names));
+	if (sset != ETH_SS_STATS)
+		return;
+	memcpy(data, hvn_stat_names, sizeof(hvn_stat_names));
+	memcpy(data + sizeof(hvn_stat_names), hvn_derived_names,
+	       sizeof(hvn_derived_names));
 }
 
 static void hvn_get_ethtool_stats(struct net_device *ndev,
@@ -107,6 +124,7 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 {
 	struct hvn *n = netdev_priv(ndev);
 	struct hvk_device_stats *hs = &n->hdev->stats;
+	u64 *d = data + HVN_NR_STATS;
 	u64 packets, hcalls;
 	unsigned int i;
 
@@ -114,15 +132,15 @@ static void hvn_get_ethtool_stats(struct net_device *ndev,
 		data[i] = atomic64_read(&n->stats[i]);
 	hcalls = atomic64_read(&hs->hcalls);
 	packets = data[HVN_RX_PACKETS] + data[HVN_TX_PACKETS];
-	data[i++] = hvn_no_buffer_drops(n);
-	data[i++] = hcalls;
-	data[i++] = atomic64_read(&hs->errors);
-	data[i++] = atomic64_read(&hs->busy);
-	data[i++] = atomic64_read(&hs->busy_gave_up);
-	data[i++] = atomic64_read(&hs->injected);
-	data[i++] = packets ? div64_u64(hcalls * 1000, packets) : 0;
-	data[i++] = hvk_drain_signal_on(&n->drain);
-	data[i++] = READ_ONCE(n->drain.enable_failures);
+	d[HVN_D_RX_NO_BUFFER] = hvn_no_buffer_drops(n);
+	d[HVN_D_HCALLS] = hcalls;
+	d[HVN_D_HCALL_ERRORS] = atomic64_read(&hs->errors);
+	d[HVN_D_HCALL_BUSY] = atomic64_read(&hs->busy);
+	d[HVN_D_HCALL_BUSY_GAVE_UP] = atomic64_read(&hs->busy_gave_up);
+	d[HVN_D_HCALLS_INJECTED] = atomic64_read(&hs->injected);
+	d[HVN_D_HCALLS_PER_1000_PACKETS] = packets ? div64_u64(hcalls * 1000, packets) : 0;
+	d[HVN_D_RX_IRQ_ENABLED] = hvk_drain_signal_on(&n->drain);
+	d[HVN_D_RX_IRQ_ENABLE_FAILURES] = READ_ONCE(n->drain.enable_failures);
 }
 
 /*

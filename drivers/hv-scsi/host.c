@@ -112,11 +112,25 @@ enum hvs_counter {
 };
 
 static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
-	"commands", "completions", "unknown_tags", "bad_responses",
-	"send_errors", "credit_waits", "aborts", "aborts_done", "lun_resets",
-	"host_resets", "reconnects", "logins", "cancelled",
-	"lost_on_purpose", "direct", "indirect_inline", "indirect_table",
-	"bounced", "bounce_retired",
+	[HVS_COMMANDS] = "commands",
+	[HVS_COMPLETIONS] = "completions",
+	[HVS_UNKNOWN_TAGS] = "unknown_tags",
+	[HVS_BAD_RESPONSES] = "bad_responses",
+	[HVS_SEND_ERRORS] = "send_errors",
+	[HVS_CREDIT_WAITS] = "credit_waits",
+	[HVS_ABORTS] = "aborts",
+	[HVS_ABORTS_DONE] = "aborts_done",
+	[HVS_LUN_RESETS] = "lun_resets",
+	[HVS_HOST_RESETS] = "host_resets",
+	[HVS_RECONNECTS] = "reconnects",
+	[HVS_LOGINS] = "logins",
+	[HVS_CANCELLED] = "cancelled",
+	[HVS_LOST_ON_PURPOSE] = "lost_on_purpose",
+	[HVS_DIRECT] = "direct",
+	[HVS_INDIRECT_INLINE] = "indirect_inline",
+	[HVS_INDIRECT_TABLE] = "indirect_table",
+	[HVS_BOUNCED] = "bounced",
+	[HVS_BOUNCE_RETIRED] = "bounce_retired",
 };
 
 struct hvs_slot {
