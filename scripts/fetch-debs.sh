@@ -173,6 +173,10 @@ dir=$cache/debs/$debarch-$suite
 root=$dir/root
 stamps=$dir/unpacked
 mkdir -p "$root" "$stamps"
+# Two test runs may fetch for the same architecture at once (check.sh's
+# lanes): one at a time in the shared index, download and root.
+exec 9>"$dir/.lock"
+flock 9
 
 hvk_apt_init "$dir" "$suite" "$debarch" || die "cannot find a Debian archive in the apt sources"
 

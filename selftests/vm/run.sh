@@ -17,6 +17,7 @@
 #   --no-build          never run make; use the .ko files as they are
 #   --tests 'a b'       test scripts to run in every boot (default: the plan)
 #   --boots 'x y'       boots of the plan to run (default: all)
+#   --skip-boots 'x y'  leave these boots out (of --boots, else of all)
 #   --tests-dir DIR     more test scripts (e.g. selftests/vm/meta)
 #   --distro-modules 'm ...'
 #                       distro kernel modules to pack (with dependencies) in
@@ -69,6 +70,7 @@ moddir=
 build=1
 tests_override=
 boots_select=
+boots_skip=
 tests_dirs=("$here/tests")
 extra_distro_mods=
 out=
@@ -92,6 +94,7 @@ while [ $# -gt 0 ]; do
 	--no-build) build=0 ;;
 	--tests) tests_override=${2?}; shift ;;
 	--boots) boots_select=${2?}; shift ;;
+	--skip-boots) boots_skip=${2?}; shift ;;
 	--tests-dir) tests_dirs+=("$(cd "${2:?}" && pwd)"); shift ;;
 	--distro-modules) extra_distro_mods=${2?}; shift ;;
 	--out) out=${2:?}; shift ;;
@@ -173,11 +176,9 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
-if [ -n "$boots_select" ]; then
-	for b in $boots_select; do
-		[ -n "${boot_kv[$b]+x}" ] || die "plan $arch has no boot $b (have: ${boot_names[*]})"
-	done
-fi
+for b in $boots_select $boots_skip; do
+	[ -n "${boot_kv[$b]+x}" ] || die "plan $arch has no boot $b (have: ${boot_names[*]})"
+done
 # Plan key default=no: a boot only for the benchmarks, run when named.
 default_boots=()
 for b in "${boot_names[@]}"; do
@@ -187,6 +188,15 @@ done
 selected_boots=("${default_boots[@]}")
 # shellcheck disable=SC2206 # word splitting is intended
 [ -z "$boots_select" ] || selected_boots=($boots_select)
+# --skip-boots: check.sh shares the debug kernel's plan between two lanes.
+if [ -n "$boots_skip" ]; then
+	kept=()
+	for b in "${selected_boots[@]}"; do
+		case " $boots_skip " in *" $b "*) ;; *) kept+=("$b") ;; esac
+	done
+	selected_boots=("${kept[@]}")
+	[ ${#selected_boots[@]} -gt 0 ] || die "--skip-boots '$boots_skip' leaves no boot to run"
+fi
 
 # ----------------------------------------------------------------------------
 # Host dependencies: installed with apt-get when missing.
