@@ -16,16 +16,9 @@
 #include <asm/sysreg.h>
 #include <asm/virt.h>
 
+#include <hvkit/smccc_abi.h>
+
 #include "arch.h"
-
-#define HVK_SMCCC_FN_BASE	0xc6000000u
-/* SMCCC "Call UID" query of the vendor-specific hypervisor service. */
-#define HVK_SMCCC_CALL_UID	0x8600ff01u
-
-/* The UID an hvkit hypervisor answers to HVK_SMCCC_CALL_UID. */
-static const uuid_t hvk_hypervisor_uid =
-	UUID_INIT(0x6876b1f3, 0x7f5e, 0x4c1a,
-		  0x9b, 0x52, 0x8d, 0x2a, 0x4c, 0x6e, 0x0a, 0x11);
 
 enum hvk_arch hvk_arch_current(void)
 {
@@ -147,9 +140,14 @@ static void uid_from_regs(const struct arm_smccc_1_2_regs *res, uuid_t *uid)
 int hvk_arch_identify(enum hvk_method method, char *why, size_t why_len)
 {
 	struct arm_smccc_1_2_regs args = { .a0 = HVK_SMCCC_CALL_UID };
+	static const struct arm_smccc_1_2_regs hvkit_answer = {
+		.a0 = HVK_SMCCC_UID_W0, .a1 = HVK_SMCCC_UID_W1,
+		.a2 = HVK_SMCCC_UID_W2, .a3 = HVK_SMCCC_UID_W3,
+	};
 	struct arm_smccc_1_2_regs res;
-	uuid_t uid;
+	uuid_t uid, hvkit_uid;
 
+	uid_from_regs(&hvkit_answer, &hvkit_uid);
 	smccc_call(method, &args, &res);
 	if ((int)res.a0 == SMCCC_RET_NOT_SUPPORTED) {
 		snprintf(why, why_len,
@@ -158,10 +156,10 @@ int hvk_arch_identify(enum hvk_method method, char *why, size_t why_len)
 		return -ENODEV;
 	}
 	uid_from_regs(&res, &uid);
-	if (!uuid_equal(&uid, &hvk_hypervisor_uid)) {
+	if (!uuid_equal(&uid, &hvkit_uid)) {
 		snprintf(why, why_len,
 			 "hypervisor behind %s has UID %pUb, not hvkit's %pUb",
-			 hvk_method_name(method), &uid, &hvk_hypervisor_uid);
+			 hvk_method_name(method), &uid, &hvkit_uid);
 		return -ENODEV;
 	}
 	return 0;

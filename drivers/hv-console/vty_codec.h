@@ -36,4 +36,22 @@ int hvk_vty_unpack(struct hvk_vty_rx *rx, u64 count, u64 hi, u64 lo, u8 *out);
 /* Pack up to 16 bytes for H_PUT_TERM_CHAR. Returns the number packed. */
 unsigned int hvk_vty_encode(const u8 *buf, unsigned int len, u64 *hi, u64 *lo);
 
+/*
+ * The hypervisor's side of H_GET_TERM_CHAR, as QEMU 7.2 answers (and
+ * hvkit-vmm): how many of the @avail bytes waiting at @buf one answer
+ * carries. At most 16, and an answer ends at a CR that a NUL follows, so
+ * that hvk_vty_decode() never takes that NUL for an inserted one: every
+ * byte sequence arrives unchanged. Inline: the guest never answers.
+ */
+static inline unsigned int hvk_vty_answer_len(const u8 *buf, unsigned int avail)
+{
+	unsigned int n = avail < HVK_VTY_CHUNK ? avail : HVK_VTY_CHUNK;
+	unsigned int i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (buf[i] == '\r' && buf[i + 1] == '\0')
+			return i + 1;
+	return n;
+}
+
 #endif /* _HVK_VTY_CODEC_H */

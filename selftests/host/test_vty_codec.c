@@ -28,7 +28,8 @@ static size_t powervm_view(const uint8_t *in, size_t len, uint8_t *out)
 
 /*
  * Feed @wire through the decoder in answers of at most @chunk bytes. With
- * @qemu, an answer ends at a CR that a NUL follows (QEMU 7.2); otherwise a
+ * @qemu, answers as hvk_vty_answer_len() cuts them (QEMU 7.2, hvkit-vmm):
+ * an answer ends at a CR that a NUL follows; otherwise a
  * CR is never split from the NUL after it (PowerVM inserts it in place).
  */
 static size_t deliver(struct hvk_vty_rx *rx, const uint8_t *wire, size_t len,
@@ -38,16 +39,11 @@ static size_t deliver(struct hvk_vty_rx *rx, const uint8_t *wire, size_t len,
 
 	while (pos < len) {
 		unsigned int n = len - pos < chunk ? len - pos : chunk;
-		unsigned int i;
 		u64 hi, lo;
 		int dec;
 
-		for (i = 0; qemu && i + 1 < n; i++) {
-			if (wire[pos + i] == '\r' && !wire[pos + i + 1]) {
-				n = i + 1;
-				break;
-			}
-		}
+		if (qemu)
+			n = hvk_vty_answer_len(wire + pos, n);
 		if (!qemu && wire[pos + n - 1] == '\r' && pos + n < len && n > 1)
 			n--;
 		hvk_vty_encode(wire + pos, n, &hi, &lo);

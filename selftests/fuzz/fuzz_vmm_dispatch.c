@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Fuzz target: hvkit-vmm's hcall front door (tools/hvkit-vmm: smccc.c,
+ * hcall_table.c, vty_model.c) under guest-controlled registers. Three vtys are
+ * attached (the first also at unit address 0); the input is a sequence of
+ * records, each one of:
+ *
+ *   op%4 == 0  feed:  a length byte, then that many bytes of input for vty
+ *                     op/4%3 (what a socket would deliver);
+ *   op%4 == 1  call:  x0..x9 as 80 raw bytes; with op&4, x0 is put into
+ *                     the hvkit function range (opcode = its low 16 bits);
+ *   op%4 == 2  get:   H_GET_TERM_CHAR on vty op/4%3;
+ *   op%4 == 3  put:   a count byte and 16 bytes, H_PUT_TERM_CHAR on vty
+ *                     op/4%3.
+ *
+ * After every call: x0 is a status the VMM may give (success, H_PARAMETER,
+ * H_FUNCTION, NOT_SUPPORTED, or the identity answer), an answer the guest's
+ * codec decodes is exactly the input the model took from its vty, and
+ * output reaches the sink exactly when the count is valid.
+ */
+#include <string.h>
+
+#include <hvkit/hcall_opcodes.h>
+#include <hvkit/hcall_status.h>
+#include <hvkit/smccc_abi.h>
+
+#include "fuzz.h"
+#include "smccc.h"
+#include "vty_model.h"
+#include "vty_codec.h"
+
+#define VTYS	3
+
+struct sink {
+	unsigned int len;	/* bytes written so far */
+	u8 last[HVK_VTY_CHUNK];
+	unsigned int last_len;
+};
+
+static long sink_write(void *ctx, const u8 *buf, unsigned int len)
+{
+	struct sink *s = ctx;
+
+	FUZZ_CHECK(len && len <= HVK_VTY_CHUNK, "write of %u bytes", len);
+	memcpy(s->last, buf, len);
+	s->last_len = len;
+	s->len += len;
+	return len;
+}
+
+static const struct hvm_vty_ops ops = { .write = sink_write };
+
+struct world {
+	struct hvm_hcall_table table;
+	struct hvm_vty vty[VTYS];
+	struct sink sink[VTYS];
+};
+
+static u64 le64(const uint8_t *p)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void check_status(const struct hvm_smccc_regs *r, enum hvm_smccc_kind kind)
+{
+	long st = (long)r->x[0];
+
+	if (kind == HVM_SMCCC_IDENTITY) {
+		FUZZ_CHECK(r->x[0] == HVK_SMCCC_UID_W0 && r->x[3] == HVK_SMCCC_UID_W3,
+			   "identity answer %llx", (unsigned long long)r->x[0]);
+		return;
+	}
+	if (kind == HVM_SMCCC_OTHER) {
+		FUZZ_CHECK(r->x[0] == HVM_SMCCC_NOT_SUPPORTED, "other: %ld", st);
+		return;
+	}
+	FUZZ_CHECK(st == HVK_H_SUCCESS || st == HVK_H_PARAMETER ||
+		   st == HVK_H_FUNCTION, "status %ld", st);
+	if (st != HVK_H_SUCCESS)
+		FUZZ_CHECK(!(r->x[1] | r->x[2] | r->x[3]), "outputs with status %ld", st);
+}
+
+/* Run one call and check what it did to every vty against the model. */
+static void run(struct world *w, struct hvm_smccc_regs *r)
+{
+	u8 before[VTYS][HVM_VTY_INPUT];
+	unsigned int before_len[VTYS], written[VTYS], i;
+	u64 x1 = r->x[1], x2 = r->x[2], x3 = r->x[3], x4 = r->x[4];
+	enum hvm_smccc_kind kind;
+	u32 opcode = 0;
+
+	for (i = 0; i < VTYS; i++) {
+		memcpy(before[i], w->vty[i].input, w->vty[i].input_len);
+		before_len[i] = w->vty[i].input_len;
+		written[i] = w->sink[i].len;
+	}
+	hvm_smccc_classify(r->x[0], &opcode);
+	kind = hvm_smccc_answer(&w->table, r);
+	check_status(r, kind);
+
+	for (i = 0; i < VTYS; i++) {
+		struct hvm_vty *v = &w->vty[i];
+		unsigned int taken = before_len[i] - v->input_len;
+		bool mine = x1 == v->unit || (i == 0 && x1 == 0);
+		struct hvk_vty_rx rx = { 0 };
+		u8 got[HVK_VTY_CHUNK];
+		int n;
+
+		FUZZ_CHECK(v->input_len <= before_len[i], "vty %u input grew", i);
+		if (taken) {
+			FUZZ_CHECK(kind == HVM_SMCCC_HCALL && mine &&
+				   opcode == HVK_H_GET_TERM_CHAR,
+				   "vty %u gave %u bytes to another call", i, taken);
+			FUZZ_CHECK(r->x[1] == taken, "count %llu, took %u",
+				   (unsigned long long)r->x[1], taken);
+			n = hvk_vty_decode(&rx, r->x[1], r->x[2], r->x[3], got);
+			FUZZ_CHECK(n == (int)taken && !memcmp(got, before[i], taken),
+				   "vty %u: the guest decodes %d of %u bytes", i, n, taken);
+		}
+		if (w->sink[i].len == written[i])
+			continue;
+		FUZZ_CHECK(kind == HVM_SMCCC_HCALL && mine &&
+			   opcode == HVK_H_PUT_TERM_CHAR && x2 >= 1 && x2 <= 16,
+			   "vty %u wrote for another call", i);
+		FUZZ_CHECK(w->sink[i].len - written[i] == x2, "wrote %u of %llu",
+			   w->sink[i].len - written[i], (unsigned long long)x2);
+		hvk_vty_unpack(&rx, x2, x3, x4, got);
+		FUZZ_CHECK(!memcmp(got, w->sink[i].last, x2), "vty %u: bytes changed", i);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct world w;
+	size_t off = 0;
+	unsigned int i;
+
+	hvm_table_init(&w.table);
+	for (i = 0; i < VTYS; i++) {
+		memset(&w.sink[i], 0, sizeof(w.sink[i]));
+		hvm_vty_init(&w.vty[i], 0x30000000 + i, &ops, &w.sink[i]);
+		FUZZ_CHECK(!hvm_vty_attach(&w.vty[i], &w.table, i == 0), "attach %u", i);
+	}
+	while (off < size) {
+		uint8_t op = data[off++];
+		struct hvm_vty *v = &w.vty[op / 4 % VTYS];
+		struct hvm_smccc_regs r = { 0 };
+
+		fuzz_context("record at %zu, op %u", off - 1, op);
+		switch (op % 4) {
+		case 0:
+			if (off >= size)
+				return 0;
+			i = data[off] < size - off - 1 ? data[off] : size - off - 1;
+			hvm_vty_feed(v, data + off + 1, i);
+			off += 1 + i;
+			continue;
+		case 1:
+			if (size - off < sizeof(r.x))
+				return 0;
+			for (i = 0; i < ARRAY_SIZE(r.x); i++)
+				r.x[i] = le64(data + off + 8 * i);
+			off += sizeof(r.x);
+			if (op & 4)
+				r.x[0] = HVK_SMCCC_FN_BASE | (r.x[0] & 0xffff);
+			break;
+		case 2:
+			r.x[0] = HVK_SMCCC_FN_BASE | HVK_H_GET_TERM_CHAR;
+			r.x[1] = v->unit;
+			break;
+		default:
+			if (size - off < 17)
+				return 0;
+			r.x[0] = HVK_SMCCC_FN_BASE | HVK_H_PUT_TERM_CHAR;
+			r.x[1] = v->unit;
+			r.x[2] = data[off] == 0xff ? ~0ull : data[off];
+			r.x[3] = le64(data + off + 1);
+			r.x[4] = le64(data + off + 9);
+			off += 17;
+			break;
+		}
+		run(&w, &r);
+	}
+	return 0;
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of hvkit-vmm's portable core (tools/hvkit-vmm): the SMCCC
+ * front door, the hcall registration table and the vty model, each driven
+ * the way the guest drives them: registers in, registers out, and the
+ * guest's own vty codec on the other side of the answers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hvkit/hcall_opcodes.h>
+#include <hvkit/hcall_status.h>
+#include <hvkit/smccc_abi.h>
+
+#include "ktest.h"
+#include "smccc.h"
+#include "vty_model.h"
+#include "vty_codec.h"
+
+/* A guest's call as it leaves hvk_arch_hcall(): x0 and x1..x9. */
+static long call(struct hvm_hcall_table *t, u32 opcode, u64 a0, u64 a1,
+		 u64 a2, u64 a3, struct hvm_smccc_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->x[0] = HVK_SMCCC_FN_BASE | opcode;
+	r->x[1] = a0;
+	r->x[2] = a1;
+	r->x[3] = a2;
+	r->x[4] = a3;
+	EXPECT_EQ(hvm_smccc_answer(t, r), HVM_SMCCC_HCALL);
+	return (long)r->x[0];
+}
+
+static long echo_unit(void *dev, struct hvm_call *c)
+{
+	c->out[0] = c->in[0];
+	c->out[1] = *(u32 *)dev;
+	return HVK_H_SUCCESS;
+}
+
+TEST(identity_call_answers_hvkit_uid)
+{
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r = { .x = { HVK_SMCCC_CALL_UID, 7, 7, 7, 7 } };
+	/* The UID as the guest prints it, bytes 4k..4k+3 from register k. */
+	static const u8 want[16] = { 0x68, 0x76, 0xb1, 0xf3, 0x7f, 0x5e,
+				     0x4c, 0x1a, 0x9b, 0x52, 0x8d, 0x2a,
+				     0x4c, 0x6e, 0x0a, 0x11 };
+	unsigned int i;
+
+	hvm_table_init(&t);
+	EXPECT_EQ(hvm_smccc_answer(&t, &r), HVM_SMCCC_IDENTITY);
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ((r.x[i / 4] >> (8 * (i % 4))) & 0xff, want[i]);
+	EXPECT_EQ(r.x[4], 0);
+}
+
+TEST(function_ids_outside_the_range_are_not_supported)
+{
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r;
+	static const u64 fids[] = { 0x84000000, 0xc5000054, 0x86000054,
+				    0xc7000054, 0x8600ff00 };
+	unsigned int i;
+
+	hvm_table_init(&t);
+	for (i = 0; i < ARRAY_SIZE(fids); i++) {
+		memset(&r, 0, sizeof(r));
+		r.x[0] = fids[i];
+		EXPECT_EQ(hvm_smccc_answer(&t, &r), HVM_SMCCC_OTHER);
+		EXPECT_EQ(r.x[0], HVM_SMCCC_NOT_SUPPORTED);
+	}
+	/* SMCCC's function ID is W0: the upper half of X0 is not part of it. */
+	memset(&r, 0, sizeof(r));
+	r.x[0] = 0xdead0000ull << 32 | HVK_SMCCC_CALL_UID;
+	EXPECT_EQ(hvm_smccc_answer(&t, &r), HVM_SMCCC_IDENTITY);
+}
+
+TEST(calls_route_by_opcode_then_unit)
+{
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r;
+	u32 a = 1, b = 2;
+
+	hvm_table_init(&t);
+	ASSERT_EQ(hvm_table_register(&t, 0x54, 0x30000000, echo_unit, &a), 0);
+	ASSERT_EQ(hvm_table_register(&t, 0x54, 0x30000001, echo_unit, &b), 0);
+	EXPECT_EQ(call(&t, 0x54, 0x30000001, 0, 0, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(r.x[1], 0x30000001);
+	EXPECT_EQ(r.x[2], 2);
+	EXPECT_EQ(call(&t, 0x54, 0x30000000, 0, 0, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(r.x[2], 1);
+	/* A known opcode for a unit nobody has: H_PARAMETER, as QEMU. */
+	EXPECT_EQ(call(&t, 0x54, 0x30000002, 0, 0, 0, &r), HVK_H_PARAMETER);
+	/* The unit is 64 bits wide on the wire: no match on the low half. */
+	EXPECT_EQ(call(&t, 0x54, 1ull << 32 | 0x30000000, 0, 0, 0, &r),
+		  HVK_H_PARAMETER);
+	/* An opcode nobody serves: H_FUNCTION, outputs zero. */
+	EXPECT_EQ(call(&t, 0x58, 0x30000000, 5, 5, 5, &r), HVK_H_FUNCTION);
+	EXPECT_EQ(r.x[1] | r.x[2] | r.x[3], 0);
+	EXPECT_EQ(t.unknown_units, 2);
+	EXPECT_EQ(t.unknown_opcodes, 1);
+}
+
+TEST(registration_refuses_duplicates_and_bad_opcodes)
+{
+	struct hvm_hcall_table *t = malloc(sizeof(*t));
+	u32 a = 1;
+	unsigned int i;
+
+	ASSERT_TRUE(t);
+	hvm_table_init(t);
+	EXPECT_EQ(hvm_table_register(t, 0x54, 1, echo_unit, &a), 0);
+	EXPECT_EQ(hvm_table_register(t, 0x54, 1, echo_unit, &a), -EEXIST);
+	EXPECT_EQ(hvm_table_register(t, 0x10000, 1, echo_unit, &a), -EINVAL);
+	EXPECT_EQ(hvm_table_register(t, 0x58, 1, NULL, &a), -EINVAL);
+	for (i = 2; i <= HVM_TABLE_MAX; i++)
+		EXPECT_EQ(hvm_table_register(t, 0x54, i, echo_unit, &a), 0);
+	EXPECT_EQ(hvm_table_register(t, 0x54, i, echo_unit, &a), -ENOSPC);
+	free(t);
+}
+
+/* A vty backend that records output and interrupts. */
+struct sink {
+	u8 out[4096];
+	unsigned int len;
+	unsigned int refuse_after;	/* 0: take everything */
+	unsigned int interrupts;
+};
+
+static long sink_write(void *ctx, const u8 *buf, unsigned int len)
+{
+	struct sink *s = ctx;
+
+	if (s->refuse_after && s->len + len > s->refuse_after)
+		return -EAGAIN;
+	memcpy(s->out + s->len, buf, len);
+	s->len += len;
+	return len;
+}
+
+static void sink_ready(void *ctx)
+{
+	((struct sink *)ctx)->interrupts++;
+}
+
+static const struct hvm_vty_ops sink_ops = {
+	.write = sink_write,
+	.input_ready = sink_ready,
+};
+
+TEST(vty_output_arrives_as_the_guest_packed_it)
+{
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r;
+	struct hvm_vty vty;
+	struct sink s = { 0 };
+	const u8 msg[] = "hvkit\r\n\0 over hvc, sixteen+ bytes";
+	unsigned int pos = 0, n;
+	u64 hi, lo;
+
+	hvm_table_init(&t);
+	hvm_vty_init(&vty, 0x30000000, &sink_ops, &s);
+	ASSERT_EQ(hvm_vty_attach(&vty, &t, true), 0);
+	while (pos < sizeof(msg)) {
+		n = hvk_vty_encode(msg + pos, sizeof(msg) - pos, &hi, &lo);
+		EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0x30000000, n, hi, lo, &r),
+			  HVK_H_SUCCESS);
+		pos += n;
+	}
+	EXPECT_EQ(s.len, sizeof(msg));
+	EXPECT_TRUE(!memcmp(s.out, msg, sizeof(msg)));
+	/* Unit address 0 is the lowest vty, as on QEMU and PowerVM. */
+	n = hvk_vty_encode((const u8 *)"!", 1, &hi, &lo);
+	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0, n, hi, lo, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(s.out[s.len - 1], '!');
+	/* A count above 16 is refused and counted; nothing is written. */
+	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0x30000000, 17, hi, lo, &r),
+		  HVK_H_PARAMETER);
+	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0x30000000, ~0ull, hi, lo, &r),
+		  HVK_H_PARAMETER);
+	EXPECT_EQ(vty.bad_put_counts, 2);
+	EXPECT_EQ(s.len, sizeof(msg) + 1);
+}
+
+TEST(vty_lost_output_is_counted)
+{
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r;
+	struct hvm_vty vty;
+	struct sink s = { .refuse_after = 20 };
+	u64 hi, lo;
+
+	hvm_table_init(&t);
+	hvm_vty_init(&vty, 0x30000000, &sink_ops, &s);
+	ASSERT_EQ(hvm_vty_attach(&vty, &t, false), 0);
+	hvk_vty_encode((const u8 *)"0123456789abcdef", 16, &hi, &lo);
+	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0x30000000, 16, hi, lo, &r),
+		  HVK_H_SUCCESS);
+	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0x30000000, 16, hi, lo, &r),
+		  HVK_H_SUCCESS);
+	EXPECT_EQ(vty.output_lost, 16);
+	/* Without @lowest, unit 0 is nobody's. */
+	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0, 1, hi, lo, &r), HVK_H_PARAMETER);
+}
+
+/*
+ * Every byte sequence fed to the model reaches the guest unchanged through
+ * its own decoder, CR NUL included: the two halves of the vty codec agree.
+ */
+TEST(vty_input_reaches_the_guest_decoder_unchanged)
+{
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r;
+	struct hvk_vty_rx rx = { 0 };
+	struct hvm_vty vty;
+	struct sink s = { 0 };
+	static u8 data[20000], got[20000];
+	unsigned int fed = 0, have = 0, calls = 0, i;
+	u8 chunk[HVK_VTY_CHUNK];
+	int n;
+
+	srand(12);
+	for (i = 0; i < sizeof(data); i++) {
+		static const u8 pick[] = { '\r', '\n', '\0', 'a', 0xff };
+
+		data[i] = rand() % 3 ? pick[rand() % 5] : (u8)rand();
+	}
+	hvm_table_init(&t);
+	hvm_vty_init(&vty, 0x30000002, &sink_ops, &s);
+	ASSERT_EQ(hvm_vty_attach(&vty, &t, false), 0);
+	while (have < sizeof(data) && calls < 10 * sizeof(data)) {
+		unsigned int more = rand() % 300;
+
+		if (more > sizeof(data) - fed)
+			more = sizeof(data) - fed;
+		fed += hvm_vty_feed(&vty, data + fed, more);
+		calls++;
+		ASSERT_EQ(call(&t, HVK_H_GET_TERM_CHAR, 0x30000002, 0, 0, 0, &r),
+			  HVK_H_SUCCESS);
+		ASSERT_TRUE(r.x[1] <= HVK_VTY_CHUNK);
+		n = hvk_vty_decode(&rx, r.x[1], r.x[2], r.x[3], chunk);
+		ASSERT_TRUE(n >= 0 && have + n <= sizeof(got));
+		memcpy(got + have, chunk, n);
+		have += n;
+	}
+	EXPECT_EQ(have, sizeof(data));
+	EXPECT_TRUE(!memcmp(got, data, sizeof(data)));
+	EXPECT_EQ(rx.nuls_dropped, 0);
+	EXPECT_TRUE(s.interrupts >= 1);
+	/* Nothing waiting: count 0 and zeroed registers, as QEMU answers. */
+	EXPECT_EQ(call(&t, HVK_H_GET_TERM_CHAR, 0x30000002, 0, 0, 0, &r),
+		  HVK_H_SUCCESS);
+	EXPECT_EQ(r.x[1] | r.x[2] | r.x[3], 0);
+}
+
+TEST(vty_feed_stops_at_its_buffer)
+{
+	struct hvm_vty vty;
+	struct sink s = { 0 };
+	static u8 big[HVM_VTY_INPUT + 50];
+
+	hvm_vty_init(&vty, 1, &sink_ops, &s);
+	EXPECT_EQ(hvm_vty_feed(&vty, big, sizeof(big)), HVM_VTY_INPUT);
+	EXPECT_EQ(hvm_vty_feed(&vty, big, 1), 0);
+	EXPECT_EQ(s.interrupts, 1);
+}
+
+int main(int argc, char **argv)
+{
+	return ktest_main(argc, argv);
+}

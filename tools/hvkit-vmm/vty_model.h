@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvkit-vmm's vty device model: H_GET_TERM_CHAR and H_PUT_TERM_CHAR with
+ * QEMU pseries' semantics, through the kit's vty codec
+ * (drivers/hv-console/vty_codec.h). The byte source and sink behind it (a
+ * unix socket, stdio, a test's buffer) are the caller's.
+ */
+#ifndef _HVM_VTY_MODEL_H
+#define _HVM_VTY_MODEL_H
+
+#include "hcall_table.h"
+
+/* Input held for the guest; the backend is not read while it is full. */
+#define HVM_VTY_INPUT	256
+
+struct hvm_vty_ops {
+	/* Guest output; returns the bytes taken, or < 0 (counted, dropped). */
+	long (*write)(void *ctx, const u8 *buf, unsigned int len);
+	/* Input became available while there was none: raise the interrupt. */
+	void (*input_ready)(void *ctx);
+};
+
+struct hvm_vty {
+	u32 unit;
+	const struct hvm_vty_ops *ops;
+	void *ctx;
+	u8 input[HVM_VTY_INPUT];
+	unsigned int input_len;
+	/* Counters (guest behaviour and backend losses), for the logs. */
+	u64 bad_put_counts;	/* H_PUT_TERM_CHAR with a count above 16 */
+	u64 output_lost;	/* bytes the sink refused */
+};
+
+void hvm_vty_init(struct hvm_vty *vty, u32 unit, const struct hvm_vty_ops *ops,
+		  void *ctx);
+
+/*
+ * Serve the vty's two opcodes at its unit address; with @lowest also at
+ * unit address 0, which QEMU and PowerVM map to the vty with the lowest
+ * reg (early console output uses it). Returns 0 or the table's error.
+ */
+int hvm_vty_attach(struct hvm_vty *vty, struct hvm_hcall_table *t, bool lowest);
+
+/* Input from the backend: takes what fits, returns how many bytes. */
+unsigned int hvm_vty_feed(struct hvm_vty *vty, const u8 *buf, unsigned int len);
+
+#endif /* _HVM_VTY_MODEL_H */
