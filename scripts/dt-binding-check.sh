@@ -175,6 +175,39 @@ for f in "${files[@]}"; do
 	done <<<"$dts_files"
 done
 
+# The trees hvkit-vmm gives its guests (tools/hvkit-vmm/fdt_gen.c), as
+# the host test test_vmm_fdt builds them, the whole tree against every
+# schema and the hypervisor node against the binding. Only when checking
+# every binding: the generator's node is one of them.
+vmm_trees() {
+	local dtb id matched
+	if ! make -s -C "$top/selftests/host" test_vmm_fdt >"$tmp/vmm-build.log" 2>&1; then
+		cat "$tmp/vmm-build.log" >&2
+		fail "hvkit-vmm trees: cannot build selftests/host/test_vmm_fdt"
+		return
+	fi
+	mkdir -p "$tmp/vmm"
+	if ! HVKIT_DTB_OUT=$tmp/vmm "$top/selftests/host/test_vmm_fdt" >"$tmp/vmm.log" 2>&1; then
+		cat "$tmp/vmm.log" >&2
+		fail "hvkit-vmm trees: test_vmm_fdt failed"
+		return
+	fi
+	# shellcheck disable=SC2016 # a literal $ in the pattern
+	id=$(sed -n 's/^\$id:[[:space:]]*//p' "$bindings/hvkit/hvkit,hypervisor.yaml" | tr -d "\"'")
+	for dtb in hvc smc; do
+		[ -s "$tmp/vmm/$dtb.dtb" ] || { fail "hvkit-vmm trees: no $dtb.dtb written"; continue; }
+		run_quiet "hvkit-vmm tree ($dtb): dt-validate" \
+			dt-validate -s "$schema" "$tmp/vmm/$dtb.dtb" || continue
+		matched=$(dt-validate -M -s "$schema" "$tmp/vmm/$dtb.dtb" 2>&1)
+		if ! grep -qF -- "$id" <<<"$matched"; then
+			fail "hvkit-vmm tree ($dtb): the hypervisor node matched no binding"
+			continue
+		fi
+		echo "ok: hvkit-vmm's guest tree, method $dtb"
+	done
+}
+[ $# -gt 0 ] || vmm_trees
+
 if [ $failed -ne 0 ]; then
 	echo "dt-binding-check: FAILED" >&2
 	exit 1
