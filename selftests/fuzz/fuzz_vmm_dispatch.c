@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Fuzz target: hvkit-vmm's hcall front door (tools/hvkit-vmm: smccc.c,
- * hcall_table.c, vty_model.c) under guest-controlled registers. Three vtys are
- * attached (the first also at unit address 0); the input is a sequence of
- * records, each one of:
+ * hcall_table.c, vty_model.c, crq_model.c, guest_mem.c) under
+ * guest-controlled registers. Three vtys are attached (the first also at
+ * unit address 0) and a CRQ device over 64 KiB of guest memory whose
+ * partner answers init requests; the input is a sequence of records, each
+ * one of:
  *
  *   op%4 == 0  feed:  a length byte, then that many bytes of input for vty
  *                     op/4%3 (what a socket would deliver);
- *   op%4 == 1  call:  x0..x9 as 80 raw bytes; with op&4, x0 is put into
- *                     the hvkit function range (opcode = its low 16 bits);
+ *   op%4 == 1  call:  x0..x9 as 80 raw bytes; with op&4, x0 becomes one
+ *                     of the opcodes the devices serve, with op&8 also x1
+ *                     one of their unit addresses (the rest stays raw);
  *   op%4 == 2  get:   H_GET_TERM_CHAR on vty op/4%3;
  *   op%4 == 3  put:   a count byte and 16 bytes, H_PUT_TERM_CHAR on vty
  *                     op/4%3.
  *
  * After every call: x0 is a status the VMM may give (success, H_PARAMETER,
- * H_FUNCTION, NOT_SUPPORTED, or the identity answer), an answer the guest's
- * codec decodes is exactly the input the model took from its vty, and
- * output reaches the sink exactly when the count is valid.
+ * H_FUNCTION, H_RESOURCE, NOT_SUPPORTED, or the identity answer), an
+ * answer the guest's codec decodes is exactly the input the model took
+ * from its vty, output reaches the sink exactly when the count is valid,
+ * and a registered queue lies in guest memory with its next slot inside.
  */
 #include <string.h>
 
@@ -24,12 +28,22 @@
 #include <hvkit/hcall_status.h>
 #include <hvkit/smccc_abi.h>
 
+#include "crq_model.h"
 #include "fuzz.h"
 #include "smccc.h"
 #include "vty_model.h"
 #include "vty_codec.h"
 
 #define VTYS	3
+#define CRQ_UNIT	0x30000010
+#define RAM_BASE	0x40000000ull
+#define RAM_SIZE	0x10000
+
+static const u32 opcodes[] = {
+	HVK_H_GET_TERM_CHAR, HVK_H_PUT_TERM_CHAR, HVK_H_REG_CRQ, HVK_H_FREE_CRQ,
+	HVK_H_SEND_CRQ, HVK_H_VIO_SIGNAL, HVK_H_ENABLE_CRQ,
+};
+static const u32 units[] = { 0, 0x30000000, 0x30000001, 0x30000002, CRQ_UNIT };
 
 struct sink {
 	unsigned int len;	/* bytes written so far */
@@ -50,11 +64,39 @@ static long sink_write(void *ctx, const u8 *buf, unsigned int len)
 
 static const struct hvm_vty_ops ops = { .write = sink_write };
 
+static long partner_receive(struct hvm_crq *crq, const struct hvk_crq_msg *msg,
+			    enum hvk_crq_kind kind)
+{
+	struct hvk_crq_msg done = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_COMPLETE };
+
+	(void)msg;
+	if (kind == HVK_CRQ_K_INIT_REQUEST)
+		hvm_crq_post(crq, &done);
+	return HVK_H_SUCCESS;
+}
+
+static const struct hvm_crq_ops crq_ops = { .receive = partner_receive };
+
 struct world {
 	struct hvm_hcall_table table;
 	struct hvm_vty vty[VTYS];
 	struct sink sink[VTYS];
+	struct hvm_crq crq;
+	struct hvm_guest_mem mem;
+	u8 ram[RAM_SIZE];
 };
+
+static void check_crq(const struct hvm_crq *crq)
+{
+	if (!crq->registered)
+		return;
+	FUZZ_CHECK(hvm_mem_ptr(crq->mem, crq->queue, crq->bytes),
+		   "queue %llx+%llx outside guest memory",
+		   (unsigned long long)crq->queue, (unsigned long long)crq->bytes);
+	FUZZ_CHECK(crq->next < crq->bytes && !(crq->next % HVK_CRQ_ENTRY_SIZE),
+		   "next slot at %llu of %llu", (unsigned long long)crq->next,
+		   (unsigned long long)crq->bytes);
+}
 
 static u64 le64(const uint8_t *p)
 {
@@ -80,7 +122,7 @@ static void check_status(const struct hvm_smccc_regs *r, enum hvm_smccc_kind kin
 		return;
 	}
 	FUZZ_CHECK(st == HVK_H_SUCCESS || st == HVK_H_PARAMETER ||
-		   st == HVK_H_FUNCTION, "status %ld", st);
+		   st == HVK_H_FUNCTION || st == HVK_H_RESOURCE, "status %ld", st);
 	if (st != HVK_H_SUCCESS)
 		FUZZ_CHECK(!(r->x[1] | r->x[2] | r->x[3]), "outputs with status %ld", st);
 }
@@ -102,6 +144,7 @@ static void run(struct world *w, struct hvm_smccc_regs *r)
 	hvm_smccc_classify(r->x[0], &opcode);
 	kind = hvm_smccc_answer(&w->table, r);
 	check_status(r, kind);
+	check_crq(&w->crq);
 
 	for (i = 0; i < VTYS; i++) {
 		struct hvm_vty *v = &w->vty[i];
@@ -140,7 +183,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off = 0;
 	unsigned int i;
 
+	memset(w.ram, 0, sizeof(w.ram));
+	w.mem = (struct hvm_guest_mem){ .host = w.ram, .base = RAM_BASE, .size = RAM_SIZE };
 	hvm_table_init(&w.table);
+	hvm_crq_init(&w.crq, CRQ_UNIT, &crq_ops, NULL, &w.mem);
+	FUZZ_CHECK(!hvm_crq_attach(&w.crq, &w.table), "attach crq");
 	for (i = 0; i < VTYS; i++) {
 		memset(&w.sink[i], 0, sizeof(w.sink[i]));
 		hvm_vty_init(&w.vty[i], 0x30000000 + i, &ops, &w.sink[i]);
@@ -167,7 +214,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				r.x[i] = le64(data + off + 8 * i);
 			off += sizeof(r.x);
 			if (op & 4)
-				r.x[0] = HVK_SMCCC_FN_BASE | (r.x[0] & 0xffff);
+				r.x[0] = HVK_SMCCC_FN_BASE |
+					 opcodes[r.x[0] % ARRAY_SIZE(opcodes)];
+			if (op & 8)
+				r.x[1] = units[r.x[1] % ARRAY_SIZE(units)];
+			/* Queue addresses near guest memory, now and then. */
+			if (op & 16)
+				r.x[2] = RAM_BASE + (r.x[2] & 0x1ffff);
 			break;
 		case 2:
 			r.x[0] = HVK_SMCCC_FN_BASE | HVK_H_GET_TERM_CHAR;

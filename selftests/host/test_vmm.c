@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Host unit tests of hvkit-vmm's portable core (tools/hvkit-vmm): the SMCCC
- * front door, the hcall registration table and the vty model, each driven
- * the way the guest drives them: registers in, registers out, and the
- * guest's own vty codec on the other side of the answers.
+ * front door, the hcall registration table, guest memory checks, the vty
+ * model and the CRQ transport, each driven the way the guest drives them:
+ * registers in, registers out, and the guest's own codecs (vty, CRQ) on
+ * the other side of the answers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <hvkit/hcall_status.h>
 #include <hvkit/smccc_abi.h>
 
+#include "crq_model.h"
+#include "guest_mem.h"
 #include "ktest.h"
 #include "smccc.h"
 #include "vty_model.h"
@@ -264,6 +267,165 @@ TEST(vty_feed_stops_at_its_buffer)
 	EXPECT_EQ(hvm_vty_feed(&vty, big, sizeof(big)), HVM_VTY_INPUT);
 	EXPECT_EQ(hvm_vty_feed(&vty, big, 1), 0);
 	EXPECT_EQ(s.interrupts, 1);
+}
+
+TEST(guest_memory_bounds)
+{
+	static u8 ram[8192];
+	const struct hvm_guest_mem m = { .host = ram, .base = 0x40000000, .size = sizeof(ram) };
+
+	EXPECT_TRUE(hvm_mem_ptr(&m, 0x40000000, 8192) == ram);
+	EXPECT_TRUE(hvm_mem_ptr(&m, 0x40001ff0, 16) == ram + 0x1ff0);
+	EXPECT_TRUE(!hvm_mem_ptr(&m, 0x40001ff0, 17));
+	EXPECT_TRUE(!hvm_mem_ptr(&m, 0x3ffffff0, 32));
+	EXPECT_TRUE(!hvm_mem_ptr(&m, 0x40002000, 1));
+	EXPECT_TRUE(!hvm_mem_ptr(&m, 0x40000000, 0));
+	/* Sums that wrap must not pass. */
+	EXPECT_TRUE(!hvm_mem_ptr(&m, 0x40000010, ~0ull - 8));
+	EXPECT_TRUE(!hvm_mem_ptr(&m, ~0ull - 4, 16));
+}
+
+/* A v-scsi-like partner: answers the init request, keeps payloads. */
+struct partner {
+	unsigned int pulses;
+	unsigned int payloads;
+	struct hvk_crq_msg last;
+};
+
+static long partner_receive(struct hvm_crq *crq, const struct hvk_crq_msg *msg,
+			    enum hvk_crq_kind kind)
+{
+	struct partner *p = crq->owner;
+	struct hvk_crq_msg done = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_COMPLETE };
+
+	if (kind == HVK_CRQ_K_INIT_REQUEST)
+		hvm_crq_post(crq, &done);
+	if (kind == HVK_CRQ_K_MESSAGE) {
+		p->payloads++;
+		p->last = *msg;
+	}
+	return HVK_H_SUCCESS;
+}
+
+static void partner_pulse(struct hvm_crq *crq)
+{
+	((struct partner *)crq->owner)->pulses++;
+}
+
+static const struct hvm_crq_ops partner_ops = {
+	.receive = partner_receive,
+	.pulse = partner_pulse,
+};
+
+#define RAM_BASE 0x40000000ull
+static u8 crq_ram[4 * 4096] __attribute__((aligned(4096)));
+
+static void crq_world(struct hvm_hcall_table *t, struct hvm_crq *crq,
+		      struct hvm_guest_mem *m, struct partner *p)
+{
+	memset(crq_ram, 0, sizeof(crq_ram));
+	memset(p, 0, sizeof(*p));
+	*m = (struct hvm_guest_mem){ .host = crq_ram, .base = RAM_BASE, .size = sizeof(crq_ram) };
+	hvm_table_init(t);
+	hvm_crq_init(crq, 0x30000003, &partner_ops, p, m);
+	ASSERT_EQ(hvm_crq_attach(crq, t), 0);
+}
+
+/* The client's handshake as hv_vio makes it, read back by its own codec. */
+TEST(crq_handshake_reaches_the_guest_state_machine)
+{
+	struct hvm_hcall_table t;
+	struct hvm_guest_mem m;
+	struct hvm_crq crq;
+	struct partner p;
+	struct hvm_smccc_regs r;
+	struct hvk_crq_msg msg, init = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_REQUEST };
+	u64 hi, lo;
+	int next;
+
+	crq_world(&t, &crq, &m, &p);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE + 4096, 4096, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(call(&t, HVK_H_VIO_SIGNAL, 0x30000003, 1, 0, 0, &r), HVK_H_SUCCESS);
+	hvk_crq_encode(&init, &hi, &lo);
+	EXPECT_EQ(call(&t, HVK_H_SEND_CRQ, 0x30000003, hi, lo, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(hvk_crq_decode(crq_ram + 4096, &msg), HVK_CRQ_K_INIT_COMPLETE);
+	EXPECT_EQ(hvk_crq_transition(HVK_CRQ_ST_WAITING, HVK_CRQ_K_INIT_COMPLETE, &next),
+		  HVK_CRQ_A_UP);
+	EXPECT_EQ(next, HVK_CRQ_ST_UP);
+	EXPECT_EQ(p.pulses, 1);
+	/* A payload reaches the protocol decoded, token and length intact. */
+	msg = (struct hvk_crq_msg){ .valid = HVK_CRQ_PAYLOAD, .format = 1, .iu_len = 96,
+				    .token = RAM_BASE + 8192 };
+	hvk_crq_encode(&msg, &hi, &lo);
+	EXPECT_EQ(call(&t, HVK_H_SEND_CRQ, 0x30000003, hi, lo, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(p.payloads, 1);
+	EXPECT_EQ(p.last.iu_len, 96);
+	EXPECT_EQ(p.last.token, RAM_BASE + 8192);
+	/* Interrupts off: entries still posted, no pulse. */
+	EXPECT_EQ(call(&t, HVK_H_VIO_SIGNAL, 0x30000003, 0, 0, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_crq_post(&crq, &msg), 0);
+	EXPECT_EQ(p.pulses, 1);
+	EXPECT_EQ(call(&t, HVK_H_VIO_SIGNAL, 0x30000003, 2, 0, 0, &r), HVK_H_PARAMETER);
+	EXPECT_EQ(call(&t, HVK_H_ENABLE_CRQ, 0x30000003, 0, 0, 0, &r), HVK_H_SUCCESS);
+}
+
+TEST(crq_registration_is_checked_against_guest_memory)
+{
+	struct hvm_hcall_table t;
+	struct hvm_guest_mem m;
+	struct hvm_crq crq;
+	struct partner p;
+	struct hvm_smccc_regs r;
+
+	crq_world(&t, &crq, &m, &p);
+	/* QEMU's refusals: size out of range, ioba not 4 KiB aligned. */
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE, 0xff0, 0, &r), HVK_H_PARAMETER);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE + 16, 4096, 0, &r),
+		  HVK_H_PARAMETER);
+	/* The VMM's own: inside guest memory, whole entries. */
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE + 3 * 4096, 8192, 0, &r),
+		  HVK_H_PARAMETER);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, 0x1000, 4096, 0, &r), HVK_H_PARAMETER);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE, 4096 + 8, 0, &r), HVK_H_PARAMETER);
+	EXPECT_EQ(crq.bad_registrations, 5);
+	/* Registered once; again is H_RESOURCE until freed (kexec's case). */
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE, 4096, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE, 4096, 0, &r), HVK_H_RESOURCE);
+	EXPECT_EQ(call(&t, HVK_H_FREE_CRQ, 0x30000003, 0, 0, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(call(&t, HVK_H_FREE_CRQ, 0x30000003, 0, 0, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE, 4096, 0, &r), HVK_H_SUCCESS);
+}
+
+TEST(crq_posts_only_into_free_slots_and_wraps)
+{
+	struct hvm_hcall_table t;
+	struct hvm_guest_mem m;
+	struct hvm_crq crq;
+	struct partner p;
+	struct hvm_smccc_regs r;
+	struct hvk_crq_msg msg = { .valid = HVK_CRQ_PAYLOAD, .format = 2 }, got;
+	unsigned int i;
+
+	crq_world(&t, &crq, &m, &p);
+	EXPECT_EQ(hvm_crq_post(&crq, &msg), -ENOTCONN);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE, 4096, 0, &r), HVK_H_SUCCESS);
+	for (i = 0; i < 256; i++) {
+		msg.token = i;
+		ASSERT_EQ(hvm_crq_post(&crq, &msg), 0);
+	}
+	/* Full: the next slot is still the guest's, so the post is dropped. */
+	EXPECT_EQ(hvm_crq_post(&crq, &msg), -ENOSPC);
+	EXPECT_EQ(crq.dropped_full, 1);
+	/* The guest consumes slot 0 (stores 0 to byte 0): room for one. */
+	EXPECT_EQ(hvk_crq_decode(crq_ram, &got), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(got.token, 0);
+	crq_ram[0] = 0;
+	msg.token = 1000;
+	EXPECT_EQ(hvm_crq_post(&crq, &msg), 0);
+	EXPECT_EQ(hvk_crq_decode(crq_ram, &got), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(got.token, 1000);
+	EXPECT_EQ(hvk_crq_decode(crq_ram + 255 * 16, &got), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(got.token, 255);
 }
 
 int main(int argc, char **argv)

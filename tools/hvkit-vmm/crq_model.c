@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvkit-vmm's CRQ transport; see crq_model.h.
+ */
+#include <hvkit/hcall_opcodes.h>
+#include <hvkit/hcall_status.h>
+
+#include "crq_model.h"
+
+void hvm_crq_init(struct hvm_crq *crq, u32 unit, const struct hvm_crq_ops *ops,
+		  void *owner, const struct hvm_guest_mem *mem)
+{
+	memset(crq, 0, sizeof(*crq));
+	crq->unit = unit;
+	crq->ops = ops;
+	crq->owner = owner;
+	crq->mem = mem;
+}
+
+/*
+ * H_REG_CRQ(unit, ioba, bytes). QEMU's checks, plus the two a VMM cannot
+ * skip: the whole queue in guest memory, and whole entries only.
+ */
+static long reg_crq(void *dev, struct hvm_call *call)
+{
+	struct hvm_crq *crq = dev;
+	u64 ioba = call->in[1], bytes = call->in[2];
+
+	if (bytes < HVM_CRQ_MIN_BYTES || bytes > HVM_CRQ_MAX_BYTES ||
+	    (ioba & 0xfff) || (bytes % HVK_CRQ_ENTRY_SIZE) ||
+	    !hvm_mem_ptr(crq->mem, ioba, bytes)) {
+		crq->bad_registrations++;
+		return HVK_H_PARAMETER;
+	}
+	if (crq->registered)
+		return HVK_H_RESOURCE;
+	crq->queue = ioba;
+	crq->bytes = bytes;
+	crq->next = 0;
+	crq->registered = true;
+	return HVK_H_SUCCESS;
+}
+
+/* H_FREE_CRQ: success for the device whether or not a queue exists. */
+static long free_crq(void *dev, struct hvm_call *call)
+{
+	struct hvm_crq *crq = dev;
+
+	(void)call;
+	crq->registered = false;
+	return HVK_H_SUCCESS;
+}
+
+static long send_crq(void *dev, struct hvm_call *call)
+{
+	struct hvm_crq *crq = dev;
+	struct hvk_crq_msg msg;
+	enum hvk_crq_kind kind;
+	u8 entry[HVK_CRQ_ENTRY_SIZE];
+
+	hvk_put_be64(entry, call->in[1]);
+	hvk_put_be64(entry + 8, call->in[2]);
+	kind = hvk_crq_decode(entry, &msg);
+	return crq->ops->receive(crq, &msg, kind);
+}
+
+/* H_VIO_SIGNAL(unit, mode): bit 0 is the only bit a CRQ device has. */
+static long vio_signal(void *dev, struct hvm_call *call)
+{
+	struct hvm_crq *crq = dev;
+
+	if (call->in[1] & ~1ull)
+		return HVK_H_PARAMETER;
+	crq->irq_enabled = call->in[1] & 1;
+	return HVK_H_SUCCESS;
+}
+
+/* H_ENABLE_CRQ: nothing to reopen without migration, as on QEMU. */
+static long enable_crq(void *dev, struct hvm_call *call)
+{
+	(void)dev;
+	(void)call;
+	return HVK_H_SUCCESS;
+}
+
+int hvm_crq_attach(struct hvm_crq *crq, struct hvm_hcall_table *t)
+{
+	static const struct {
+		u32 opcode;
+		hvm_hcall_fn fn;
+	} calls[] = {
+		{ HVK_H_REG_CRQ, reg_crq },
+		{ HVK_H_FREE_CRQ, free_crq },
+		{ HVK_H_SEND_CRQ, send_crq },
+		{ HVK_H_VIO_SIGNAL, vio_signal },
+		{ HVK_H_ENABLE_CRQ, enable_crq },
+	};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		err = hvm_table_register(t, calls[i].opcode, crq->unit,
+					 calls[i].fn, crq);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg)
+{
+	u8 *slot;
+	u64 hi, lo;
+
+	if (!crq->registered) {
+		crq->dropped_closed++;
+		return -ENOTCONN;
+	}
+	/* Checked at registration; checked again, the region is the truth. */
+	slot = hvm_mem_ptr(crq->mem, crq->queue + crq->next, HVK_CRQ_ENTRY_SIZE);
+	if (!slot) {
+		crq->dropped_closed++;
+		return -ENOTCONN;
+	}
+	if (__atomic_load_n(&slot[0], __ATOMIC_ACQUIRE) != HVK_CRQ_FREE) {
+		crq->dropped_full++;
+		return -ENOSPC;
+	}
+	hvk_crq_encode(msg, &hi, &lo);
+	hvk_put_be64(slot + 8, lo);
+	/* The guest may read the slot as soon as byte 0 is set: that last. */
+	hvk_put_be32(slot + 4, (u32)hi);
+	hvk_put_be16(slot + 2, (u16)(hi >> 16));
+	__atomic_store_n(&slot[1], (u8)(hi >> 48), __ATOMIC_RELAXED);
+	__atomic_store_n(&slot[0], (u8)(hi >> 56), __ATOMIC_RELEASE);
+	crq->next = (crq->next + HVK_CRQ_ENTRY_SIZE) % crq->bytes;
+	if (crq->irq_enabled && crq->ops->pulse)
+		crq->ops->pulse(crq);
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvkit-vmm's CRQ transport, the hypervisor's half: H_REG_CRQ, H_FREE_CRQ,
+ * H_SEND_CRQ, H_VIO_SIGNAL and H_ENABLE_CRQ with QEMU pseries' statuses,
+ * and posting entries into the guest's queue the way QEMU does (only
+ * into a free slot; bytes 8-15 before bytes 0-7). Entries are the kit's
+ * CRQ codec (include/hvkit/crq_codec.h) on both sides. The protocol above
+ * (v-scsi) gets each message the guest sends.
+ */
+#ifndef _HVM_CRQ_MODEL_H
+#define _HVM_CRQ_MODEL_H
+
+#include <hvkit/crq_codec.h>
+
+#include "guest_mem.h"
+#include "hcall_table.h"
+
+/* Queue sizes QEMU accepts. */
+#define HVM_CRQ_MIN_BYTES	0x1000
+#define HVM_CRQ_MAX_BYTES	0x10000000
+
+struct hvm_crq;
+
+struct hvm_crq_ops {
+	/*
+	 * A message the guest sent (H_SEND_CRQ), decoded. Runs inside the
+	 * hcall, as QEMU's do; may post answers. Returns the hcall status.
+	 */
+	long (*receive)(struct hvm_crq *crq, const struct hvk_crq_msg *msg,
+			enum hvk_crq_kind kind);
+	/* Pulse the device's interrupt (only while the guest enabled it). */
+	void (*pulse)(struct hvm_crq *crq);
+};
+
+struct hvm_crq {
+	u32 unit;
+	const struct hvm_crq_ops *ops;
+	void *owner;			/* the protocol's state */
+	const struct hvm_guest_mem *mem;
+	bool registered;
+	bool irq_enabled;
+	u64 queue;			/* guest physical address */
+	u64 bytes;
+	u64 next;			/* byte offset of the next slot */
+	/* Counters, for the logs. */
+	u64 dropped_full;		/* posts that found the slot busy */
+	u64 dropped_closed;		/* posts with no queue registered */
+	u64 bad_registrations;		/* H_REG_CRQ answered H_PARAMETER */
+};
+
+void hvm_crq_init(struct hvm_crq *crq, u32 unit, const struct hvm_crq_ops *ops,
+		  void *owner, const struct hvm_guest_mem *mem);
+
+/* Serve the five CRQ opcodes at the unit address. */
+int hvm_crq_attach(struct hvm_crq *crq, struct hvm_hcall_table *t);
+
+/*
+ * Post @msg into the guest's queue. Returns 0, -ENOTCONN with no queue
+ * registered or -ENOSPC when the next slot is still the guest's (QEMU
+ * drops the message then; so does this, counted).
+ */
+int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg);
+
+#endif /* _HVM_CRQ_MODEL_H */
