@@ -2,7 +2,8 @@
 /*
  * Host unit tests of hvkit-vmm's portable core (tools/hvkit-vmm): the SMCCC
  * front door, the hcall registration table, guest memory checks, the vty
- * model and the CRQ transport, each driven the way the guest drives them:
+ * model, the CRQ transport, the boot layout and the PL011, each driven
+ * the way the guest drives them:
  * registers in, registers out, and the guest's own codecs (vty, CRQ) on
  * the other side of the answers.
  */
@@ -13,9 +14,11 @@
 #include <hvkit/hcall_status.h>
 #include <hvkit/smccc_abi.h>
 
+#include "boot_layout.h"
 #include "crq_model.h"
 #include "guest_mem.h"
 #include "ktest.h"
+#include "pl011.h"
 #include "smccc.h"
 #include "vty_model.h"
 #include "vty_codec.h"
@@ -426,6 +429,169 @@ TEST(crq_posts_only_into_free_slots_and_wraps)
 	EXPECT_EQ(got.token, 1000);
 	EXPECT_EQ(hvk_crq_decode(crq_ram + 255 * 16, &got), HVK_CRQ_K_MESSAGE);
 	EXPECT_EQ(got.token, 255);
+}
+
+/* An arm64 Image header as the kernel's head.S lays it out. */
+static void image_header(u8 *h, u64 text_offset, u64 image_size, u64 flags)
+{
+	unsigned int i;
+
+	memset(h, 0, HVM_IMAGE_HEADER);
+	for (i = 0; i < 8; i++) {
+		h[8 + i] = (u8)(text_offset >> (8 * i));
+		h[16 + i] = (u8)(image_size >> (8 * i));
+		h[24 + i] = (u8)(flags >> (8 * i));
+	}
+	memcpy(h + 56, "ARM\x64", 4);
+}
+
+TEST(image_header_is_checked)
+{
+	struct hvm_image_info info;
+	char why[160];
+	u8 h[HVM_IMAGE_HEADER];
+
+	/* Debian bookworm's arm64 6.1 Image: text_offset 0, 2 MiB-aligned anywhere. */
+	image_header(h, 0, 33 << 20, 0xa);
+	EXPECT_EQ(hvm_image_parse(h, 31 << 20, &info, why, sizeof(why)), 0);
+	EXPECT_EQ(info.image_size, 33 << 20);
+	EXPECT_TRUE(info.any_placement);
+	/* Before 3.17: image_size 0, text_offset taken as 0x80000. */
+	image_header(h, 0, 0, 0);
+	EXPECT_EQ(hvm_image_parse(h, 9 << 20, &info, why, sizeof(why)), 0);
+	EXPECT_EQ(info.text_offset, 0x80000);
+	image_header(h, 0, 33 << 20, 1);
+	EXPECT_EQ(hvm_image_parse(h, 31 << 20, &info, why, sizeof(why)), -EINVAL);
+	EXPECT_CONTAINS(why, "big-endian");
+	image_header(h, 0x201000, 33 << 20, 0);
+	EXPECT_EQ(hvm_image_parse(h, 31 << 20, &info, why, sizeof(why)), -EINVAL);
+	image_header(h, 0, 1 << 20, 0);
+	EXPECT_EQ(hvm_image_parse(h, 2 << 20, &info, why, sizeof(why)), -EINVAL);
+	EXPECT_CONTAINS(why, "larger than the image size");
+	memcpy(h + 56, "ARM\x65", 4);
+	EXPECT_EQ(hvm_image_parse(h, 2 << 20, &info, why, sizeof(why)), -EINVAL);
+	EXPECT_CONTAINS(why, "not an arm64 Image");
+	EXPECT_EQ(hvm_image_parse(h, 63, &info, why, sizeof(why)), -EINVAL);
+}
+
+TEST(boot_layout_places_without_overlap)
+{
+	struct hvm_image_info info = { .text_offset = 0, .image_size = (33 << 20) + 4096 };
+	struct hvm_boot_layout l;
+	char why[160];
+
+	ASSERT_EQ(hvm_boot_place(&info, 40 << 20, 0x40000000, 256 << 20, &l, why, sizeof(why)), 0);
+	EXPECT_EQ(l.kernel, 0x40000000);
+	EXPECT_EQ(l.initrd, 0x40000000 + (34 << 20));
+	EXPECT_EQ(l.initrd_size, 40 << 20);
+	EXPECT_EQ(l.dtb, 0x40000000 + (254 << 20));
+	EXPECT_TRUE(l.initrd + l.initrd_size <= l.dtb);
+	/* No initrd. */
+	ASSERT_EQ(hvm_boot_place(&info, 0, 0x40000000, 64 << 20, &l, why, sizeof(why)), 0);
+	EXPECT_EQ(l.initrd, 0);
+	/* Too small, and sizes that would wrap a sum: refused, with the sizes. */
+	EXPECT_EQ(hvm_boot_place(&info, 40 << 20, 0x40000000, 64 << 20, &l, why, sizeof(why)),
+		  -ENOSPC);
+	EXPECT_CONTAINS(why, "do not fit in 64 MiB");
+	EXPECT_EQ(hvm_boot_place(&info, ~0ull - 4096, 0x40000000, 256 << 20, &l, why, sizeof(why)),
+		  -ENOSPC);
+	info.image_size = ~0ull - 4096;
+	EXPECT_EQ(hvm_boot_place(&info, 0, 0x40000000, 256 << 20, &l, why, sizeof(why)), -ENOSPC);
+	info.image_size = 1 << 20;
+	EXPECT_EQ(hvm_boot_place(&info, 0, 0x40001000, 256 << 20, &l, why, sizeof(why)), -ENOSPC);
+	/* The initrd must stay in the kernel's 32 GiB window. */
+	EXPECT_EQ(hvm_boot_place(&info, 33ull << 30, 0x40000000, 40ull << 30, &l, why, sizeof(why)),
+		  -ENOSPC);
+	EXPECT_CONTAINS(why, "32 GiB");
+}
+
+struct uart_sink {
+	u8 out[64];
+	unsigned int len;
+	bool level;
+	unsigned int edges;
+};
+
+static void uart_write(void *ctx, u8 c)
+{
+	struct uart_sink *s = ctx;
+
+	if (s->len < sizeof(s->out))
+		s->out[s->len++] = c;
+}
+
+static void uart_irq(void *ctx, bool level)
+{
+	struct uart_sink *s = ctx;
+
+	s->level = level;
+	s->edges++;
+}
+
+static const struct hvm_pl011_ops uart_ops = { .write = uart_write, .set_irq = uart_irq };
+
+/* What amba-pl011 does: probe the IDs, set up, send, take input by interrupt. */
+TEST(pl011_as_the_linux_driver_uses_it)
+{
+	struct hvm_pl011 u;
+	struct uart_sink s = { 0 };
+	u32 id = 0, cid = 0;
+	unsigned int i;
+
+	hvm_pl011_init(&u, &uart_ops, &s);
+	for (i = 0; i < 4; i++) {
+		id |= (u32)hvm_pl011_read(&u, 0xfe0 + 4 * i, 4) << (8 * i);
+		cid |= (u32)hvm_pl011_read(&u, 0xff0 + 4 * i, 4) << (8 * i);
+	}
+	/* amba-pl011 matches id 0x00041011 under mask 0x000fffff. */
+	EXPECT_EQ(id & 0x000fffff, 0x00041011);
+	EXPECT_EQ(cid, 0xb105f00d);
+	EXPECT_EQ(s.level, false);
+	/* Transmit: the FIFO is never full and empties at once. */
+	EXPECT_EQ(hvm_pl011_read(&u, 0x018, 4) & 0xb0, 0x90);
+	hvm_pl011_write(&u, 0x000, 4, 'o');
+	hvm_pl011_write(&u, 0x000, 4, 'k');
+	EXPECT_EQ(s.len, 2);
+	EXPECT_TRUE(!memcmp(s.out, "ok", 2));
+	/* TX unmasked: the line rises (the FIFO is empty) until masked again. */
+	hvm_pl011_write(&u, 0x038, 4, 1 << 5);
+	EXPECT_EQ(s.level, true);
+	hvm_pl011_write(&u, 0x044, 4, 0x7ff);
+	EXPECT_EQ(s.level, true);
+	hvm_pl011_write(&u, 0x038, 4, 0);
+	EXPECT_EQ(s.level, false);
+	/* Receive: RX and RT unmasked, the line follows the FIFO. */
+	hvm_pl011_write(&u, 0x038, 4, (1 << 4) | (1 << 6));
+	EXPECT_EQ(s.level, false);
+	EXPECT_EQ(hvm_pl011_feed(&u, (const u8 *)"hi", 2), 2);
+	EXPECT_EQ(s.level, true);
+	EXPECT_EQ(hvm_pl011_read(&u, 0x040, 4), (1 << 4) | (1 << 6));
+	EXPECT_EQ(hvm_pl011_read(&u, 0x000, 4), 'h');
+	EXPECT_EQ(hvm_pl011_read(&u, 0x000, 4), 'i');
+	EXPECT_EQ(s.level, false);
+	EXPECT_EQ(hvm_pl011_read(&u, 0x018, 4) & 0x10, 0x10);
+	EXPECT_EQ(hvm_pl011_read(&u, 0x000, 4), 0);
+}
+
+TEST(pl011_fifo_holds_32)
+{
+	struct hvm_pl011 u;
+	struct uart_sink s = { 0 };
+	static const u8 many[40] = "0123456789012345678901234567890123456789";
+	unsigned int i;
+
+	hvm_pl011_init(&u, &uart_ops, &s);
+	EXPECT_EQ(hvm_pl011_feed(&u, many, 40), 32);
+	EXPECT_EQ(hvm_pl011_read(&u, 0x018, 4) & 0x40, 0x40);
+	EXPECT_EQ(hvm_pl011_feed(&u, many, 1), 0);
+	for (i = 0; i < 32; i++)
+		EXPECT_EQ(hvm_pl011_read(&u, 0x000, 1), many[i]);
+	EXPECT_EQ(hvm_pl011_feed(&u, many + 32, 8), 8);
+	EXPECT_EQ(hvm_pl011_read(&u, 0x000, 1), '2');
+	/* Offsets it does not have: 0, writes ignored. */
+	hvm_pl011_write(&u, 0x800, 4, 5);
+	EXPECT_EQ(hvm_pl011_read(&u, 0x800, 4), 0);
+	EXPECT_EQ(hvm_pl011_read(&u, 0xfe2, 1), 0);
 }
 
 int main(int argc, char **argv)
