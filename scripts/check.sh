@@ -196,6 +196,10 @@ lane_b() {
 	step debug-kernel-arm64 3600 "${low[@]}" scripts/build-debug-kernel.sh arm64
 	step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
 	step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug
+	# hvkit-vmm, the arm64 peer, where it is meant to run: under KVM in an
+	# L1 Linux at EL2 (QEMU TCG), hv_vio and hv_console in its guest over
+	# HVC and SMC (Documentation/hvkit-vmm.rst, The nested check).
+	step_if selftests/vmm/nested.sh vm-arm64-kvm 1200 selftests/vmm/nested.sh
 	full || return 0
 	# A minute per fuzz target instead of the smoke's seconds.
 	step fuzz 3600 "${low[@]}" make --no-print-directory fuzz

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvkit-vmm in the place it is meant for, under QEMU TCG (Documentation/
+# hvkit-vmm.rst, "The nested check"): L0 qemu-system-aarch64 with
+# virtualization=on boots Debian trixie's arm64 kernel at EL2 (KVM with the
+# SMCCC filter, Linux >= 6.4); in it hvkit-vmm boots Debian bookworm's 6.1
+# arm64 kernel, once with method "hvc" and once with "smc", with hv_vio and
+# hv_console. Checked, per method, on what comes back:
+#   - hv_vio loads and finds the hypervisor (the identity call answered);
+#   - hv_console binds both vtys, interrupt driven;
+#   - a line written to each vty's tty arrives in hvkit-vmm's output file
+#     byte for byte;
+#   - 4 KiB of random data (CR, LF and NUL included) that hvkit-vmm feeds
+#     into vty 1 arrive in the guest with the same sha256.
+#
+# usage: nested.sh [--out DIR] [--keep]
+# Exit status: 0 all passed, 1 a check failed, 2 setup failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=$repo/build/vmm-nested
+keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=${2:?}; shift ;;
+	--keep) keep=1 ;;
+	*) echo "nested.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+log() { echo "nested: $*" >&2; }
+die() { echo "nested: $*" >&2; exit 2; }
+
+command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (Debian: qemu-system-arm)"
+command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc missing (Debian: gcc-aarch64-linux-gnu)"
+rm -rf "$out"
+mkdir -p "$out"
+
+# What the three layers need: kernels, busybox, libfdt for a static VMM.
+l1_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print image) || die "no trixie arm64 kernel"
+l2_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.1 --print image) || die "no bookworm arm64 kernel"
+root=$("$repo/scripts/fetch-debs.sh" arm64 busybox-static libfdt-dev) || die "cannot fetch busybox-static, libfdt-dev (arm64)"
+log "building hvkit-vmm (static, arm64) and the hvkit modules for 6.1"
+make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
+	LIBFDT="$root/usr/lib/aarch64-linux-gnu" >"$out/build.log" 2>&1 ||
+	{ cat "$out/build.log" >&2; die "building hvkit-vmm failed"; }
+make -s -C "$repo" ARCH=arm64 HVKIT_SELFTEST=m >>"$out/build.log" 2>&1 ||
+	{ cat "$out/build.log" >&2; die "building the modules failed"; }
+
+initramfs() { # DIR OUT
+	(cd "$1" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$2"
+}
+
+# L2: the guest of hvkit-vmm.
+l2=$out/l2
+mkdir -p "$l2"/{bin,proc,sys,dev,tmp,lib/hvkit}
+cp "$root/bin/busybox" "$l2/bin/"
+cp "$repo/build/arm64-6.1/hv_vio.ko" "$repo/build/arm64-6.1/hv_console.ko" "$l2/lib/hvkit/"
+cat >"$l2/init" <<'L2'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+say() { echo "L2: $*"; }
+insmod /lib/hvkit/hv_vio.ko && say "hv_vio loaded"
+say "state $(cat /sys/devices/hvkit/state 2>&1)"
+insmod /lib/hvkit/hv_console.ko && say "hv_console loaded"
+[ -e /dev/hvc0 ] && echo "hello from hvc0 through hvkit-vmm" >/dev/hvc0
+if [ -e /dev/hvc1 ]; then
+	# Raw before any input: the hello line tells L1 to start sending.
+	exec 3<>/dev/hvc1
+	stty -F /dev/hvc1 raw -echo
+	echo "hello from hvc1 through hvkit-vmm" >&3
+	dd of=/tmp/in bs=1 count=4096 <&3 2>/dev/null &
+	p=$!
+	i=0
+	while [ $i -lt 60 ] && [ "$(wc -c </tmp/in 2>/dev/null || echo 0)" -lt 4096 ]; do
+		sleep 1; i=$((i + 1))
+	done
+	kill $p 2>/dev/null
+	say "input $(wc -c </tmp/in) bytes sha256 $(sha256sum </tmp/in | cut -d' ' -f1)"
+fi
+dmesg | grep -E 'hv_vio|hv_console' | sed 's/^/L2 dmesg: /'
+poweroff -f
+L2
+chmod +x "$l2/init"
+
+# The data hvkit-vmm feeds into vty 1: random, with bytes 1-8 turned into
+# CR, LF and NUL so that the console's special cases come up often.
+# shellcheck disable=SC2020 # a set of 8 bytes onto 8, repeats intended
+head -c 4096 /dev/urandom | tr '\001-\010' '\r\n\000\r\n\000\r\n' >"$out/vty1.in"
+want_in=$(sha256sum <"$out/vty1.in" | cut -d' ' -f1)
+
+# L1: trixie at EL2 with KVM, running hvkit-vmm twice.
+l1=$out/l1
+mkdir -p "$l1"/{bin,proc,sys,dev,tmp}
+cp "$root/bin/busybox" "$repo/tools/hvkit-vmm/hvkit-vmm" "$l1/bin/"
+cp "$l2_image" "$l1/Image-l2"
+initramfs "$l2" "$l1/initrd-l2"
+cp "$out/vty1.in" "$l1/vty1.in"
+cat >"$l1/init" <<'L1'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+echo "L1: $(uname -r) $(dmesg | grep -o 'kvm \[1\]: [A-Za-z]* mode initialized' | head -1)"
+for m in hvc smc; do
+	: >/tmp/vty0.out; : >/tmp/vty1.out
+	rm -f /tmp/vty1.fifo; mkfifo /tmp/vty1.fifo
+	echo "L1: method $m"
+	# vty 1's input once the guest said hello on it (it is raw by then).
+	( while ! grep -q hello /tmp/vty1.out; do sleep 0.2; done
+	  cat /vty1.in >/tmp/vty1.fifo ) &
+	feeder=$!
+	/bin/hvkit-vmm --kernel /Image-l2 --initrd /initrd-l2 --method $m --memory 256 \
+		--append "console=ttyAMA0 quiet" --vty out=/tmp/vty0.out \
+		--vty out=/tmp/vty1.out,in=/tmp/vty1.fifo </dev/null
+	echo "L1: $m exit $?"
+	kill $feeder 2>/dev/null
+	echo "L1: $m vty0 $(cat /tmp/vty0.out)"
+	echo "L1: $m vty1 $(cat /tmp/vty1.out)"
+done
+poweroff -f
+L1
+chmod +x "$l1/init"
+initramfs "$l1" "$out/l1.cpio.gz"
+
+log "booting L0 (TCG) -> L1 $(basename "$l1_image") at EL2 -> hvkit-vmm -> L2 $(basename "$l2_image")"
+timeout 900 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,its=on \
+	-cpu max,pauth-impdef=on -m 2G -smp 1 -nographic -nic none -no-reboot \
+	-kernel "$l1_image" -initrd "$out/l1.cpio.gz" \
+	-append 'console=ttyAMA0 panic=-1 quiet' </dev/null >"$out/console.log" 2>&1 ||
+	log "QEMU ended with status $? (console: $out/console.log)"
+
+failed=0
+# check METHOD WHAT STRING: STRING must be in that method's part of the log.
+check() {
+	if grep -q -F -- "$3" "$out/$1.log"; then
+		echo "ok - $1: $2"
+	else
+		echo "not ok - $1: $2 (no \"$3\"; $out/console.log)"
+		failed=1
+	fi
+}
+for m in hvc smc; do
+	tr -d '\r' <"$out/console.log" | sed -n "/^L1: method $m/,/^L1: $m vty1/p" >"$out/$m.log"
+	check $m "hvkit-vmm exits 0 when the guest powers off" "L1: $m exit 0"
+	check $m "hv_vio loads" "L2: hv_vio loaded"
+	check $m "hv_vio found the hypervisor (identity call)" "L2: state online"
+	check $m "hv_console binds vty 0 as hvc0" "hv_console 30000000: hvc0, interrupt driven"
+	check $m "hv_console binds vty 1 as hvc1" "hv_console 30000001: hvc1, interrupt driven"
+	check $m "vty 0 output byte for byte" "L1: $m vty0 hello from hvc0 through hvkit-vmm"
+	check $m "vty 1 output byte for byte" "L1: $m vty1 hello from hvc1 through hvkit-vmm"
+	check $m "4 KiB into vty 1, sha256 equal" "L2: input 4096 bytes sha256 $want_in"
+done
+[ "$keep" = 1 ] || rm -rf "$l1" "$l2"
+[ "$failed" = 0 ] && echo "nested: all passed" || echo "nested: FAILED"
+exit "$failed"

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvkit-vmm's KVM side on arm64: guest RAM, one vCPU with PSCI on the
+ * hvkit conduit, the in-kernel vGICv3 and arch timer, the SMCCC filter
+ * that forwards the hvkit function range and the identity call to
+ * userspace, and the run loop: hypercall exits go to the portable front
+ * door (smccc.c), MMIO exits to the PL011, input from the backends comes
+ * in on a second thread. Documentation/hvkit-vmm.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include <hvkit/smccc_abi.h>
+
+#include "boot_layout.h"
+#include "smccc.h"
+#include "vm.h"
+
+/* The SMCCC filter (Linux 6.4 UAPI); older headers lack the names. */
+#ifndef KVM_ARM_VM_SMCCC_CTRL
+#define KVM_ARM_VM_SMCCC_CTRL		0
+#define KVM_ARM_VM_SMCCC_FILTER		0
+#define KVM_SMCCC_FILTER_FWD_TO_USER	2
+struct kvm_smccc_filter {
+	__u32 base;
+	__u32 nr_functions;
+	__u8 action;
+	__u8 pad[15];
+};
+#endif
+
+#define CORE_REG(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 (offsetof(struct kvm_regs, field) / sizeof(__u32)))
+
+static int fail(const char *what, const char *hint)
+{
+	fprintf(stderr, "hvkit-vmm: %s: %s%s%s\n", what, strerror(errno),
+		hint ? "; " : "", hint ? hint : "");
+	return -1;
+}
+
+static int set_reg(int vcpu, u64 id, u64 val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (u64)(uintptr_t)&val };
+
+	return ioctl(vcpu, KVM_SET_ONE_REG, &r);
+}
+
+static int get_reg(int vcpu, u64 id, u64 *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (u64)(uintptr_t)val };
+
+	return ioctl(vcpu, KVM_GET_ONE_REG, &r);
+}
+
+/* Read all of @path into guest memory at @gpa; its size in *@size. */
+static int load_file(struct hvm_vm *vm, const char *path, u64 gpa, u64 max, u64 *size)
+{
+	struct stat st;
+	u8 *dst;
+	u64 done = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "hvkit-vmm: cannot read %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	dst = hvm_mem_ptr(&vm->mem, gpa, (u64)st.st_size);
+	if (!dst || (u64)st.st_size > max) {
+		fprintf(stderr, "hvkit-vmm: %s (%lld bytes) does not fit in guest RAM at %#llx: raise --memory\n",
+			path, (long long)st.st_size, (unsigned long long)gpa);
+		close(fd);
+		return -1;
+	}
+	while (done < (u64)st.st_size) {
+		n = read(fd, dst + done, (u64)st.st_size - done);
+		if (n <= 0) {
+			fprintf(stderr, "hvkit-vmm: reading %s: %s\n", path,
+				n ? strerror(errno) : "file shrank");
+			close(fd);
+			return -1;
+		}
+		done += (u64)n;
+	}
+	close(fd);
+	*size = done;
+	return 0;
+}
+
+static int file_size(const char *opt, const char *path, u64 *size)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "hvkit-vmm: %s: cannot read %s: %s\n", opt, path, strerror(errno));
+		return -1;
+	}
+	*size = (u64)st.st_size;
+	return 0;
+}
+
+static int read_header(const char *path, u8 *hdr, u64 *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		fprintf(stderr, "hvkit-vmm: --kernel: cannot read %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (file_size("--kernel", path, size)) {
+		close(fd);
+		return -1;
+	}
+	n = read(fd, hdr, HVM_IMAGE_HEADER);
+	close(fd);
+	if (n < 0)
+		return fail("reading the kernel header", NULL);
+	if (n < HVM_IMAGE_HEADER)
+		memset(hdr + n, 0, HVM_IMAGE_HEADER - n);
+	return 0;
+}
+
+static void irq_line(struct hvm_vm *vm, u32 spi, int level)
+{
+	struct kvm_irq_level irq = {
+		.irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | (32 + spi),
+		.level = level,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq))
+		fail("KVM_IRQ_LINE", NULL);
+}
+
+static void uart_write(void *ctx, u8 c)
+{
+	(void)ctx;
+	if (write(STDOUT_FILENO, &c, 1) != 1)
+		return;	/* a closed stdout loses the boot console only */
+}
+
+static void uart_irq(void *ctx, bool level)
+{
+	irq_line(ctx, HVM_UART_SPI, level);
+}
+
+static const struct hvm_pl011_ops uart_ops = { .write = uart_write, .set_irq = uart_irq };
+
+static long vty_out(void *ctx, const u8 *buf, unsigned int len)
+{
+	struct hvm_vty_backend *b = ctx;
+
+	return write(b->out_fd, buf, len);
+}
+
+/* Edge-triggered, as a VIO interrupt on pseries. */
+static void vty_ready(void *ctx)
+{
+	struct hvm_vty_backend *b = ctx;
+
+	irq_line(b->vm, b->spi, 1);
+	irq_line(b->vm, b->spi, 0);
+}
+
+static const struct hvm_vty_ops vty_ops = { .write = vty_out, .input_ready = vty_ready };
+
+static int install_filter(struct hvm_vm *vm, u32 base, u32 count)
+{
+	struct kvm_smccc_filter f = {
+		.base = base, .nr_functions = count, .action = KVM_SMCCC_FILTER_FWD_TO_USER,
+	};
+	struct kvm_device_attr a = {
+		.group = KVM_ARM_VM_SMCCC_CTRL, .attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (u64)(uintptr_t)&f,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &a))
+		return fail("KVM has no SMCCC filter",
+			    "hvkit-vmm needs a host kernel of Linux 6.4 or later");
+	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &a))
+		return fail("installing the SMCCC filter", NULL);
+	return 0;
+}
+
+static int gic_attr(int fd, u32 group, u64 attr, void *addr)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (u64)(uintptr_t)addr };
+
+	return ioctl(fd, KVM_SET_DEVICE_ATTR, &a);
+}
+
+static int create_gic(struct hvm_vm *vm, int *gic)
+{
+	struct kvm_create_device d = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	u64 dist = HVM_GICD_BASE, redist = HVM_GICR_BASE;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &d))
+		return fail("creating the vGICv3", "the host needs a GICv3");
+	*gic = d.fd;
+	if (gic_attr(*gic, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) ||
+	    gic_attr(*gic, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))
+		return fail("placing the vGICv3", NULL);
+	return 0;
+}
+
+static int init_gic(int gic)
+{
+	u32 nr_irqs = 128;
+
+	if (gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) ||
+	    gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
+		return fail("initialising the vGICv3", NULL);
+	return 0;
+}
+
+static int create_vcpu(struct hvm_vm *vm)
+{
+	struct kvm_vcpu_init init;
+	int size;
+
+	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu_fd < 0)
+		return fail("creating the vCPU", NULL);
+	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	vm->run = size > 0 ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0)
+			   : MAP_FAILED;
+	if (vm->run == MAP_FAILED)
+		return fail("mapping the vCPU's run structure", NULL);
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
+		return fail("KVM_ARM_PREFERRED_TARGET", NULL);
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(vm->vcpu_fd, KVM_ARM_VCPU_INIT, &init))
+		return fail("initialising the vCPU", NULL);
+	return 0;
+}
+
+static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm_boot_layout *l)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->method = vm->method;
+	s->ram_base = HVM_RAM_BASE;
+	s->ram_size = vm->ram_size;
+	s->nr_cpus = 1;
+	s->gicd_base = HVM_GICD_BASE;
+	s->gicd_size = HVM_GICD_SIZE;
+	s->gicr_base = HVM_GICR_BASE;
+	s->gicr_size = HVM_GICR_FRAME;
+	s->uart_base = HVM_UART_BASE;
+	s->uart_spi = HVM_UART_SPI;
+	s->initrd_start = l->initrd;
+	s->initrd_end = l->initrd + l->initrd_size;
+	s->bootargs = vm->cmdline;
+	for (i = 0; i < vm->nr_vtys; i++) {
+		s->devices[i] = (struct hvm_device_spec){
+			.kind = HVM_DEV_VTY, .unit = vm->vtys[i].vty.unit, .spi = vm->vtys[i].spi,
+		};
+	}
+	s->nr_devices = vm->nr_vtys;
+}
+
+/*
+ * Check the kernel and initrd and place them, before any KVM work, so
+ * that a wrong file or too little memory is the one line the user sees.
+ */
+static int plan_guest(struct hvm_vm *vm, struct hvm_image_info *info,
+		      struct hvm_boot_layout *l)
+{
+	u64 ksize, isize = 0;
+	char why[160];
+	u8 hdr[HVM_IMAGE_HEADER];
+
+	if (read_header(vm->kernel, hdr, &ksize))
+		return -1;
+	if (hvm_image_parse(hdr, ksize, info, why, sizeof(why))) {
+		fprintf(stderr, "hvkit-vmm: --kernel %s: %s\n", vm->kernel, why);
+		return -1;
+	}
+	if (vm->initrd && file_size("--initrd", vm->initrd, &isize))
+		return -1;
+	if (hvm_boot_place(info, isize, HVM_RAM_BASE, vm->ram_size, l, why, sizeof(why))) {
+		fprintf(stderr, "hvkit-vmm: %s: raise --memory\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Kernel, initrd and device tree into guest RAM; the vCPU at the entry. */
+static int load_guest(struct hvm_vm *vm, const struct hvm_image_info *info,
+		      const struct hvm_boot_layout *l)
+{
+	struct hvm_fdt_spec spec;
+	char why[160];
+	u64 got;
+	int dtb_size;
+
+	if (load_file(vm, vm->kernel, l->kernel, info->image_size, &got))
+		return -1;
+	if (vm->initrd && load_file(vm, vm->initrd, l->initrd, l->initrd_size, &got))
+		return -1;
+	describe(vm, &spec, l);
+	dtb_size = hvm_fdt_build(&spec, hvm_mem_ptr(&vm->mem, l->dtb, HVM_DTB_MAX), HVM_DTB_MAX,
+				 why, sizeof(why));
+	if (dtb_size < 0) {
+		fprintf(stderr, "hvkit-vmm: %s\n", why);
+		return -1;
+	}
+	if (set_reg(vm->vcpu_fd, CORE_REG(regs.pc), l->kernel) ||
+	    set_reg(vm->vcpu_fd, CORE_REG(regs.regs[0]), l->dtb))
+		return fail("setting the boot registers", NULL);
+	return 0;
+}
+
+static int create_vm(struct hvm_vm *vm)
+{
+	struct kvm_userspace_memory_region ram;
+	struct hvm_image_info info;
+	struct hvm_boot_layout layout;
+	void *mem;
+	int gic;
+
+	if (plan_guest(vm, &info, &layout))
+		return -1;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return fail("cannot open /dev/kvm",
+			    "hvkit-vmm needs KVM on an arm64 host (modprobe kvm; access to /dev/kvm)");
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return fail("creating the VM", NULL);
+	mem = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		return fail("allocating guest RAM", "lower --memory");
+	vm->mem = (struct hvm_guest_mem){ .host = mem, .base = HVM_RAM_BASE, .size = vm->ram_size };
+	ram = (struct kvm_userspace_memory_region){
+		.slot = 0, .guest_phys_addr = HVM_RAM_BASE, .memory_size = vm->ram_size,
+		.userspace_addr = (u64)(uintptr_t)mem,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &ram))
+		return fail("giving the VM its RAM", NULL);
+	if (install_filter(vm, HVK_SMCCC_FN_BASE, HVK_SMCCC_FN_COUNT) ||
+	    install_filter(vm, HVK_SMCCC_CALL_UID, 1))
+		return -1;
+	if (create_gic(vm, &gic) || create_vcpu(vm) || init_gic(gic))
+		return -1;
+	return load_guest(vm, &info, &layout);
+}
+
+static int answer_hypercall(struct hvm_vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	struct hvm_smccc_regs regs;
+	unsigned int i;
+
+	regs.x[0] = run->hypercall.nr;
+	for (i = 1; i < ARRAY_SIZE(regs.x); i++)
+		if (get_reg(vm->vcpu_fd, CORE_REG(regs.regs[i]), &regs.x[i]))
+			return fail("reading the hypercall's registers", NULL);
+	pthread_mutex_lock(&vm->lock);
+	hvm_smccc_answer(&vm->table, &regs);
+	vm->hcalls++;
+	pthread_mutex_unlock(&vm->lock);
+	for (i = 0; i < ARRAY_SIZE(regs.x); i++)
+		if (set_reg(vm->vcpu_fd, CORE_REG(regs.regs[i]), regs.x[i]))
+			return fail("writing the hypercall's answer", NULL);
+	return 0;
+}
+
+static void mmio(struct hvm_vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	u64 addr = run->mmio.phys_addr, val = 0;
+	unsigned int len = run->mmio.len;
+
+	vm->mmio_exits++;
+	if (addr < HVM_UART_BASE || addr >= HVM_UART_BASE + HVM_PL011_SIZE || len > 8) {
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		return;	/* nothing there: reads 0, writes vanish */
+	}
+	pthread_mutex_lock(&vm->lock);
+	if (run->mmio.is_write) {
+		memcpy(&val, run->mmio.data, len);
+		hvm_pl011_write(&vm->uart, addr - HVM_UART_BASE, len, val);
+	} else {
+		val = hvm_pl011_read(&vm->uart, addr - HVM_UART_BASE, len);
+		memcpy(run->mmio.data, &val, len);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/* Bytes input source @i (0: the PL011, else vty i - 1) can take now. */
+static unsigned int input_room(struct hvm_vm *vm, unsigned int i)
+{
+	unsigned int room;
+
+	pthread_mutex_lock(&vm->lock);
+	if (i)
+		room = HVM_VTY_INPUT - vm->vtys[i - 1].vty.input_len;
+	else
+		room = HVM_PL011_RXQ - vm->uart.rx_len;
+	pthread_mutex_unlock(&vm->lock);
+	return room < 256 ? room : 256;
+}
+
+/* Backend input: stdin to the PL011, each vty's input file to its vty. */
+static void *input_thread(void *arg)
+{
+	struct hvm_vm *vm = arg;
+	struct pollfd p[1 + HVM_MAX_VTYS];
+	unsigned int i, n, room;
+	u8 buf[256];
+	ssize_t got;
+
+	for (;;) {
+		n = 0;
+		p[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		for (i = 0; i < vm->nr_vtys; i++)
+			p[n++] = (struct pollfd){ .fd = vm->vtys[i].in_fd, .events = POLLIN };
+		if (poll(p, n, 10) < 0 && errno != EINTR)
+			return NULL;
+		for (i = 0; i < n; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP)) || p[i].fd < 0)
+				continue;
+			/* Take only what the device has room for: back-pressure. */
+			room = input_room(vm, i);
+			if (!room)
+				continue;
+			got = read(p[i].fd, buf, room);
+			if (got <= 0) {
+				p[i].fd = -1;
+				if (i)
+					vm->vtys[i - 1].in_fd = -1;
+				continue;
+			}
+			pthread_mutex_lock(&vm->lock);
+			if (i)
+				hvm_vty_feed(&vm->vtys[i - 1].vty, buf, (unsigned int)got);
+			else
+				hvm_pl011_feed(&vm->uart, buf, (unsigned int)got);
+			pthread_mutex_unlock(&vm->lock);
+		}
+	}
+}
+
+static int attach_devices(struct hvm_vm *vm)
+{
+	unsigned int i;
+
+	hvm_table_init(&vm->table);
+	hvm_pl011_init(&vm->uart, &uart_ops, vm);
+	for (i = 0; i < vm->nr_vtys; i++) {
+		struct hvm_vty_backend *b = &vm->vtys[i];
+
+		b->vm = vm;
+		b->spi = HVM_DEV_SPI0 + i;
+		hvm_vty_init(&b->vty, HVM_UNIT0 + i, &vty_ops, b);
+		if (hvm_vty_attach(&b->vty, &vm->table, i == 0)) {
+			fprintf(stderr, "hvkit-vmm: cannot attach vty %u\n", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int hvm_kvm_run(struct hvm_vm *vm)
+{
+	struct kvm_run *run;
+	pthread_t input;
+
+	pthread_mutex_init(&vm->lock, NULL);
+	if (attach_devices(vm) || create_vm(vm))
+		return 1;
+	run = vm->run;
+	if (pthread_create(&input, NULL, input_thread, vm)) {
+		fprintf(stderr, "hvkit-vmm: cannot start the input thread\n");
+		return 1;
+	}
+	for (;;) {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			fail("KVM_RUN", NULL);
+			return 1;
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_HYPERCALL:
+			if (answer_hypercall(vm))
+				return 1;
+			break;
+		case KVM_EXIT_MMIO:
+			mmio(vm);
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			fprintf(stderr, "hvkit-vmm: guest %s after %llu hypercalls\n",
+				run->system_event.type == KVM_SYSTEM_EVENT_RESET ? "reset" : "powered off",
+				(unsigned long long)vm->hcalls);
+			return 0;
+		default:
+			fprintf(stderr, "hvkit-vmm: unexpected KVM exit %u\n", run->exit_reason);
+			return 1;
+		}
+	}
+}

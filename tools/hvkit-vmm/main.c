@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvkit-vmm: a small VMM on Linux KVM (arm64) that offers the hvkit
+ * paravirtual devices to its guest through the hvkit hcall ABI.
+ * Documentation/hvkit-vmm.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+static const char usage[] =
+"usage: hvkit-vmm --kernel IMAGE [options]\n"
+"\n"
+"Boots an arm64 Linux Image under KVM and offers it hvkit's devices through\n"
+"the hvkit hcall ABI (SMCCC vendor hypervisor range).\n"
+"\n"
+"  --kernel IMAGE        the guest kernel (an uncompressed arm64 Image)\n"
+"  --initrd FILE         its initramfs\n"
+"  --append LINE         its command line (default: console=ttyAMA0)\n"
+"  --method hvc|smc      the instruction the guest calls with (default hvc);\n"
+"                        PSCI uses the same one\n"
+"  --memory MIB          guest RAM in MiB (default 512; 16 to 32768)\n"
+"  --vty out=PATH[,in=PATH]\n"
+"                        a vty (unit address 0x30000000 onwards, in the order\n"
+"                        given): guest output appended to PATH, input read\n"
+"                        from PATH (a file or a FIFO); up to 8\n"
+"  -h, --help            this text\n"
+"\n"
+"The boot console is a PL011 on stdin/stdout. Exit status: 0 when the guest\n"
+"powered off, 1 on a VM failure, 2 on a bad option.\n";
+
+static int bad_option(const char *opt, const char *why)
+{
+	fprintf(stderr, "hvkit-vmm: %s: %s (see --help)\n", opt, why);
+	return 2;
+}
+
+static int open_or_complain(const char *path, int flags, const char *opt)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		fprintf(stderr, "hvkit-vmm: %s: cannot open %s: %s\n", opt, path, strerror(errno));
+	return fd;
+}
+
+/* --vty out=PATH[,in=PATH] */
+static int parse_vty(struct hvm_vm *vm, char *arg)
+{
+	struct hvm_vty_backend *b;
+	char *tok, *save = NULL;
+
+	if (vm->nr_vtys == HVM_MAX_VTYS)
+		return bad_option("--vty", "at most 8 vtys");
+	b = &vm->vtys[vm->nr_vtys];
+	b->out_fd = -1;
+	b->in_fd = -1;
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(tok, "out=", 4) && b->out_fd < 0)
+			b->out_fd = open_or_complain(tok + 4, O_WRONLY | O_CREAT | O_APPEND, "--vty");
+		else if (!strncmp(tok, "in=", 3) && b->in_fd < 0)
+			b->in_fd = open_or_complain(tok + 3, O_RDONLY | O_NONBLOCK, "--vty");
+		else
+			return bad_option("--vty", "expected out=PATH[,in=PATH]");
+		if ((tok[0] == 'o' && b->out_fd < 0) || (tok[0] == 'i' && b->in_fd < 0))
+			return 2;
+	}
+	if (b->out_fd < 0)
+		return bad_option("--vty", "out=PATH is required");
+	vm->nr_vtys++;
+	return 0;
+}
+
+static int parse(struct hvm_vm *vm, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "method", required_argument, NULL, 'm' },
+		{ "memory", required_argument, NULL, 'M' },
+		{ "vty", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	long mib;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			vm->kernel = optarg;
+			break;
+		case 'i':
+			vm->initrd = optarg;
+			break;
+		case 'a':
+			vm->cmdline = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "hvc"))
+				vm->method = HVK_METHOD_HVC;
+			else if (!strcmp(optarg, "smc"))
+				vm->method = HVK_METHOD_SMC;
+			else
+				return bad_option("--method", "hvc or smc");
+			break;
+		case 'M':
+			errno = 0;
+			mib = strtol(optarg, &end, 10);
+			if (errno || *end || mib < 16 || mib > 32768)
+				return bad_option("--memory", "a number of MiB from 16 to 32768");
+			vm->ram_size = (u64)mib << 20;
+			break;
+		case 'v':
+			err = parse_vty(vm, optarg);
+			if (err)
+				return err;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		default:
+			return 2;	/* getopt said what */
+		}
+	}
+	if (optind < argc)
+		return bad_option(argv[optind], "unexpected argument");
+	if (!vm->kernel)
+		return bad_option("--kernel", "required");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct hvm_vm vm = {
+		.method = HVK_METHOD_HVC,
+		.ram_size = 512ull << 20,
+		.cmdline = "console=ttyAMA0",
+	};
+	int err = parse(&vm, argc, argv);
+
+	if (err)
+		return err;
+	return hvm_kvm_run(&vm);
+}
