@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=dash # busybox ash
 #
-# hv_scsi data path: 256 MiB of random data written with O_DIRECT to the
-# boot's LUNs in requests of 512 B to 2 MiB, each size once with buffers
-# that start on a page and once with scatter lists cut unevenly across
+# hv_scsi data path: 256 MiB (128 on the debug kernel, where 256 took nine
+# minutes) of random data written with O_DIRECT to the boot's LUNs in
+# requests of 512 B to 2 MiB, each size once with buffers that start on a
+# page and once with scatter lists cut unevenly across
 # pages (hvk-dio SKEW), then every region read back with another request
 # size and layout and compared by sha256. The direct, inline-indirect and
 # external-table descriptor paths must all have carried data. Requests of
@@ -17,8 +18,15 @@
 
 ktap_plan 4
 MIB=1048576
-# "bs MiB" per case; each runs with skew 0 and with skew 1536.
+# "bs MiB" per case; each runs with skew 0 and with skew 1536. Every size
+# on the debug kernel too, with half the data.
 CASES="512:4 1024:4 4096:8 8192:8 65536:16 131072:16 524288:16 1048576:24 2097152:32"
+[ "$HVK_SLOWDOWN" -le 1 ] ||
+	CASES="512:2 1024:2 4096:4 8192:4 65536:8 131072:8 524288:8 1048576:12 2097152:16"
+WANT=0
+for cs in $CASES; do
+	WANT=$((WANT + 2 * ${cs#*:}))
+done
 
 if ! hvs_load; then
 	ktap_diag "$HVS_ERR"
@@ -95,9 +103,9 @@ ktap_diag "wrote $((total / MIB)) MiB in $(wc -l </tmp/regions) regions; $sent c
 # Slots retired by an earlier abort (none in the plan's order) map instead.
 [ "$bounced" -ge "$small" ] || [ "$(hvs_counter bounce_retired)" != 0 ] ||
 	expect_bad "$bounced commands bounced, $small requests of at most 4 KiB"
-expect_eq "MiB written" 256 $((total / MIB))
+expect_eq "MiB written" "$WANT" $((total / MIB))
 [ "$sent" -ge "$reqs" ] || expect_bad "only $sent commands for $reqs O_DIRECT requests"
-ktap_result "256 MiB written with O_DIRECT, 512 B to 2 MiB, aligned and uneven"
+ktap_result "$WANT MiB written with O_DIRECT, 512 B to 2 MiB, aligned and uneven"
 
 # 3. Read back with another size and layout: bs halved (or doubled) and
 # the other skew, so that no request repeats the write's scatter list.
