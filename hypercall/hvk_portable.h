@@ -66,6 +66,18 @@ static inline u64 hvk_get_be64(const void *p)
 #endif
 }
 
+/* Eight little-endian bytes (arm64 Image headers, fuzz inputs). */
+static inline u64 hvk_get_le64(const void *p)
+{
+	const u8 *b = p;
+	u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
 static inline void hvk_put_be16(void *p, u16 v)
 {
 	u8 *b = p;

@@ -98,16 +98,6 @@ static void check_crq(const struct hvm_crq *crq)
 		   (unsigned long long)crq->bytes);
 }
 
-static u64 le64(const uint8_t *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void check_status(const struct hvm_smccc_regs *r, enum hvm_smccc_kind kind)
 {
 	long st = (long)r->x[0];
@@ -211,7 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (size - off < sizeof(r.x))
 				return 0;
 			for (i = 0; i < ARRAY_SIZE(r.x); i++)
-				r.x[i] = le64(data + off + 8 * i);
+				r.x[i] = hvk_get_le64(data + off + 8 * i);
 			off += sizeof(r.x);
 			if (op & 4)
 				r.x[0] = HVK_SMCCC_FN_BASE |
@@ -232,8 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.x[0] = HVK_SMCCC_FN_BASE | HVK_H_PUT_TERM_CHAR;
 			r.x[1] = v->unit;
 			r.x[2] = data[off] == 0xff ? ~0ull : data[off];
-			r.x[3] = le64(data + off + 1);
-			r.x[4] = le64(data + off + 9);
+			r.x[3] = hvk_get_le64(data + off + 1);
+			r.x[4] = hvk_get_le64(data + off + 9);
 			off += 17;
 			break;
 		}

@@ -17,16 +17,6 @@
 #define FLAG_BE		0x1
 #define FLAG_ANYWHERE	0x8
 
-static u64 le64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static u64 align_up(u64 v, u64 a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -37,13 +27,13 @@ int hvm_image_parse(const u8 *hdr, u64 file_size, struct hvm_image_info *info,
 {
 	u64 flags;
 
-	if (file_size < HVM_IMAGE_HEADER || (u32)le64(hdr + 56) != IMAGE_MAGIC) {
+	if (file_size < HVM_IMAGE_HEADER || (u32)hvk_get_le64(hdr + 56) != IMAGE_MAGIC) {
 		snprintf(why, why_len, "not an arm64 Image (no \"ARM\\x64\" magic at byte 56)");
 		return -EINVAL;
 	}
-	info->text_offset = le64(hdr + 8);
-	info->image_size = le64(hdr + 16);
-	flags = le64(hdr + 24);
+	info->text_offset = hvk_get_le64(hdr + 8);
+	info->image_size = hvk_get_le64(hdr + 16);
+	flags = hvk_get_le64(hdr + 24);
 	/* Before Linux 3.17 image_size was 0 and text_offset 0x80000. */
 	if (!info->image_size) {
 		info->text_offset = 0x80000;
