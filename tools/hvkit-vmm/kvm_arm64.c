@@ -421,34 +421,47 @@ static unsigned int input_room(struct hvm_vm *vm, unsigned int i)
 	return room < 256 ? room : 256;
 }
 
-/* Backend input: stdin to the PL011, each vty's input file to its vty. */
+/* Where input source @i (0: the PL011, else vty i - 1) reads; -1: closed. */
+static int *input_fd(struct hvm_vm *vm, unsigned int i)
+{
+	return i ? &vm->vtys[i - 1].in_fd : &vm->uart_in_fd;
+}
+
+/*
+ * Backend input: stdin to the PL011, each vty's input file to its vty. A
+ * source at end of file, or whose device has no room, is left out of the
+ * poll until that changes (the 10 ms timeout looks again), so that neither
+ * makes this thread spin beside the vCPU.
+ */
 static void *input_thread(void *arg)
 {
 	struct hvm_vm *vm = arg;
 	struct pollfd p[1 + HVM_MAX_VTYS];
-	unsigned int i, n, room;
+	unsigned int i, n = 1 + vm->nr_vtys, room;
 	u8 buf[256];
 	ssize_t got;
+	int *fd;
 
 	for (;;) {
-		n = 0;
-		p[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		for (i = 0; i < vm->nr_vtys; i++)
-			p[n++] = (struct pollfd){ .fd = vm->vtys[i].in_fd, .events = POLLIN };
+		for (i = 0; i < n; i++) {
+			fd = input_fd(vm, i);
+			p[i] = (struct pollfd){
+				.fd = *fd >= 0 && input_room(vm, i) ? *fd : -1,
+				.events = POLLIN,
+			};
+		}
 		if (poll(p, n, 10) < 0 && errno != EINTR)
 			return NULL;
 		for (i = 0; i < n; i++) {
-			if (!(p[i].revents & (POLLIN | POLLHUP)) || p[i].fd < 0)
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
 				continue;
 			/* Take only what the device has room for: back-pressure. */
 			room = input_room(vm, i);
-			if (!room)
-				continue;
 			got = read(p[i].fd, buf, room);
+			if (got < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
 			if (got <= 0) {
-				p[i].fd = -1;
-				if (i)
-					vm->vtys[i - 1].in_fd = -1;
+				*input_fd(vm, i) = -1;
 				continue;
 			}
 			pthread_mutex_lock(&vm->lock);

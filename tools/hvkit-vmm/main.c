@@ -144,6 +144,7 @@ int main(int argc, char **argv)
 		.method = HVK_METHOD_HVC,
 		.ram_size = 512ull << 20,
 		.cmdline = "console=ttyAMA0",
+		.uart_in_fd = STDIN_FILENO,
 	};
 	int err = parse(&vm, argc, argv);
 

@@ -52,6 +52,7 @@ struct hvm_vm {
 	struct hvm_hcall_table table;
 	struct hvm_guest_mem mem;
 	struct hvm_pl011 uart;
+	int uart_in_fd;			/* stdin; -1 once at end of file */
 
 	/* KVM. */
 	int kvm_fd, vm_fd, vcpu_fd;
