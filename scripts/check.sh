@@ -234,6 +234,15 @@ step_if "$vm" vm-ppc64le-debug 3600 "$vm" --arch ppc64le --kernel debug \
 full && step_if "$vm" vm-ppc64le-6.12 1800 "$vm" --arch ppc64le --kver 6.12
 lane_finish b
 
+# Why each failed step failed, in a few lines, ahead of the table: CI
+# shows the end of this output, not the step logs.
+for i in "${!names[@]}"; do
+	[ "${statuses[$i]}" != PASS ] && [ "${statuses[$i]}" != SKIP ] || continue
+	banner "why ${names[$i]} failed (build/check/${names[$i]}.log)"
+	grep -E '^[[:space:]]*not ok|TIMEOUT|timed out|FAILED|[Ee]rror:|stalled' \
+		"$logdir/${names[$i]}.log" 2>/dev/null | grep -v '# SKIP' | tail -n 20 || true
+done
+
 banner "summary ($((SECONDS - start_all))s total)"
 printf '%-22s %-8s %8s  %s\n' STEP RESULT TIME LANE
 for i in "${!names[@]}"; do

@@ -22,8 +22,10 @@
 # failure a helper returns non-zero with the reason in VTY_ERR.
 
 VTY_T=${VTY_T:-60}
-# A read that makes no progress for this long has stalled.
-VTY_STALL=${VTY_STALL:-15}
+# A read that makes no progress for this long has stalled: 15 s, times
+# the kernel's slowdown (the debug kernel's vCPU, saturated by console
+# input under TCG, has gone 15 s without a read on a loaded host).
+VTY_STALL=${VTY_STALL:-$((15 * ${HVK_SLOWDOWN:-1}))}
 VTY_ERR=
 VTY_REPLY=
 # Unit address of the open vty when it is hv_console's (its counters show
@@ -169,6 +171,30 @@ vty_progress() {
 	else
 		echo 0
 	fi
+}
+
+# vty_cost : "HCALLS IRQS" so far for the open vty (hv_console's device
+# stats and its line in /proc/interrupts, named after the unit address);
+# "- -" where the vty is not hv_console's.
+vty_cost() {
+	local h="-" i="-" name
+	if [ -n "$VTY_UA" ]; then
+		name=${VTY_UA#0x}
+		h=$(cat "/sys/bus/hvkit/devices/$name/stats/hcalls" 2>/dev/null || echo -)
+		i=$(awk -v n="$name" '$NF == n { s = 0; for (k = 2; k <= NF && $k ~ /^[0-9]+$/; k++) s += $k; print s; f = 1; exit }
+			END { if (!f) print "-" }' /proc/interrupts)
+	fi
+	echo "$h $i"
+}
+
+# vty_cost_diag WHAT BYTES BEFORE : hypercalls and interrupts per KiB
+# since BEFORE (a vty_cost answer), as a diagnostic line.
+vty_cost_diag() {
+	# shellcheck disable=SC2046,SC2086 # two words each
+	set -- "$1" "$2" $3 $(vty_cost)
+	[ "$3" != - ] && [ "$5" != - ] || return 0
+	ktap_diag "$1: $(($5 - $3)) hcalls, $(($6 - $4)) interrupts for $2 bytes" \
+		"($((($5 - $3) * 1024 / ($2 + 1))) hcalls/KiB, $((($6 - $4) * 1024 / ($2 + 1))) interrupts/KiB)"
 }
 
 # vty_get NAME N FILE [SECONDS] : N bytes of data set NAME into FILE.

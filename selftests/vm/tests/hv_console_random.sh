@@ -95,44 +95,62 @@ if [ "$PROBE" = 1 ]; then
 	ktap_result "hypervisor: CR and NUL on vty input${INSERTS:+ (NULs inserted per CR: $INSERTS)}"
 fi
 
-# 1. host -> guest
+# 1. host -> guest. On the debug kernel under TCG, input of the crlf set
+# runs at a tenth of the random set's rate (5 KB/s against 50: the vCPU
+# is busy throughout, in interrupt handling and RCU, with only twice the
+# hypercalls; Documentation/testing-console.rst), so there it moves the
+# set's first quarter.
+NIN=$N
+SHA_IN=$SHA
+CRS_IN=$CRS
+if [ "$HVK_SLOWDOWN" -gt 1 ] && [ "$SET" = crlf ]; then
+	NIN=$((N / 4))
+	head -c "$NIN" "$HVKIT_DATA/sets/$SET" >/tmp/want.bin
+	SHA_IN=$(sha_of /tmp/want.bin)
+	CRS_IN=$(tr -cd "$(printf '\r')" </tmp/want.bin | wc -c)
+	rm -f /tmp/want.bin
+fi
 if [ "$OPEN" = 1 ]; then
 	in0=$(vty_counter "$VTY_UA" bytes_in)
 	nul0=$(vty_counter "$VTY_UA" nuls_dropped)
 	bad0=$(vty_counter "$VTY_UA" bad_counts)
 	gerr0=$(vty_counter "$VTY_UA" get_errors)
-	if vty_get "$SET" "$N" /tmp/in.bin 300; then
-		expect_eq "sha256 of the $N bytes received" "$SHA" "$(sha_of /tmp/in.bin)"
+	cost0=$(vty_cost)
+	if vty_get "$SET" "$NIN" /tmp/in.bin 300; then
+		expect_eq "sha256 of the $NIN bytes received" "$SHA_IN" "$(sha_of /tmp/in.bin)"
 	else
-		expect_bad "GET $SET $N: $VTY_ERR"
+		expect_bad "GET $SET $NIN: $VTY_ERR"
 	fi
-	ktap_diag "host -> guest: $((N - VTY_PADDED)) bytes in $VTY_GET_MS ms" \
-		"($(((N - VTY_PADDED) * 1000 / (VTY_GET_MS + 1))) B/s)"
+	ktap_diag "host -> guest: $((NIN - VTY_PADDED)) bytes in $VTY_GET_MS ms" \
+		"($(((NIN - VTY_PADDED) * 1000 / (VTY_GET_MS + 1))) B/s)"
+	vty_cost_diag "host -> guest" "$NIN" "$cost0"
 	vty_first_diff /tmp/in.bin "$HVKIT_DATA/sets/$SET"
-	hdr=$(printf 'DATA %s\n' "$N" | wc -c)
+	hdr=$(printf 'DATA %s\n' "$NIN" | wc -c)
 	dropped=$(($(vty_counter "$VTY_UA" nuls_dropped) - nul0))
-	expect_eq "vty/bytes_in grew by the reply (header + data)" "$((hdr + N))" \
+	expect_eq "vty/bytes_in grew by the reply (header + data)" "$((hdr + NIN))" \
 		"$(($(vty_counter "$VTY_UA" bytes_in) - in0 - VTY_PADDED))"
 	if [ -n "$INSERTS" ]; then
-		expect_eq "vty/nuls_dropped grew by the NULs the hypervisor inserted ($CRS CRs x $INSERTS)" \
-			"$((CRS * INSERTS))" "$dropped"
+		expect_eq "vty/nuls_dropped grew by the NULs the hypervisor inserted ($CRS_IN CRs x $INSERTS)" \
+			"$((CRS_IN * INSERTS))" "$dropped"
 	fi
-	ktap_diag "vty/nuls_dropped grew by $dropped; the data has $CRS CRs and $CRNULS CR NUL pairs"
+	ktap_diag "vty/nuls_dropped grew by $dropped; the set has $CRS CRs and $CRNULS CR NUL pairs, $CRS_IN CRs in the $NIN bytes sent"
 	expect_eq "vty/bad_counts" "$bad0" "$(vty_counter "$VTY_UA" bad_counts)"
 	expect_eq "vty/get_errors" "$gerr0" "$(vty_counter "$VTY_UA" get_errors)"
 fi
-ktap_result "host -> guest: $SET, $N bytes byte-exact"
+ktap_result "host -> guest: $SET, $NIN bytes byte-exact"
 
 # 2. guest -> host
 if [ "$OPEN" = 1 ]; then
 	vty_ping || expect_bad "agent after the transfer: $VTY_ERR"
 	out0=$(vty_counter "$VTY_UA" bytes_out)
 	perr0=$(vty_counter "$VTY_UA" put_errors)
+	cost0=$(vty_cost)
 	t0=$(now_ms)
 	if vty_put "$HVKIT_DATA/sets/$SET" 300; then
 		t1=$(now_ms)
 		expect_eq "agent's sha256 of the $N bytes sent" "$SHA" "$VTY_SHA"
 		ktap_diag "guest -> host: $N bytes in $((t1 - t0)) ms ($((N * 1000 / (t1 - t0 + 1))) B/s)"
+		vty_cost_diag "guest -> host" "$N" "$cost0"
 	else
 		expect_bad "PUT $N: $VTY_ERR"
 	fi
