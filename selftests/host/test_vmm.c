@@ -372,6 +372,34 @@ TEST(crq_handshake_reaches_the_guest_state_machine)
 	EXPECT_EQ(call(&t, HVK_H_ENABLE_CRQ, 0x30000003, 0, 0, 0, &r), HVK_H_SUCCESS);
 }
 
+/*
+ * What the model posts is what the guest's decoder reads: every field of
+ * the header (status is byte 3, the timeout bytes 4-5) and the token.
+ */
+TEST(crq_post_writes_every_field_where_the_guest_reads_it)
+{
+	struct hvm_hcall_table t;
+	struct hvm_guest_mem m;
+	struct partner p = {};
+	struct hvm_crq crq;
+	struct hvk_crq_msg got, msg = { .valid = HVK_CRQ_PAYLOAD, .format = 0x02, .status = 0x5a,
+					.timeout = 0x1234, .iu_len = 0x0060,
+					.token = 0x0102030405060708ULL };
+	struct hvm_smccc_regs r;
+
+	crq_world(&t, &crq, &m, &p);
+	EXPECT_EQ(call(&t, HVK_H_REG_CRQ, 0x30000003, RAM_BASE + 4096, 4096, 0, &r), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_crq_post(&crq, &msg), 0);
+	EXPECT_EQ(hvk_crq_decode(crq_ram + 4096, &got), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(got.valid, msg.valid);
+	EXPECT_EQ(got.format, msg.format);
+	EXPECT_EQ(got.status, msg.status);
+	EXPECT_EQ(got.timeout, msg.timeout);
+	EXPECT_EQ(got.iu_len, msg.iu_len);
+	EXPECT_EQ(got.token, msg.token);
+	EXPECT_EQ(crq_ram[4096 + 2], 0);
+}
+
 TEST(crq_registration_is_checked_against_guest_memory)
 {
 	struct hvm_hcall_table t;

@@ -2,6 +2,8 @@
 /*
  * hvkit-vmm's CRQ transport; see crq_model.h.
  */
+#include <string.h>
+
 #include <hvkit/hcall_opcodes.h>
 #include <hvkit/hcall_status.h>
 
@@ -109,6 +111,7 @@ int hvm_crq_attach(struct hvm_crq *crq, struct hvm_hcall_table *t)
 
 int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg)
 {
+	u8 entry[HVK_CRQ_ENTRY_SIZE];
 	u8 *slot;
 	u64 hi, lo;
 
@@ -126,13 +129,15 @@ int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg)
 		crq->dropped_full++;
 		return -ENOSPC;
 	}
+	/*
+	 * The entry as the guest reads it, from the codec's two halves; the
+	 * guest may take the slot as soon as byte 0 is set, so that goes last.
+	 */
 	hvk_crq_encode(msg, &hi, &lo);
-	hvk_put_be64(slot + 8, lo);
-	/* The guest may read the slot as soon as byte 0 is set: that last. */
-	hvk_put_be32(slot + 4, (u32)hi);
-	hvk_put_be16(slot + 2, (u16)(hi >> 16));
-	__atomic_store_n(&slot[1], (u8)(hi >> 48), __ATOMIC_RELAXED);
-	__atomic_store_n(&slot[0], (u8)(hi >> 56), __ATOMIC_RELEASE);
+	hvk_put_be64(entry, hi);
+	hvk_put_be64(entry + 8, lo);
+	memcpy(slot + 1, entry + 1, HVK_CRQ_ENTRY_SIZE - 1);
+	__atomic_store_n(&slot[0], entry[0], __ATOMIC_RELEASE);
 	crq->next = (crq->next + HVK_CRQ_ENTRY_SIZE) % crq->bytes;
 	if (crq->irq_enabled && crq->ops->pulse)
 		crq->ops->pulse(crq);
