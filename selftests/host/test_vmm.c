@@ -185,7 +185,7 @@ TEST(vty_output_arrives_as_the_guest_packed_it)
 		  HVK_H_PARAMETER);
 	EXPECT_EQ(call(&t, HVK_H_PUT_TERM_CHAR, 0x30000000, ~0ull, hi, lo, &r),
 		  HVK_H_PARAMETER);
-	EXPECT_EQ(vty.bad_put_counts, 2);
+	EXPECT_EQ(vty.put_rx.bad_counts, 2);
 	EXPECT_EQ(s.len, sizeof(msg) + 1);
 }
 

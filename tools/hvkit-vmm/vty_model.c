@@ -8,7 +8,6 @@
 #include <hvkit/hcall_status.h>
 
 #include "vty_model.h"
-#include "vty_codec.h"
 
 void hvm_vty_init(struct hvm_vty *vty, u32 unit, const struct hvm_vty_ops *ops,
 		  void *ctx)
@@ -35,16 +34,14 @@ static long get_term_char(void *dev, struct hvm_call *call)
 static long put_term_char(void *dev, struct hvm_call *call)
 {
 	struct hvm_vty *vty = dev;
-	struct hvk_vty_rx unused = { 0 };
 	u8 buf[HVK_VTY_CHUNK];
 	long taken;
 	int n;
 
-	n = hvk_vty_unpack(&unused, call->in[1], call->in[2], call->in[3], buf);
-	if (n < 0) {
-		vty->bad_put_counts++;
+	/* The codec counts a count above 16 in put_rx.bad_counts. */
+	n = hvk_vty_unpack(&vty->put_rx, call->in[1], call->in[2], call->in[3], buf);
+	if (n < 0)
 		return HVK_H_PARAMETER;
-	}
 	if (!n)
 		return HVK_H_SUCCESS;
 	taken = vty->ops->write(vty->ctx, buf, (unsigned int)n);

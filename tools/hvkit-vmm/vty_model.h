@@ -9,6 +9,7 @@
 #define _HVM_VTY_MODEL_H
 
 #include "hcall_table.h"
+#include "vty_codec.h"
 
 /* Input held for the guest; the backend is not read while it is full. */
 #define HVM_VTY_INPUT	256
@@ -27,7 +28,7 @@ struct hvm_vty {
 	u8 input[HVM_VTY_INPUT];
 	unsigned int input_len;
 	/* Counters (guest behaviour and backend losses), for the logs. */
-	u64 bad_put_counts;	/* H_PUT_TERM_CHAR with a count above 16 */
+	struct hvk_vty_rx put_rx; /* .bad_counts: H_PUT_TERM_CHAR counts above 16 */
 	u64 output_lost;	/* bytes the sink refused */
 };
 
