@@ -5,34 +5,7 @@
  * lists them; all fields are big-endian.
  */
 #include "srp_codec.h"
-
-/* SRP_CMD: fields after the opcode. */
-#define CMD_BUF_FMT	5
-#define CMD_OUT_CNT	6
-#define CMD_IN_CNT	7
-#define CMD_LUN		20
-#define CMD_TASK_ATTR	29
-#define CMD_CDB		32
-#define CMD_CDB_MAX	16
-#define CMD_ADD_DATA	48
-
-/* SRP_RSP. */
-#define RSP_LIM_DELTA	4
-#define RSP_FLAGS	18
-#define RSP_STATUS	19
-#define RSP_DO_RES	20
-#define RSP_DI_RES	24
-#define RSP_SENSE_LEN	28
-#define RSP_RESP_LEN	32
-#define RSP_DATA	36
-
-/* Adapter info data. */
-#define AI_SRP_VERSION	0
-#define AI_NAME		8
-#define AI_PART_NUMBER	104
-#define AI_MAD_VERSION	108
-#define AI_OS_TYPE	112
-#define AI_MAX_TXU	116
+#include "srp_wire.h"
 
 u64 hvk_srp_lun(unsigned int channel, unsigned int id, unsigned int lun)
 {
@@ -46,9 +19,9 @@ unsigned int hvk_srp_build_login(u8 *iu, u64 tag, u32 it_iu_len)
 {
 	memset(iu, 0, HVK_SRP_LOGIN_REQ_LEN);
 	iu[0] = HVK_SRP_LOGIN_REQ;
-	hvk_put_be64(iu + 8, tag);
-	hvk_put_be32(iu + 16, it_iu_len);
-	hvk_put_be16(iu + 24, HVK_SRP_BUF_DIRECT | HVK_SRP_BUF_INDIRECT);
+	hvk_put_be64(iu + IU_TAG, tag);
+	hvk_put_be32(iu + LOGIN_IT_IU_LEN, it_iu_len);
+	hvk_put_be16(iu + LOGIN_BUF_FMT, HVK_SRP_BUF_DIRECT | HVK_SRP_BUF_INDIRECT);
 	return HVK_SRP_LOGIN_REQ_LEN;
 }
 
@@ -57,20 +30,20 @@ unsigned int hvk_srp_build_tsk_mgmt(u8 *iu, u64 tag, u64 lun, u8 func,
 {
 	memset(iu, 0, HVK_SRP_TSK_MGMT_LEN);
 	iu[0] = HVK_SRP_TSK_MGMT;
-	hvk_put_be64(iu + 8, tag);
-	hvk_put_be64(iu + 20, lun);
-	iu[30] = func;
-	hvk_put_be64(iu + 32, task_tag);
+	hvk_put_be64(iu + IU_TAG, tag);
+	hvk_put_be64(iu + TSK_LUN, lun);
+	iu[TSK_FUNC] = func;
+	hvk_put_be64(iu + TSK_TASK_TAG, task_tag);
 	return HVK_SRP_TSK_MGMT_LEN;
 }
 
 unsigned int hvk_mad_build_adapter_info(u8 *iu, u64 tag, u64 buf_ioba)
 {
 	memset(iu, 0, HVK_MAD_ADAPTER_INFO_LEN);
-	hvk_put_be32(iu, HVK_MAD_ADAPTER_INFO);
-	hvk_put_be16(iu + 6, HVK_ADAPTER_INFO_DATA_LEN);
-	hvk_put_be64(iu + 8, tag);
-	hvk_put_be64(iu + 16, buf_ioba);
+	hvk_put_be32(iu + MAD_TYPE, HVK_MAD_ADAPTER_INFO);
+	hvk_put_be16(iu + MAD_LEN, HVK_ADAPTER_INFO_DATA_LEN);
+	hvk_put_be64(iu + MAD_TAG, tag);
+	hvk_put_be64(iu + MAD_BUFFER, buf_ioba);
 	return HVK_MAD_ADAPTER_INFO_LEN;
 }
 
@@ -135,7 +108,7 @@ int hvk_srp_build_cmd(u8 *iu, const struct hvk_srp_cmd_args *a)
 		return -EINVAL;
 	memset(iu, 0, CMD_ADD_DATA);
 	iu[0] = HVK_SRP_CMD;
-	hvk_put_be64(iu + 8, a->tag);
+	hvk_put_be64(iu + IU_TAG, a->tag);
 	hvk_put_be64(iu + CMD_LUN, a->lun);
 	iu[CMD_TASK_ATTR] = a->task_attr;
 	memcpy(iu + CMD_CDB, a->cdb, a->cdb_len);
@@ -166,12 +139,12 @@ int hvk_srp_parse_login(const u8 *iu, unsigned int len, u64 tag,
 	memset(out, 0, sizeof(*out));
 	if (len < HVK_SRP_LOGIN_REJ_LEN)
 		return -EPROTO;
-	out->tag = hvk_get_be64(iu + 8);
+	out->tag = hvk_get_be64(iu + IU_TAG);
 	if (out->tag != tag)
 		return -EPROTO;
 	switch (hvk_srp_opcode(iu)) {
 	case HVK_SRP_LOGIN_REJ:
-		out->reject_reason = hvk_get_be32(iu + 4);
+		out->reject_reason = hvk_get_be32(iu + LOGIN_REJ_REASON);
 		return 0;
 	case HVK_SRP_LOGIN_RSP:
 		if (len < HVK_SRP_LOGIN_RSP_LEN)
@@ -180,10 +153,10 @@ int hvk_srp_parse_login(const u8 *iu, unsigned int len, u64 tag,
 	default:
 		return -EPROTO;
 	}
-	out->req_lim_delta = hvk_get_be32(iu + 4);
-	out->max_it_iu_len = hvk_get_be32(iu + 16);
-	out->max_ti_iu_len = hvk_get_be32(iu + 20);
-	out->buf_fmt = hvk_get_be16(iu + 24);
+	out->req_lim_delta = hvk_get_be32(iu + LOGIN_LIM_DELTA);
+	out->max_it_iu_len = hvk_get_be32(iu + LOGIN_IT_IU_LEN);
+	out->max_ti_iu_len = hvk_get_be32(iu + LOGIN_TI_IU_LEN);
+	out->buf_fmt = hvk_get_be16(iu + LOGIN_BUF_FMT);
 	/* A login that grants nothing, or IUs too small for a command. */
 	if (!out->req_lim_delta ||
 	    out->max_it_iu_len < CMD_ADD_DATA + HVK_SRP_DESC_LEN)
@@ -221,7 +194,7 @@ int hvk_srp_parse_rsp(const u8 *iu, unsigned int len, struct hvk_srp_rsp *out)
 	if (len < HVK_SRP_RSP_LEN || len > HVK_SRP_IU_MAX ||
 	    hvk_srp_opcode(iu) != HVK_SRP_RSP)
 		return -EPROTO;
-	out->tag = hvk_get_be64(iu + 8);
+	out->tag = hvk_get_be64(iu + IU_TAG);
 	out->req_lim_delta = hvk_get_be32(iu + RSP_LIM_DELTA);
 	out->flags = iu[RSP_FLAGS];
 	out->status = iu[RSP_STATUS];
@@ -263,11 +236,11 @@ int hvk_mad_parse_adapter_info(const u8 *mad, unsigned int len, u64 tag,
 	memset(out, 0, sizeof(*out));
 	if (len < HVK_MAD_HDR_LEN || len > HVK_SRP_IU_MAX)
 		return -EPROTO;
-	if (hvk_get_be32(mad) != HVK_MAD_ADAPTER_INFO ||
-	    hvk_get_be64(mad + 8) != tag)
+	if (hvk_get_be32(mad + MAD_TYPE) != HVK_MAD_ADAPTER_INFO ||
+	    hvk_get_be64(mad + MAD_TAG) != tag)
 		return -EPROTO;
 	/* A non-zero status: the target has no data for us. */
-	if (hvk_get_be16(mad + 4))
+	if (hvk_get_be16(mad + MAD_STATUS))
 		return -EOPNOTSUPP;
 	copy_text(out->srp_version, data + AI_SRP_VERSION, 8);
 	copy_text(out->partition_name, data + AI_NAME, 96);
