@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvkit-vmm's SCSI disk; see scsi_disk.h. SPC-3 and SBC-3, fixed-format
+ * sense, 512-byte blocks.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scsi_disk.h"
+
+/* Additional sense codes. */
+#define ASC_INVALID_OPCODE	0x20
+#define ASC_LBA_RANGE		0x21
+#define ASC_INVALID_FIELD	0x24
+#define ASC_LUN_NOT_SUPPORTED	0x25
+#define ASC_WRITE_PROTECTED	0x27
+#define ASC_WRITE_ERROR		0x0c
+#define ASC_READ_ERROR		0x11
+
+#define INQUIRY_STD_LEN		36
+#define MODE_CACHING_PAGE	0x08
+#define MODE_ALL_PAGES		0x3f
+#define MODE_CACHING_LEN	20
+
+int hvm_sg_add(struct hvm_sg *sg, u8 *host, u32 len)
+{
+	if (sg->n == HVM_SG_MAX)
+		return -ENOSPC;
+	sg->seg[sg->n].host = host;
+	sg->seg[sg->n].len = len;
+	sg->n++;
+	sg->total += len;
+	return 0;
+}
+
+u64 hvm_sg_copy_in(struct hvm_sg *sg, const u8 *buf, u64 len)
+{
+	u64 done = 0, take;
+	unsigned int i;
+
+	for (i = 0; i < sg->n && done < len; i++) {
+		take = len - done < sg->seg[i].len ? len - done : sg->seg[i].len;
+		memcpy(sg->seg[i].host, buf + done, take);
+		done += take;
+	}
+	return done;
+}
+
+/* One segment's part of a transfer, at image offset @off; 0 or -errno. */
+static int seg_image_io(int fd, u8 *host, u64 len, u64 off, bool write)
+{
+	u64 pos = 0;
+	ssize_t n;
+
+	while (pos < len) {
+		n = write ? pwrite(fd, host + pos, len - pos, (off_t)(off + pos)) :
+			    pread(fd, host + pos, len - pos, (off_t)(off + pos));
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* 0: the image ends before the disk size it was given. */
+		if (n <= 0)
+			return n ? -errno : -EIO;
+		pos += (u64)n;
+	}
+	return 0;
+}
+
+/* Move @len bytes between the image at @off and the list; 0 or -errno. */
+static int sg_image_io(struct hvm_sg *sg, int fd, u64 off, u64 len, bool write)
+{
+	u64 done = 0, take;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < sg->n && done < len; i++) {
+		take = len - done < sg->seg[i].len ? len - done : sg->seg[i].len;
+		err = seg_image_io(fd, sg->seg[i].host, take, off + done, write);
+		if (err)
+			return err;
+		done += take;
+	}
+	return done == len ? 0 : -EIO;
+}
+
+void hvm_scsi_check(struct hvm_scsi_result *res, u8 key, u8 asc, u8 ascq)
+{
+	res->status = HVM_SAM_CHECK;
+	memset(res->sense, 0, sizeof(res->sense));
+	res->sense[0] = 0x70;		/* current error, fixed format */
+	res->sense[2] = key;
+	res->sense[7] = sizeof(res->sense) - 8;
+	res->sense[12] = asc;
+	res->sense[13] = ascq;
+	res->sense_len = sizeof(res->sense);
+}
+
+/* Data-in of a reply built in @buf: at most what the CDB allows and the list holds. */
+static void reply(struct hvm_scsi_result *res, struct hvm_sg *sg, bool dir_in,
+		  const u8 *buf, u64 len, u64 alloc)
+{
+	if (len > alloc)
+		len = alloc;
+	res->done = dir_in ? hvm_sg_copy_in(sg, buf, len) : 0;
+}
+
+static void put_text(u8 *dst, const char *s, unsigned int width)
+{
+	size_t n = strlen(s);
+
+	memset(dst, ' ', width);
+	memcpy(dst, s, n < width ? n : width);
+}
+
+static void inquiry_standard(const struct hvm_disk *disk, u8 *b)
+{
+	memset(b, 0, INQUIRY_STD_LEN);
+	/* No disk: "not capable of supporting a device at this LUN". */
+	b[0] = disk ? 0x00 : 0x7f;
+	b[2] = 0x05;			/* SPC-3 */
+	b[3] = 0x02;			/* response data format */
+	b[4] = INQUIRY_STD_LEN - 5;
+	b[7] = 0x02;			/* CmdQue */
+	put_text(b + 8, "HVKIT", 8);
+	put_text(b + 16, "VIRTUAL DISK", 16);
+	put_text(b + 32, "0001", 4);
+}
+
+/* A VPD page into @b; its length, or 0 for a page this disk lacks. */
+static unsigned int inquiry_vpd(const struct hvm_disk *disk, u8 page, u8 *b)
+{
+	size_t sn = strlen(disk->serial);
+
+	memset(b, 0, 4);
+	b[1] = page;
+	switch (page) {
+	case 0x00:
+		b[3] = 3;
+		b[4] = 0x00;
+		b[5] = 0x80;
+		b[6] = 0x83;
+		return 7;
+	case 0x80:
+		b[3] = (u8)sn;
+		memcpy(b + 4, disk->serial, sn);
+		return 4 + (unsigned int)sn;
+	case 0x83:
+		/* One designator: T10 vendor ID, ASCII, of the unit. */
+		b[4] = 0x02;
+		b[5] = 0x01;
+		b[6] = 0;
+		b[7] = (u8)(8 + sn);
+		put_text(b + 8, "HVKIT", 8);
+		memcpy(b + 16, disk->serial, sn);
+		b[3] = (u8)(4 + 8 + sn);
+		return 16 + (unsigned int)sn;
+	default:
+		return 0;
+	}
+}
+
+static void do_inquiry(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
+		       struct hvm_sg *sg, struct hvm_scsi_result *res)
+{
+	u16 alloc = hvk_get_be16(cdb + 3);
+	u8 buf[64];
+	unsigned int len;
+
+	if (!(cdb[1] & 1)) {
+		if (cdb[2])
+			return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
+		inquiry_standard(disk, buf);
+		return reply(res, sg, dir_in, buf, INQUIRY_STD_LEN, alloc);
+	}
+	if (!disk)
+		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LUN_NOT_SUPPORTED, 0);
+	len = inquiry_vpd(disk, cdb[2], buf);
+	if (!len)
+		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
+	reply(res, sg, dir_in, buf, len, alloc);
+}
+
+static void do_request_sense(const u8 *cdb, bool dir_in, struct hvm_sg *sg,
+			     struct hvm_scsi_result *res)
+{
+	u8 buf[18] = { 0x70, 0, 0, 0, 0, 0, 0, 10 };
+
+	reply(res, sg, dir_in, buf, sizeof(buf), cdb[4]);
+}
+
+static void do_read_capacity(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
+			     struct hvm_sg *sg, struct hvm_scsi_result *res)
+{
+	u64 last = disk->blocks ? disk->blocks - 1 : 0;
+	u8 buf[32] = { 0 };
+
+	if (cdb[0] == 0x25) {
+		hvk_put_be32(buf, last > 0xffffffffULL ? 0xffffffffU : (u32)last);
+		hvk_put_be32(buf + 4, HVM_SCSI_BLOCK);
+		return reply(res, sg, dir_in, buf, 8, 8);
+	}
+	hvk_put_be64(buf, last);
+	hvk_put_be32(buf + 8, HVM_SCSI_BLOCK);
+	reply(res, sg, dir_in, buf, sizeof(buf), hvk_get_be32(cdb + 10));
+}
+
+static void do_mode_sense(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
+			  struct hvm_sg *sg, struct hvm_scsi_result *res)
+{
+	bool ten = cdb[0] == 0x5a;
+	unsigned int hdr = ten ? 8 : 4, len = hdr;
+	u8 page = cdb[2] & 0x3f;
+	u8 buf[8 + MODE_CACHING_LEN] = { 0 };
+
+	if (page != MODE_CACHING_PAGE && page != MODE_ALL_PAGES)
+		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
+	/* The caching page, write cache off: every write is on the image. */
+	buf[hdr] = MODE_CACHING_PAGE;
+	buf[hdr + 1] = MODE_CACHING_LEN - 2;
+	len += MODE_CACHING_LEN;
+	if (ten) {
+		hvk_put_be16(buf, (u16)(len - 2));
+		buf[3] = disk->read_only ? 0x80 : 0;
+	} else {
+		buf[0] = (u8)(len - 1);
+		buf[2] = disk->read_only ? 0x80 : 0;
+	}
+	reply(res, sg, dir_in, buf, len, ten ? hvk_get_be16(cdb + 7) : cdb[4]);
+}
+
+static void do_rw(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool dir_out,
+		  struct hvm_sg *sg, struct hvm_scsi_result *res)
+{
+	bool sixteen = cdb[0] == 0x88 || cdb[0] == 0x8a;
+	bool write = cdb[0] == 0x2a || cdb[0] == 0x8a;
+	u64 lba = sixteen ? hvk_get_be64(cdb + 2) : hvk_get_be32(cdb + 2);
+	u64 count = sixteen ? hvk_get_be32(cdb + 10) : hvk_get_be16(cdb + 7);
+	u64 bytes = count * HVM_SCSI_BLOCK;
+
+	if (lba > disk->blocks || count > disk->blocks - lba)
+		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LBA_RANGE, 0);
+	if (count && (bytes > sg->total || (write ? !dir_out : !dir_in)))
+		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
+	if (write && disk->read_only)
+		return hvm_scsi_check(res, HVM_SENSE_PROTECT, ASC_WRITE_PROTECTED, 0);
+	if (sg_image_io(sg, disk->fd, lba * HVM_SCSI_BLOCK, bytes, write))
+		return hvm_scsi_check(res, HVM_SENSE_MEDIUM,
+				      write ? ASC_WRITE_ERROR : ASC_READ_ERROR, 0);
+	res->done = bytes;
+}
+
+static void do_sync(struct hvm_disk *disk, struct hvm_scsi_result *res)
+{
+	if (fdatasync(disk->fd) && errno != EINVAL)
+		hvm_scsi_check(res, HVM_SENSE_MEDIUM, ASC_WRITE_ERROR, 0);
+}
+
+void hvm_scsi_execute(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool dir_out,
+		      struct hvm_sg *sg, struct hvm_scsi_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (cdb[0] == 0x12)
+		return do_inquiry(disk, cdb, dir_in, sg, res);
+	if (cdb[0] == 0x03)
+		return do_request_sense(cdb, dir_in, sg, res);
+	if (!disk)
+		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LUN_NOT_SUPPORTED, 0);
+	switch (cdb[0]) {
+	case 0x00:			/* TEST UNIT READY */
+	case 0x1e:			/* PREVENT ALLOW MEDIUM REMOVAL */
+		return;
+	case 0x25:			/* READ CAPACITY (10) */
+		return do_read_capacity(disk, cdb, dir_in, sg, res);
+	case 0x9e:			/* SERVICE ACTION IN (16) */
+		if ((cdb[1] & 0x1f) == 0x10)
+			return do_read_capacity(disk, cdb, dir_in, sg, res);
+		break;
+	case 0x1a:			/* MODE SENSE (6) */
+	case 0x5a:			/* MODE SENSE (10) */
+		return do_mode_sense(disk, cdb, dir_in, sg, res);
+	case 0x28:			/* READ (10) */
+	case 0x2a:			/* WRITE (10) */
+	case 0x88:			/* READ (16) */
+	case 0x8a:			/* WRITE (16) */
+		return do_rw(disk, cdb, dir_in, dir_out, sg, res);
+	case 0x35:			/* SYNCHRONIZE CACHE (10) */
+	case 0x91:			/* SYNCHRONIZE CACHE (16) */
+		return do_sync(disk, res);
+	}
+	hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_OPCODE, 0);
+}
