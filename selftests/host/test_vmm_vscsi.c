@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of hvkit-vmm's v-scsi target (tools/hvkit-vmm/
+ * vscsi_model.c), driven the way hv_scsi drives it: hypercalls through
+ * the SMCCC front door, IUs built by hv_scsi's codec in guest memory,
+ * answers read from the CRQ with the guest's decoders. Data written is
+ * read back byte for byte; malformed requests are dropped or answered
+ * with sense, and counted.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hvkit/hcall_opcodes.h>
+#include <hvkit/hcall_status.h>
+#include <hvkit/smccc_abi.h>
+
+#include "ktest.h"
+#include "smccc.h"
+#include "vscsi_model.h"
+
+#define RAM_BASE	0x40000000ull
+#define RAM_SIZE	(1 << 20)
+#define UNIT		0x30000010
+#define QUEUE		(RAM_BASE)		/* one page of 256 entries */
+#define IU		(RAM_BASE + 0x1000)	/* the request IU */
+#define TABLE		(RAM_BASE + 0x2000)	/* an external descriptor list */
+#define DATA_OUT	(RAM_BASE + 0x10000)
+#define DATA_IN		(RAM_BASE + 0x40000)
+#define BLOCKS		64
+
+static u8 ram[RAM_SIZE] __attribute__((aligned(4096)));
+static struct hvm_guest_mem mem = { .host = ram, .base = RAM_BASE, .size = RAM_SIZE };
+static struct hvm_hcall_table table;
+static struct hvm_vscsi vs;
+static unsigned int pulses, next_slot;
+
+static u8 *gp(u64 gpa)
+{
+	return ram + (gpa - RAM_BASE);
+}
+
+static void pulse(struct hvm_crq *crq)
+{
+	(void)crq;
+	pulses++;
+}
+
+static long hcall(u32 opcode, u64 a0, u64 a1, u64 a2, u64 a3)
+{
+	struct hvm_smccc_regs r = { .x = { HVK_SMCCC_FN_BASE | opcode, a0, a1, a2, a3 } };
+
+	hvm_smccc_answer(&table, &r);
+	return (long)r.x[0];
+}
+
+static int disk_on_tmp(struct hvm_disk *d)
+{
+	char path[] = "/tmp/hvkit-vscsi-XXXXXX";
+
+	memset(d, 0, sizeof(*d));
+	d->fd = mkstemp(path);
+	unlink(path);
+	d->blocks = BLOCKS;
+	strcpy(d->serial, "T1");
+	return d->fd >= 0 && !ftruncate(d->fd, BLOCKS * HVM_SCSI_BLOCK) ? 0 : -1;
+}
+
+/* A target with disks at 0:0:0 and 0:0:3, its queue registered, interrupts on. */
+static void world(void)
+{
+	struct hvm_disk d;
+
+	memset(ram, 0, sizeof(ram));
+	pulses = 0;
+	next_slot = 0;
+	hvm_table_init(&table);
+	hvm_vscsi_init(&vs, UNIT, &mem, pulse);
+	ASSERT_EQ(hvm_crq_attach(&vs.crq, &table), 0);
+	ASSERT_EQ(disk_on_tmp(&d), 0);
+	ASSERT_EQ(hvm_vscsi_add_lun(&vs, 0, 0, 0, &d), 0);
+	ASSERT_EQ(disk_on_tmp(&d), 0);
+	ASSERT_EQ(hvm_vscsi_add_lun(&vs, 0, 0, 3, &d), 0);
+	EXPECT_EQ(hvm_vscsi_add_lun(&vs, 0, 0, 3, &d), -EEXIST);
+	EXPECT_EQ(hcall(HVK_H_REG_CRQ, UNIT, QUEUE, 4096, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hcall(HVK_H_VIO_SIGNAL, UNIT, 1, 0, 0), HVK_H_SUCCESS);
+}
+
+static void send(u8 format, u64 iu, unsigned int len)
+{
+	struct hvk_crq_msg m = { .valid = HVK_CRQ_PAYLOAD, .format = format,
+				 .iu_len = (u16)len, .token = iu };
+	u64 hi, lo;
+
+	hvk_crq_encode(&m, &hi, &lo);
+	EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_SUCCESS);
+}
+
+/* The next entry of the queue, taken the way the guest takes it. */
+static enum hvk_crq_kind take(struct hvk_crq_msg *m)
+{
+	u8 *e = gp(QUEUE) + 16 * next_slot;
+	enum hvk_crq_kind k = hvk_crq_decode(e, m);
+
+	if (k != HVK_CRQ_K_EMPTY) {
+		e[0] = 0;
+		next_slot = (next_slot + 1) % 256;
+	}
+	return k;
+}
+
+/* An SRP command through the target; its SRP_RSP parsed. */
+static void command(const struct hvk_srp_cmd_args *a, struct hvk_srp_rsp *r)
+{
+	struct hvk_crq_msg m;
+	int len = hvk_srp_build_cmd(gp(IU), a);
+
+	ASSERT_TRUE(len > 0);
+	send(HVK_VIOSRP_SRP, IU, (unsigned int)len);
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m.format, HVK_VIOSRP_SRP);
+	EXPECT_EQ(m.token, a->tag);
+	EXPECT_EQ(hvk_srp_parse_rsp(gp(IU), m.iu_len, r), 0);
+	EXPECT_EQ(r->tag, a->tag);
+	EXPECT_EQ(r->req_lim_delta, 1);
+}
+
+TEST(handshake_adapter_info_and_login)
+{
+	struct hvk_crq_msg m, init = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_REQUEST };
+	struct hvk_adapter_info ai;
+	struct hvk_srp_login login;
+	u64 hi, lo;
+
+	world();
+	hvk_crq_encode(&init, &hi, &lo);
+	EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	EXPECT_EQ(pulses, 1);
+
+	send(HVK_VIOSRP_MAD, IU, hvk_mad_build_adapter_info(gp(IU), 0x51, DATA_IN));
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m.format, HVK_VIOSRP_MAD);
+	EXPECT_EQ(m.token, 0x51);
+	EXPECT_EQ(hvk_mad_parse_adapter_info(gp(IU), m.iu_len, 0x51, gp(DATA_IN), &ai), 0);
+	EXPECT_EQ(strcmp(ai.partition_name, "hvkit-vmm"), 0);
+	EXPECT_EQ(ai.os_type, 2);
+	EXPECT_EQ(ai.max_transfer, 1 << 20);
+
+	send(HVK_VIOSRP_SRP, IU, hvk_srp_build_login(gp(IU), 0x52, 256));
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(hvk_srp_parse_login(gp(IU), m.iu_len, 0x52, &login), 0);
+	EXPECT_TRUE(login.accepted);
+	EXPECT_EQ(login.req_lim_delta, HVM_VSCSI_CREDIT);
+	EXPECT_EQ(login.max_it_iu_len, 256);
+	EXPECT_TRUE(vs.logged_in);
+	EXPECT_EQ(pulses, 3);
+}
+
+TEST(data_written_reads_back_through_both_list_kinds)
+{
+	static const u8 w10[10] = { 0x2a, 0, 0, 0, 0, 5, 0, 0, 8, 0 };
+	static const u8 r10[10] = { 0x28, 0, 0, 0, 0, 5, 0, 0, 8, 0 };
+	struct hvk_srp_desc out[3] = { { DATA_OUT, 1024 }, { DATA_OUT + 8192, 1536 },
+				       { DATA_OUT + 20000, 1536 } };
+	struct hvk_srp_desc in[8];
+	struct hvk_srp_cmd_args a = {
+		.tag = 1, .lun = hvk_srp_lun(0, 0, 3), .cdb = w10, .cdb_len = 10,
+		.dir = HVK_SRP_DIR_OUT, .descs = out, .nr_descs = 3, .total_len = 4096,
+		.max_iu_len = 256, .indirect_ok = true, .iu_ioba = IU,
+	};
+	struct hvk_srp_rsp r;
+	unsigned int i, j, k, bad = 0;
+
+	world();
+	for (i = 0, k = 0; i < 3; i++)
+		for (j = 0; j < out[i].len; j++, k++)
+			gp(out[i].va)[j] = (u8)(k * 13 + 1);
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.flags, 0);
+
+	/* Read it back through eight 512-byte pieces of an external table. */
+	for (i = 0; i < 8; i++)
+		in[i] = (struct hvk_srp_desc){ DATA_IN + i * 4096, 512 };
+	a = (struct hvk_srp_cmd_args){
+		.tag = 2, .lun = hvk_srp_lun(0, 0, 3), .cdb = r10, .cdb_len = 10,
+		.dir = HVK_SRP_DIR_IN, .descs = in, .nr_descs = 8, .total_len = 4096,
+		.max_iu_len = 96, .indirect_ok = true, .iu_ioba = IU, .table = gp(TABLE),
+		.table_ioba = TABLE, .table_max = 8,
+	};
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	for (i = 0, k = 0; i < 8; i++)
+		for (j = 0; j < 512; j++, k++)
+			bad += gp(in[i].va)[j] != (u8)(k * 13 + 1);
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(vs.commands, 2);
+}
+
+TEST(short_data_bad_addresses_and_absent_luns)
+{
+	static const u8 r1[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	static const u8 inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	static const u8 rl[12] = { 0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0 };
+	struct hvk_srp_desc d = { DATA_IN, 4096 };
+	struct hvk_srp_cmd_args a = {
+		.tag = 3, .lun = hvk_srp_lun(0, 0, 0), .cdb = r1, .cdb_len = 10,
+		.dir = HVK_SRP_DIR_IN, .descs = &d, .nr_descs = 1, .total_len = 4096,
+		.max_iu_len = 256,
+	};
+	struct hvk_srp_rsp r;
+
+	world();
+	/* One block into a 4 KiB buffer: the rest is the residual. */
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.flags, HVK_SRP_DIUNDER);
+	EXPECT_EQ(r.data_in_res, 4096 - 512);
+
+	/* A buffer outside guest RAM: ABORTED COMMAND, counted. */
+	d.va = RAM_BASE + RAM_SIZE - 100;
+	command(&a, &r);
+	EXPECT_EQ(r.status, HVM_SAM_CHECK);
+	ASSERT_TRUE(r.sense_len >= 14);
+	EXPECT_EQ(r.sense[2], 0x0b);
+	EXPECT_EQ(vs.bad_descriptors, 1);
+
+	/* No disk at 0:2:0: INQUIRY says so in its first byte. */
+	d.va = DATA_IN;
+	a.lun = hvk_srp_lun(0, 2, 0);
+	a.cdb = inq;
+	a.cdb_len = 6;
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(gp(DATA_IN)[0], 0x7f);
+
+	/* REPORT LUNS on target 0: LUN 0 and LUN 3. */
+	a.lun = hvk_srp_lun(0, 0, 0);
+	a.cdb = rl;
+	a.cdb_len = 12;
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(hvk_get_be32(gp(DATA_IN)), 16);
+	EXPECT_EQ(gp(DATA_IN)[8 + 1], 0);
+	EXPECT_EQ(gp(DATA_IN)[16 + 1], 3);
+	EXPECT_EQ(r.data_in_res, 4096 - 24);
+}
+
+TEST(what_qemu_would_not_answer_is_dropped)
+{
+	struct hvk_crq_msg m;
+	u8 *iu = gp(IU);
+
+	world();
+	hvk_srp_build_login(iu, 7, 256);
+	send(HVK_VIOSRP_SRP, IU, 300);			/* oversize */
+	send(HVK_VIOSRP_SRP, RAM_BASE + RAM_SIZE - 32, 64);	/* past RAM */
+	send(3, IU, 64);				/* OS/400 format */
+	iu[0] = 0x77;					/* no such IU */
+	send(HVK_VIOSRP_SRP, IU, 64);
+	send(HVK_VIOSRP_SRP, IU, 8);			/* too short for a tag */
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.dropped_ius, 5);
+	EXPECT_EQ(pulses, 0);
+	/* An unknown MAD is answered "not supported". */
+	memset(iu, 0, 24);
+	hvk_put_be32(iu, 0x08);
+	hvk_put_be64(iu + 8, 0x61);
+	send(HVK_VIOSRP_MAD, IU, 24);
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(hvk_get_be16(iu + 4), HVM_MAD_NOT_SUPPORTED);
+}
+
+TEST(a_full_queue_loses_the_answer_and_counts_it)
+{
+	static const u8 tur[6] = { 0 };
+	struct hvk_srp_cmd_args a = { .tag = 9, .cdb = tur, .cdb_len = 6, .max_iu_len = 256 };
+	unsigned int i;
+
+	world();
+	/* Each answer overwrites its request: the IU is built again. */
+	for (i = 0; i < 257; i++)
+		send(HVK_VIOSRP_SRP, IU, (unsigned int)hvk_srp_build_cmd(gp(IU), &a));
+	EXPECT_EQ(vs.commands, 257);
+	EXPECT_EQ(vs.lost_answers, 1);
+}
+
+int main(int argc, char **argv)
+{
+	return ktest_main(argc, argv);
+}
