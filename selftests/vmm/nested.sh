@@ -12,7 +12,12 @@
 #   - a line written to each vty's tty arrives in hvkit-vmm's output file
 #     byte for byte;
 #   - 4 KiB of random data (CR, LF and NUL included) that hvkit-vmm feeds
-#     into vty 1 arrive in the guest with the same sha256.
+#     into vty 1 arrive in the guest with the same sha256;
+#   - hv_scsi logs in to hvkit-vmm's v-scsi adapter and finds its disk (an
+#     image file given with --disk) with the image's size; 1 MiB read from
+#     it has the image's sha256, and 1 MiB written to it and read back
+#     after dropping the page cache has the sha256 that hvkit-vmm's image
+#     file shows afterwards.
 #
 # usage: nested.sh [--out DIR] [--keep]
 # Exit status: 0 all passed, 1 a check failed, 2 setup failed.
@@ -49,15 +54,34 @@ make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
 make -s -C "$repo" ARCH=arm64 HVKIT_SELFTEST=m >>"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; die "building the modules failed"; }
 
+# The distro modules hv_scsi and sd need (Debian builds SCSI as modules),
+# with what they depend on, from the modules' own "depends" fields.
+kmods=$("$repo/scripts/fetch-kernel.sh" arm64 6.1 --print modules) || die "no bookworm arm64 modules"
+distro_mod_paths() { # NAME...
+	local todo=("$@") seen=" " n f
+	while [ ${#todo[@]} -gt 0 ]; do
+		n=${todo[0]//-/_}
+		todo=("${todo[@]:1}")
+		case "$seen" in *" $n "*) continue ;; esac
+		seen="$seen$n "
+		f=$(find "$kmods/kernel" \( -name "$n.ko" -o -name "${n//_/-}.ko" \) -print -quit)
+		[ -n "$f" ] || die "bookworm arm64 has no module $n"
+		echo "$f"
+		# shellcheck disable=SC2207 # module names have no spaces
+		todo+=($(modinfo -F depends "$f" | tr ',' ' '))
+	done
+}
+
 initramfs() { # DIR OUT
 	(cd "$1" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$2"
 }
 
 # L2: the guest of hvkit-vmm.
 l2=$out/l2
-mkdir -p "$l2"/{bin,proc,sys,dev,tmp,lib/hvkit}
+mkdir -p "$l2"/{bin,proc,sys,dev,tmp,lib/hvkit,lib/distro}
 cp "$root/bin/busybox" "$l2/bin/"
-cp "$repo/build/arm64-6.1/hv_vio.ko" "$repo/build/arm64-6.1/hv_console.ko" "$l2/lib/hvkit/"
+cp "$repo/build/arm64-6.1"/{hv_vio,hv_console,hv_scsi}.ko "$l2/lib/hvkit/"
+distro_mod_paths scsi_mod sd_mod crct10dif_generic crc64_rocksoft_generic | while read -r f; do cp "$f" "$l2/lib/distro/"; done
 cat >"$l2/init" <<'L2'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -81,7 +105,24 @@ if [ -e /dev/hvc1 ]; then
 	kill $p 2>/dev/null
 	say "input $(wc -c </tmp/in) bytes sha256 $(sha256sum </tmp/in | cut -d' ' -f1)"
 fi
-dmesg | grep -E 'hv_vio|hv_console' | sed 's/^/L2 dmesg: /'
+# Distro modules in dependency order: insmod until none is left to load.
+for pass in 1 2 3 4 5 6; do
+	for k in /lib/distro/*.ko; do insmod "$k" 2>/dev/null; done
+done
+insmod /lib/hvkit/hv_scsi.ko && say "hv_scsi loaded"
+i=0
+while [ $i -lt 60 ] && [ ! -b /dev/sda ]; do sleep 1; i=$((i + 1)); done
+if [ -b /dev/sda ]; then
+	say "sda $(cat /sys/block/sda/size) sectors"
+	say "read sha256 $(dd if=/dev/sda bs=65536 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
+	# 1 MiB of new data at 1 MiB, on the disk before the guest powers off.
+	dd if=/dev/urandom of=/tmp/w bs=65536 count=16 2>/dev/null
+	dd if=/tmp/w of=/dev/sda bs=65536 seek=16 conv=fsync 2>/dev/null
+	echo 3 >/proc/sys/vm/drop_caches
+	say "wrote sha256 $(sha256sum </tmp/w | cut -d' ' -f1)"
+	say "reread sha256 $(dd if=/dev/sda bs=65536 skip=16 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
+fi
+dmesg | grep -E 'hv_vio|hv_console|hv_scsi|sd 0:' | sed 's/^/L2 dmesg: /'
 poweroff -f
 L2
 chmod +x "$l2/init"
@@ -91,6 +132,10 @@ chmod +x "$l2/init"
 # shellcheck disable=SC2020 # a set of 8 bytes onto 8, repeats intended
 head -c 4096 /dev/urandom | tr '\001-\010' '\r\n\000\r\n\000\r\n' >"$out/vty1.in"
 want_in=$(sha256sum <"$out/vty1.in" | cut -d' ' -f1)
+# The disk: 1 MiB of random data, then 1 MiB of zeroes for the guest to write.
+head -c 1048576 /dev/urandom >"$out/disk.img"
+want_disk=$(sha256sum <"$out/disk.img" | cut -d' ' -f1)
+truncate -s 2M "$out/disk.img"
 
 # L1: trixie at EL2 with KVM, running hvkit-vmm twice.
 l1=$out/l1
@@ -98,7 +143,7 @@ mkdir -p "$l1"/{bin,proc,sys,dev,tmp}
 cp "$root/bin/busybox" "$repo/tools/hvkit-vmm/hvkit-vmm" "$l1/bin/"
 cp "$l2_image" "$l1/Image-l2"
 initramfs "$l2" "$l1/initrd-l2"
-cp "$out/vty1.in" "$l1/vty1.in"
+cp "$out/vty1.in" "$out/disk.img" "$l1/"
 cat >"$l1/init" <<'L1'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -107,6 +152,7 @@ echo "L1: $(uname -r) $(dmesg | grep -o 'kvm \[1\]: [A-Za-z]* mode initialized' 
 for m in hvc smc; do
 	: >/tmp/vty0.out; : >/tmp/vty1.out
 	rm -f /tmp/vty1.fifo; mkfifo /tmp/vty1.fifo
+	cp /disk.img /tmp/disk.img
 	echo "L1: method $m"
 	# vty 1's input once the guest said hello on it (it is raw by then).
 	( while ! grep -q hello /tmp/vty1.out; do sleep 0.2; done
@@ -114,8 +160,9 @@ for m in hvc smc; do
 	feeder=$!
 	/bin/hvkit-vmm --kernel /Image-l2 --initrd /initrd-l2 --method $m --memory 256 \
 		--append "console=ttyAMA0 quiet" --vty out=/tmp/vty0.out \
-		--vty out=/tmp/vty1.out,in=/tmp/vty1.fifo </dev/null
+		--vty out=/tmp/vty1.out,in=/tmp/vty1.fifo --disk /tmp/disk.img </dev/null
 	echo "L1: $m exit $?"
+	echo "L1: $m image sha256 $(dd if=/tmp/disk.img bs=65536 skip=16 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
 	kill $feeder 2>/dev/null
 	echo "L1: $m vty0 $(cat /tmp/vty0.out)"
 	echo "L1: $m vty1 $(cat /tmp/vty1.out)"
@@ -142,6 +189,18 @@ check() {
 		failed=1
 	fi
 }
+# The guest's write: read back the same, and the image file holds it.
+disk_check() {
+	local wrote
+	wrote=$(sed -n 's/^L2: wrote sha256 //p' "$out/$1.log")
+	if [ -n "$wrote" ] && grep -q -F "L2: reread sha256 $wrote" "$out/$1.log" &&
+		grep -q -F "L1: $1 image sha256 $wrote" "$out/$1.log"; then
+		echo "ok - $1: 1 MiB written, read back and in the image file, sha256 equal"
+	else
+		echo "not ok - $1: 1 MiB written (sha256 ${wrote:-none}), read back and in the image file"
+		failed=1
+	fi
+}
 for m in hvc smc; do
 	tr -d '\r' <"$out/console.log" | sed -n "/^L1: method $m/,/^L1: $m vty1/p" >"$out/$m.log"
 	check $m "hvkit-vmm exits 0 when the guest powers off" "L1: $m exit 0"
@@ -152,6 +211,10 @@ for m in hvc smc; do
 	check $m "vty 0 output byte for byte" "L1: $m vty0 hello from hvc0 through hvkit-vmm"
 	check $m "vty 1 output byte for byte" "L1: $m vty1 hello from hvc1 through hvkit-vmm"
 	check $m "4 KiB into vty 1, sha256 equal" "L2: input 4096 bytes sha256 $want_in"
+	check $m "hv_scsi loads" "L2: hv_scsi loaded"
+	check $m "the disk is found with the image's size" "L2: sda 4096 sectors"
+	check $m "1 MiB read from the disk, sha256 of the image" "L2: read sha256 $want_disk"
+	disk_check $m
 done
 [ "$keep" = 1 ] || rm -rf "$l1" "$l2"
 [ "$failed" = 0 ] && echo "nested: all passed" || echo "nested: FAILED"

@@ -179,6 +179,15 @@ static void vty_ready(void *ctx)
 
 static const struct hvm_vty_ops vty_ops = { .write = vty_out, .input_ready = vty_ready };
 
+/* Called inside the hcall, with vm->lock held. */
+static void vscsi_pulse(struct hvm_crq *crq)
+{
+	struct hvm_vm *vm = (struct hvm_vm *)((char *)crq - offsetof(struct hvm_vm, vscsi.crq));
+
+	irq_line(vm, HVM_VSCSI_SPI, 1);
+	irq_line(vm, HVM_VSCSI_SPI, 0);
+}
+
 static int install_filter(struct hvm_vm *vm, u32 base, u32 count)
 {
 	struct kvm_smccc_filter f = {
@@ -273,6 +282,10 @@ static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm
 		};
 	}
 	s->nr_devices = vm->nr_vtys;
+	if (vm->nr_disks)
+		s->devices[s->nr_devices++] = (struct hvm_device_spec){
+			.kind = HVM_DEV_VSCSI, .unit = HVM_VSCSI_UNIT, .spi = HVM_VSCSI_SPI,
+		};
 }
 
 /*
@@ -474,6 +487,26 @@ static void *input_thread(void *arg)
 	}
 }
 
+/* One v-scsi adapter with every disk as a LUN. */
+static int attach_vscsi(struct hvm_vm *vm)
+{
+	unsigned int i;
+
+	hvm_vscsi_init(&vm->vscsi, HVM_VSCSI_UNIT, &vm->mem, vscsi_pulse);
+	for (i = 0; i < vm->nr_disks; i++) {
+		const struct hvm_vscsi_lun *l = &vm->disks[i];
+
+		/* main.c already refused duplicates and a ninth disk. */
+		if (hvm_vscsi_add_lun(&vm->vscsi, l->channel, l->id, l->lun, &l->disk))
+			return -1;
+	}
+	if (hvm_crq_attach(&vm->vscsi.crq, &vm->table)) {
+		fprintf(stderr, "hvkit-vmm: cannot attach the v-scsi adapter\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int attach_devices(struct hvm_vm *vm)
 {
 	unsigned int i;
@@ -491,7 +524,7 @@ static int attach_devices(struct hvm_vm *vm)
 			return -1;
 		}
 	}
-	return 0;
+	return vm->nr_disks ? attach_vscsi(vm) : 0;
 }
 
 int hvm_kvm_run(struct hvm_vm *vm)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vm.h"
@@ -30,6 +31,11 @@ static const char usage[] =
 "                        a vty (unit address 0x30000000 onwards, in the order\n"
 "                        given): guest output appended to PATH, input read\n"
 "                        from PATH (a file or a FIFO); up to 8\n"
+"  --disk PATH[,ro][,lun=C:T:L]\n"
+"                        a disk image (raw, a multiple of 512 bytes) as a\n"
+"                        SCSI LUN of the v-scsi adapter (unit address\n"
+"                        0x30000100); channel:target:lun defaults to\n"
+"                        0:N:0 for the Nth disk; ro: read-only; up to 8\n"
 "  -h, --help            this text\n"
 "\n"
 "The boot console is a PL011 on stdin/stdout. Exit status: 0 when the guest\n"
@@ -77,6 +83,81 @@ static int parse_vty(struct hvm_vm *vm, char *arg)
 	return 0;
 }
 
+/* lun=C:T:L, in the ranges hv_scsi addresses. */
+static int parse_lun(struct hvm_vscsi_lun *l, const char *s)
+{
+	unsigned int c, t, n;
+	char end;
+
+	if (sscanf(s, "%u:%u:%u%c", &c, &t, &n, &end) != 3 || c > 7 || t > 63 || n > 31)
+		return bad_option("--disk", "lun=C:T:L with C 0-7, T 0-63, L 0-31");
+	l->channel = (u8)c;
+	l->id = (u8)t;
+	l->lun = (u8)n;
+	return 0;
+}
+
+/* The image behind a disk: open, and a whole number of blocks. */
+static int open_disk(struct hvm_vscsi_lun *l, const char *path, bool ro)
+{
+	struct stat st;
+
+	l->disk.fd = open_or_complain(path, ro ? O_RDONLY : O_RDWR, "--disk");
+	if (l->disk.fd < 0)
+		return 2;
+	if (fstat(l->disk.fd, &st) || !S_ISREG(st.st_mode) || !st.st_size ||
+	    st.st_size % HVM_SCSI_BLOCK) {
+		fprintf(stderr, "hvkit-vmm: --disk: %s is not a regular file of whole 512-byte blocks\n",
+			path);
+		close(l->disk.fd);
+		return 2;
+	}
+	l->disk.blocks = (u64)st.st_size / HVM_SCSI_BLOCK;
+	l->disk.read_only = ro;
+	return 0;
+}
+
+/* --disk PATH[,ro][,lun=C:T:L] */
+static int parse_disk(struct hvm_vm *vm, char *arg)
+{
+	struct hvm_vscsi_lun *l;
+	char *tok, *save = NULL, *path;
+	bool ro = false;
+	unsigned int i;
+	int err;
+
+	if (vm->nr_disks == HVM_MAX_DISKS)
+		return bad_option("--disk", "at most 8 disks");
+	l = &vm->disks[vm->nr_disks];
+	memset(l, 0, sizeof(*l));
+	l->id = (u8)vm->nr_disks;
+	path = strtok_r(arg, ",", &save);
+	if (!path)
+		return bad_option("--disk", "expected PATH[,ro][,lun=C:T:L]");
+	for (tok = strtok_r(NULL, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "ro"))
+			ro = true;
+		else if (!strncmp(tok, "lun=", 4)) {
+			err = parse_lun(l, tok + 4);
+			if (err)
+				return err;
+		} else {
+			return bad_option("--disk", "expected PATH[,ro][,lun=C:T:L]");
+		}
+	}
+	for (i = 0; i < vm->nr_disks; i++)
+		if (vm->disks[i].channel == l->channel && vm->disks[i].id == l->id &&
+		    vm->disks[i].lun == l->lun)
+			return bad_option("--disk", "two disks at one channel:target:lun");
+	err = open_disk(l, path, ro);
+	if (err)
+		return err;
+	snprintf(l->disk.serial, sizeof(l->disk.serial), "HVKIT-%u-%u-%u", l->channel, l->id,
+		 l->lun);
+	vm->nr_disks++;
+	return 0;
+}
+
 static int parse(struct hvm_vm *vm, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -86,6 +167,7 @@ static int parse(struct hvm_vm *vm, int argc, char **argv)
 		{ "method", required_argument, NULL, 'm' },
 		{ "memory", required_argument, NULL, 'M' },
 		{ "vty", required_argument, NULL, 'v' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,6 +203,11 @@ static int parse(struct hvm_vm *vm, int argc, char **argv)
 			break;
 		case 'v':
 			err = parse_vty(vm, optarg);
+			if (err)
+				return err;
+			break;
+		case 'd':
+			err = parse_disk(vm, optarg);
 			if (err)
 				return err;
 			break;

@@ -14,9 +14,11 @@
 #include "guest_mem.h"
 #include "hcall_table.h"
 #include "pl011.h"
+#include "vscsi_model.h"
 #include "vty_model.h"
 
 #define HVM_MAX_VTYS	8
+#define HVM_MAX_DISKS	HVM_VSCSI_MAX_LUNS
 
 /* Guest physical map (QEMU virt's, so familiar addresses). */
 #define HVM_GICD_BASE	0x08000000ull
@@ -30,6 +32,9 @@
 #define HVM_DEV_SPI0	16
 /* Unit addresses of the hvkit devices, from here (as QEMU pseries). */
 #define HVM_UNIT0	0x30000000u
+/* The v-scsi adapter (one, with every --disk as a LUN), and its SPI. */
+#define HVM_VSCSI_UNIT	0x30000100u
+#define HVM_VSCSI_SPI	(HVM_DEV_SPI0 + HVM_MAX_VTYS)
 
 struct hvm_vty_backend {
 	int out_fd;			/* guest output goes here */
@@ -46,12 +51,15 @@ struct hvm_vm {
 	u64 ram_size;
 	unsigned int nr_vtys;
 	struct hvm_vty_backend vtys[HVM_MAX_VTYS];
+	unsigned int nr_disks;
+	struct hvm_vscsi_lun disks[HVM_MAX_DISKS];	/* opened, sized, placed */
 
 	/* Devices and what serves them; lock held by whoever touches them. */
 	pthread_mutex_t lock;
 	struct hvm_hcall_table table;
 	struct hvm_guest_mem mem;
 	struct hvm_pl011 uart;
+	struct hvm_vscsi vscsi;		/* when there are disks */
 	int uart_in_fd;			/* stdin; -1 once at end of file */
 
 	/* KVM. */
