@@ -214,6 +214,8 @@ for m in hvc smc; do
 	check $m "hv_scsi loads" "L2: hv_scsi loaded"
 	check $m "the disk is found with the image's size" "L2: sda 4096 sectors"
 	check $m "1 MiB read from the disk, sha256 of the image" "L2: read sha256 $want_disk"
+	check $m "v-scsi: nothing dropped, refused or lost" \
+		"0 requests dropped, 0 bad descriptors, 0 answers lost, 0 queue registrations refused"
 	disk_check $m
 done
 [ "$keep" = 1 ] || rm -rf "$l1" "$l2"

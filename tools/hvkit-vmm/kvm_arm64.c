@@ -527,6 +527,29 @@ static int attach_devices(struct hvm_vm *vm)
 	return vm->nr_disks ? attach_vscsi(vm) : 0;
 }
 
+/* What the devices counted of the guest's mistakes and the losses, once. */
+static void report_devices(struct hvm_vm *vm)
+{
+	const struct hvm_vscsi *v = &vm->vscsi;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vtys; i++) {
+		const struct hvm_vty *t = &vm->vtys[i].vty;
+
+		if (t->output_lost || t->put_rx.bad_counts)
+			fprintf(stderr, "hvkit-vmm: vty %#x: %llu output bytes lost, %llu bad PUT counts\n",
+				t->unit, (unsigned long long)t->output_lost,
+				(unsigned long long)t->put_rx.bad_counts);
+	}
+	if (!vm->nr_disks)
+		return;
+	fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused\n",
+		v->crq.unit, (unsigned long long)v->commands, (unsigned long long)v->dropped_ius,
+		(unsigned long long)v->bad_descriptors,
+		(unsigned long long)v->lost_answers,
+		(unsigned long long)v->crq.bad_registrations);
+}
+
 int hvm_kvm_run(struct hvm_vm *vm)
 {
 	struct kvm_run *run;
@@ -559,6 +582,7 @@ int hvm_kvm_run(struct hvm_vm *vm)
 			fprintf(stderr, "hvkit-vmm: guest %s after %llu hypercalls\n",
 				run->system_event.type == KVM_SYSTEM_EVENT_RESET ? "reset" : "powered off",
 				(unsigned long long)vm->hcalls);
+			report_devices(vm);
 			return 0;
 		default:
 			fprintf(stderr, "hvkit-vmm: unexpected KVM exit %u\n", run->exit_reason);
