@@ -234,13 +234,28 @@ step_if "$vm" vm-ppc64le-debug 3600 "$vm" --arch ppc64le --kernel debug \
 full && step_if "$vm" vm-ppc64le-6.12 1800 "$vm" --arch ppc64le --kver 6.12
 lane_finish b
 
+# why_failed LOG: the lines that say why a step failed: each failed KTAP
+# case with the last few diagnostics written since the case before it
+# (expect_* checks write theirs there), and timeouts, stalls and errors.
+why_failed() {
+	awk '
+	/^[[:space:]]*ok / { n = 0; next }
+	/^[[:space:]]*not ok/ {
+		if ($0 ~ /# SKIP/) { n = 0; next }
+		for (j = (n > 6 ? n - 6 : 0); j < n; j++) print diag[j % 6]
+		print; n = 0; next
+	}
+	/^[[:space:]]*# / { diag[n % 6] = $0; n++; next }
+	/TIMEOUT|timed out|FAILED|[Ee]rror:|stalled/ { print }
+	' "$1" 2>/dev/null
+}
+
 # Why each failed step failed, in a few lines, ahead of the table: CI
 # shows the end of this output, not the step logs.
 for i in "${!names[@]}"; do
 	[ "${statuses[$i]}" != PASS ] && [ "${statuses[$i]}" != SKIP ] || continue
 	banner "why ${names[$i]} failed (build/check/${names[$i]}.log)"
-	grep -E '^[[:space:]]*not ok|TIMEOUT|timed out|FAILED|[Ee]rror:|stalled' \
-		"$logdir/${names[$i]}.log" 2>/dev/null | grep -v '# SKIP' | tail -n 20 || true
+	why_failed "$logdir/${names[$i]}.log" | tail -n 30 || true
 done
 
 banner "summary ($((SECONDS - start_all))s total)"
