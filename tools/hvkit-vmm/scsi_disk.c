@@ -95,9 +95,8 @@ void hvm_scsi_check(struct hvm_scsi_result *res, u8 key, u8 asc, u8 ascq)
 	res->sense_len = sizeof(res->sense);
 }
 
-/* Data-in of a reply built in @buf: at most what the CDB allows and the list holds. */
-static void reply(struct hvm_scsi_result *res, struct hvm_sg *sg, bool dir_in,
-		  const u8 *buf, u64 len, u64 alloc)
+void hvm_scsi_reply(struct hvm_scsi_result *res, struct hvm_sg *sg, bool dir_in,
+		    const u8 *buf, u64 len, u64 alloc)
 {
 	if (len > alloc)
 		len = alloc;
@@ -170,14 +169,14 @@ static void do_inquiry(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
 		if (cdb[2])
 			return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
 		inquiry_standard(disk, buf);
-		return reply(res, sg, dir_in, buf, INQUIRY_STD_LEN, alloc);
+		return hvm_scsi_reply(res, sg, dir_in, buf, INQUIRY_STD_LEN, alloc);
 	}
 	if (!disk)
 		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LUN_NOT_SUPPORTED, 0);
 	len = inquiry_vpd(disk, cdb[2], buf);
 	if (!len)
 		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
-	reply(res, sg, dir_in, buf, len, alloc);
+	hvm_scsi_reply(res, sg, dir_in, buf, len, alloc);
 }
 
 static void do_request_sense(const u8 *cdb, bool dir_in, struct hvm_sg *sg,
@@ -185,7 +184,7 @@ static void do_request_sense(const u8 *cdb, bool dir_in, struct hvm_sg *sg,
 {
 	u8 buf[18] = { 0x70, 0, 0, 0, 0, 0, 0, 10 };
 
-	reply(res, sg, dir_in, buf, sizeof(buf), cdb[4]);
+	hvm_scsi_reply(res, sg, dir_in, buf, sizeof(buf), cdb[4]);
 }
 
 static void do_read_capacity(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
@@ -197,11 +196,11 @@ static void do_read_capacity(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
 	if (cdb[0] == 0x25) {
 		hvk_put_be32(buf, last > 0xffffffffULL ? 0xffffffffU : (u32)last);
 		hvk_put_be32(buf + 4, HVM_SCSI_BLOCK);
-		return reply(res, sg, dir_in, buf, 8, 8);
+		return hvm_scsi_reply(res, sg, dir_in, buf, 8, 8);
 	}
 	hvk_put_be64(buf, last);
 	hvk_put_be32(buf + 8, HVM_SCSI_BLOCK);
-	reply(res, sg, dir_in, buf, sizeof(buf), hvk_get_be32(cdb + 10));
+	hvm_scsi_reply(res, sg, dir_in, buf, sizeof(buf), hvk_get_be32(cdb + 10));
 }
 
 static void do_mode_sense(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
@@ -225,7 +224,7 @@ static void do_mode_sense(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
 		buf[0] = (u8)(len - 1);
 		buf[2] = disk->read_only ? 0x80 : 0;
 	}
-	reply(res, sg, dir_in, buf, len, ten ? hvk_get_be16(cdb + 7) : cdb[4]);
+	hvm_scsi_reply(res, sg, dir_in, buf, len, ten ? hvk_get_be16(cdb + 7) : cdb[4]);
 }
 
 static void do_rw(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool dir_out,

@@ -61,6 +61,14 @@ void hvm_scsi_execute(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool di
 /* CHECK CONDITION with fixed-format sense @key/@asc/@ascq. */
 void hvm_scsi_check(struct hvm_scsi_result *res, u8 key, u8 asc, u8 ascq);
 
+/*
+ * The data-in of a reply built in @buf (@len bytes): at most @alloc (the
+ * CDB's allocation length) and what @sg holds goes to the initiator, and
+ * only when it set up data-in (@dir_in); res->done says how much.
+ */
+void hvm_scsi_reply(struct hvm_scsi_result *res, struct hvm_sg *sg, bool dir_in,
+		    const u8 *buf, u64 len, u64 alloc);
+
 /* Copy @len bytes of @buf into @sg from its start; returns the bytes copied. */
 u64 hvm_sg_copy_in(struct hvm_sg *sg, const u8 *buf, u64 len);
 

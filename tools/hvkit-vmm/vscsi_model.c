@@ -202,8 +202,7 @@ static void report_luns(struct hvm_vscsi *v, const struct hvm_srp_cmd_req *c,
 			buf[8 + 8 * n++ + 1] = l->lun;
 	}
 	hvk_put_be32(buf, 8 * n);
-	if (c->dir == HVK_SRP_DIR_IN)
-		res->done = hvm_sg_copy_in(sg, buf, 8 + 8 * n < alloc ? 8 + 8 * n : alloc);
+	hvm_scsi_reply(res, sg, c->dir == HVK_SRP_DIR_IN, buf, 8 + 8 * n, alloc);
 }
 
 static void serve_cmd(struct hvm_vscsi *v, struct vscsi_req *req)
