@@ -15,6 +15,16 @@ u64 hvk_srp_lun(unsigned int channel, unsigned int id, unsigned int lun)
 	return word << 48;
 }
 
+void hvk_srp_lun_split(u64 word, unsigned int *channel, unsigned int *id,
+		       unsigned int *lun)
+{
+	unsigned int level = (unsigned int)(word >> 48);
+
+	*id = (level >> 8) & 0x3f;
+	*channel = (level >> 5) & 0x7;
+	*lun = level & 0x1f;
+}
+
 unsigned int hvk_srp_build_login(u8 *iu, u64 tag, u32 it_iu_len)
 {
 	memset(iu, 0, HVK_SRP_LOGIN_REQ_LEN);

@@ -128,6 +128,12 @@ struct hvk_adapter_info {
 
 /* The 8-byte LUN for channel/target/lun, logical unit addressing. */
 u64 hvk_srp_lun(unsigned int channel, unsigned int id, unsigned int lun);
+/*
+ * Its inverse: the channel, target and lun fields of @word. The
+ * addressing method bits and the lower levels are not looked at.
+ */
+void hvk_srp_lun_split(u64 word, unsigned int *channel, unsigned int *id,
+		       unsigned int *lun);
 
 unsigned int hvk_srp_build_login(u8 *iu, u64 tag, u32 it_iu_len);
 unsigned int hvk_srp_build_tsk_mgmt(u8 *iu, u64 tag, u64 lun, u8 func,

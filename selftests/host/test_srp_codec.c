@@ -76,6 +76,26 @@ TEST(lun_encoding)
 	EXPECT_EQ(hvk_srp_lun(7, 63, 31), 0xbfff000000000000ULL);
 }
 
+TEST(lun_split_inverts_lun)
+{
+	unsigned int c, t, l, ch, id, lun, bad = 0;
+
+	for (c = 0; c < 8; c++)
+		for (t = 0; t < 64; t++)
+			for (l = 0; l < 32; l++) {
+				hvk_srp_lun_split(hvk_srp_lun(c, t, l), &ch, &id, &lun);
+				bad += ch != c || id != t || lun != l;
+			}
+	EXPECT_EQ(bad, 0);
+	/* The method bits and the lower levels do not change the fields. */
+	hvk_srp_lun_split(0x7223ffffffffffffULL, &ch, &id, &lun);
+	EXPECT_EQ(ch, 1);
+	EXPECT_EQ(id, 0x32);
+	EXPECT_EQ(lun, 3);
+	hvk_srp_lun_split(0, &ch, &id, &lun);
+	EXPECT_EQ(ch + id + lun, 0);
+}
+
 TEST(login_and_mad_layout)
 {
 	u8 iu[256];

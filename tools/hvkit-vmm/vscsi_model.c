@@ -192,9 +192,9 @@ static void report_luns(struct hvm_vscsi *v, const struct hvm_srp_cmd_req *c,
 {
 	u8 buf[8 + 8 * (HVM_VSCSI_MAX_LUNS + 1)] = { 0 };
 	u32 alloc = hvk_get_be32(c->cdb + 6);
-	unsigned int i, n = 1;
-	u8 ch = (c->lun >> 53) & 0x7, id = (c->lun >> 56) & 0x3f;
+	unsigned int i, n = 1, ch, id, lun;
 
+	hvk_srp_lun_split(c->lun, &ch, &id, &lun);
 	for (i = 0; i < v->nluns; i++) {
 		const struct hvm_vscsi_lun *l = &v->luns[i];
 
