@@ -34,16 +34,41 @@ int hvm_sg_add(struct hvm_sg *sg, u8 *host, u32 len)
 	return 0;
 }
 
+/*
+ * The walk of a transfer of @len bytes over @sg from its start: @fn gets
+ * each segment's part (@host, @take bytes) and where in the transfer it
+ * begins (@pos), until @len bytes or the list end. Returns @fn's first
+ * error, or 0; *@done is the bytes walked without error.
+ */
+static int sg_walk(struct hvm_sg *sg, u64 len, u64 *done,
+		   int (*fn)(void *ctx, u8 *host, u64 take, u64 pos), void *ctx)
+{
+	u64 take;
+	unsigned int i;
+	int err;
+
+	*done = 0;
+	for (i = 0; i < sg->n && *done < len; i++) {
+		take = len - *done < sg->seg[i].len ? len - *done : sg->seg[i].len;
+		err = fn(ctx, sg->seg[i].host, take, *done);
+		if (err)
+			return err;
+		*done += take;
+	}
+	return 0;
+}
+
+static int seg_copy_in(void *ctx, u8 *host, u64 take, u64 pos)
+{
+	memcpy(host, (const u8 *)ctx + pos, take);
+	return 0;
+}
+
 u64 hvm_sg_copy_in(struct hvm_sg *sg, const u8 *buf, u64 len)
 {
-	u64 done = 0, take;
-	unsigned int i;
+	u64 done;
 
-	for (i = 0; i < sg->n && done < len; i++) {
-		take = len - done < sg->seg[i].len ? len - done : sg->seg[i].len;
-		memcpy(sg->seg[i].host, buf + done, take);
-		done += take;
-	}
+	sg_walk(sg, len, &done, seg_copy_in, (void *)buf);
 	return done;
 }
 
@@ -66,20 +91,28 @@ static int seg_image_io(int fd, u8 *host, u64 len, u64 off, bool write)
 	return 0;
 }
 
+struct image_io {
+	int fd;
+	u64 off;		/* where the transfer starts in the image */
+	bool write;
+};
+
+static int seg_image_walk(void *ctx, u8 *host, u64 take, u64 pos)
+{
+	const struct image_io *io = ctx;
+
+	return seg_image_io(io->fd, host, take, io->off + pos, io->write);
+}
+
 /* Move @len bytes between the image at @off and the list; 0 or -errno. */
 static int sg_image_io(struct hvm_sg *sg, int fd, u64 off, u64 len, bool write)
 {
-	u64 done = 0, take;
-	unsigned int i;
-	int err;
+	struct image_io io = { .fd = fd, .off = off, .write = write };
+	u64 done;
+	int err = sg_walk(sg, len, &done, seg_image_walk, &io);
 
-	for (i = 0; i < sg->n && done < len; i++) {
-		take = len - done < sg->seg[i].len ? len - done : sg->seg[i].len;
-		err = seg_image_io(fd, sg->seg[i].host, take, off + done, write);
-		if (err)
-			return err;
-		done += take;
-	}
+	if (err)
+		return err;
 	return done == len ? 0 : -EIO;
 }
 
