@@ -20,7 +20,7 @@
 #include "vscsi_model.h"
 
 #define RAM_BASE	0x40000000ull
-#define RAM_SIZE	(1 << 20)
+#define RAM_SIZE	(32 << 20)
 #define UNIT		0x30000010
 #define QUEUE		(RAM_BASE)		/* one page of 256 entries */
 #define IU		(RAM_BASE + 0x1000)	/* the request IU */
@@ -245,6 +245,47 @@ TEST(short_data_bad_addresses_and_absent_luns)
 	EXPECT_EQ(gp(DATA_IN)[8 + 1], 0);
 	EXPECT_EQ(gp(DATA_IN)[16 + 1], 3);
 	EXPECT_EQ(r.data_in_res, 4096 - 24);
+}
+
+/*
+ * SRP carries residuals in 32 bits, and a list of 256 descriptors can
+ * describe more: each 16 MiB + 4 here, all over one buffer, 4 GiB + 1 KiB
+ * in all. What is left is reported as the most there is, not as the low
+ * 32 bits of it (1024 - 36 after INQUIRY, 1024 - 512 after a write).
+ */
+TEST(a_residual_past_32_bits_is_the_most_there_is)
+{
+	static const u8 inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	static const u8 w1[10] = { 0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	static struct hvk_srp_desc d[HVM_SRP_MAX_DESCS];
+	struct hvk_srp_cmd_args a = {
+		.tag = 5, .lun = hvk_srp_lun(0, 0, 0), .cdb = inq, .cdb_len = 6,
+		.dir = HVK_SRP_DIR_IN, .descs = d, .nr_descs = HVM_SRP_MAX_DESCS,
+		.total_len = 0xffffffffu, .max_iu_len = 256, .indirect_ok = true,
+		.iu_ioba = IU, .table = gp(TABLE), .table_ioba = TABLE,
+		.table_max = HVM_SRP_MAX_DESCS,
+	};
+	struct hvk_srp_rsp r;
+	unsigned int i;
+
+	world();
+	for (i = 0; i < HVM_SRP_MAX_DESCS; i++)
+		d[i] = (struct hvk_srp_desc){ DATA_IN, (16 << 20) + 4 };
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(gp(DATA_IN)[4], 36 - 5);
+	EXPECT_EQ(r.flags, HVK_SRP_DIUNDER);
+	EXPECT_EQ(r.data_in_res, 0xffffffffu);
+
+	a.tag = 6;
+	a.cdb = w1;
+	a.cdb_len = 10;
+	a.dir = HVK_SRP_DIR_OUT;
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.flags, HVK_SRP_DOUNDER);
+	EXPECT_EQ(r.data_out_res, 0xffffffffu);
+	EXPECT_EQ(vs.bad_descriptors, 0);
 }
 
 TEST(what_qemu_would_not_answer_is_dropped)

@@ -205,6 +205,21 @@ static void report_luns(struct hvm_vscsi *v, const struct hvm_srp_cmd_req *c,
 	hvm_scsi_reply(res, sg, c->dir == HVK_SRP_DIR_IN, buf, 8 + 8 * n, alloc);
 }
 
+/*
+ * The bytes of the list the data phase left unused, as SRP_RSP carries
+ * them: in 32 bits. A list can describe more than that (256 descriptors
+ * of up to 4 GiB - 1 each, which may overlap), and the low 32 bits of a
+ * larger residual could be any number, even a small one that looks like
+ * a nearly full transfer: a residual that does not fit is the most SRP
+ * can say, with the underrun flag still set.
+ */
+static u32 residual(u64 total, u64 done)
+{
+	u64 left = total - done;
+
+	return left > 0xffffffffULL ? 0xffffffffU : (u32)left;
+}
+
 static void serve_cmd(struct hvm_vscsi *v, struct vscsi_req *req)
 {
 	struct hvm_srp_rsp_args a = { .lim_delta = 1 };
@@ -239,10 +254,10 @@ static void serve_cmd(struct hvm_vscsi *v, struct vscsi_req *req)
 	}
 	if (res.done < sg->total && c.dir == HVK_SRP_DIR_IN) {
 		a.flags = HVK_SRP_DIUNDER;
-		a.data_in_res = (u32)(sg->total - res.done);
+		a.data_in_res = residual(sg->total, res.done);
 	} else if (res.done < sg->total && c.dir == HVK_SRP_DIR_OUT) {
 		a.flags = HVK_SRP_DOUNDER;
-		a.data_out_res = (u32)(sg->total - res.done);
+		a.data_out_res = residual(sg->total, res.done);
 	}
 	answer(v, req, rsp, hvm_srp_build_rsp(rsp, &a));
 }
