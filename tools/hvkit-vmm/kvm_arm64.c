@@ -64,71 +64,40 @@ static int get_reg(int vcpu, u64 id, u64 *val)
 	return ioctl(vcpu, KVM_GET_ONE_REG, &r);
 }
 
-/* Read all of @path into guest memory at @gpa; its size in *@size. */
-static int load_file(struct hvm_vm *vm, const char *path, u64 gpa, u64 max, u64 *size)
+/*
+ * Read all @size bytes of @fd (opened by options.c; @path names it) from
+ * its start into guest memory at @gpa.
+ */
+static int load_file(struct hvm_vm *vm, int fd, const char *path, u64 size, u64 gpa, u64 max)
 {
-	struct stat st;
-	u8 *dst;
+	u8 *dst = hvm_mem_ptr(&vm->mem, gpa, size);
 	u64 done = 0;
 	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		fprintf(stderr, "hvkit-vmm: cannot read %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (!dst || size > max) {
+		fprintf(stderr, "hvkit-vmm: %s (%llu bytes) does not fit in guest RAM at %#llx: raise --memory\n",
+			path, (unsigned long long)size, (unsigned long long)gpa);
 		return -1;
 	}
-	dst = hvm_mem_ptr(&vm->mem, gpa, (u64)st.st_size);
-	if (!dst || (u64)st.st_size > max) {
-		fprintf(stderr, "hvkit-vmm: %s (%lld bytes) does not fit in guest RAM at %#llx: raise --memory\n",
-			path, (long long)st.st_size, (unsigned long long)gpa);
-		close(fd);
-		return -1;
-	}
-	while (done < (u64)st.st_size) {
-		n = read(fd, dst + done, (u64)st.st_size - done);
+	while (done < size) {
+		n = pread(fd, dst + done, size - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
 			fprintf(stderr, "hvkit-vmm: reading %s: %s\n", path,
 				n ? strerror(errno) : "file shrank");
-			close(fd);
 			return -1;
 		}
 		done += (u64)n;
 	}
-	close(fd);
-	*size = done;
 	return 0;
 }
 
-static int file_size(const char *opt, const char *path, u64 *size)
+/* The Image header, from the open kernel file. */
+static int read_header(struct hvm_vm *vm, u8 *hdr)
 {
-	struct stat st;
+	ssize_t n = pread(vm->kernel_fd, hdr, HVM_IMAGE_HEADER, 0);
 
-	if (stat(path, &st)) {
-		fprintf(stderr, "hvkit-vmm: %s: cannot read %s: %s\n", opt, path, strerror(errno));
-		return -1;
-	}
-	*size = (u64)st.st_size;
-	return 0;
-}
-
-static int read_header(const char *path, u8 *hdr, u64 *size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0) {
-		fprintf(stderr, "hvkit-vmm: --kernel: cannot read %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (file_size("--kernel", path, size)) {
-		close(fd);
-		return -1;
-	}
-	n = read(fd, hdr, HVM_IMAGE_HEADER);
-	close(fd);
 	if (n < 0)
 		return fail("reading the kernel header", NULL);
 	if (n < HVM_IMAGE_HEADER)
@@ -295,19 +264,16 @@ static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm
 static int plan_guest(struct hvm_vm *vm, struct hvm_image_info *info,
 		      struct hvm_boot_layout *l)
 {
-	u64 ksize, isize = 0;
 	char why[160];
 	u8 hdr[HVM_IMAGE_HEADER];
 
-	if (read_header(vm->kernel, hdr, &ksize))
+	if (read_header(vm, hdr))
 		return -1;
-	if (hvm_image_parse(hdr, ksize, info, why, sizeof(why))) {
+	if (hvm_image_parse(hdr, vm->kernel_size, info, why, sizeof(why))) {
 		fprintf(stderr, "hvkit-vmm: --kernel %s: %s\n", vm->kernel, why);
 		return -1;
 	}
-	if (vm->initrd && file_size("--initrd", vm->initrd, &isize))
-		return -1;
-	if (hvm_boot_place(info, isize, HVM_RAM_BASE, vm->ram_size, l, why, sizeof(why))) {
+	if (hvm_boot_place(info, vm->initrd_size, HVM_RAM_BASE, vm->ram_size, l, why, sizeof(why))) {
 		fprintf(stderr, "hvkit-vmm: %s: raise --memory\n", why);
 		return -1;
 	}
@@ -320,12 +286,12 @@ static int load_guest(struct hvm_vm *vm, const struct hvm_image_info *info,
 {
 	struct hvm_fdt_spec spec;
 	char why[160];
-	u64 got;
 	int dtb_size;
 
-	if (load_file(vm, vm->kernel, l->kernel, info->image_size, &got))
+	if (load_file(vm, vm->kernel_fd, vm->kernel, vm->kernel_size, l->kernel, info->image_size))
 		return -1;
-	if (vm->initrd && load_file(vm, vm->initrd, l->initrd, l->initrd_size, &got))
+	if (vm->initrd &&
+	    load_file(vm, vm->initrd_fd, vm->initrd, vm->initrd_size, l->initrd, l->initrd_size))
 		return -1;
 	describe(vm, &spec, l);
 	dtb_size = hvm_fdt_build(&spec, hvm_mem_ptr(&vm->mem, l->dtb, HVM_DTB_MAX), HVM_DTB_MAX,

@@ -56,30 +56,76 @@ static int open_or_complain(const char *path, int flags, const char *opt)
 	return fd;
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Everything the options opened, on a bad one: every error path releases what it took. */
+static void release(struct hvm_vm *vm)
+{
+	unsigned int i;
+
+	close_fd(&vm->kernel_fd);
+	close_fd(&vm->initrd_fd);
+	for (i = 0; i < vm->nr_vtys; i++) {
+		close_fd(&vm->vtys[i].out_fd);
+		close_fd(&vm->vtys[i].in_fd);
+	}
+	for (i = 0; i < vm->nr_disks; i++)
+		close_fd(&vm->disks[i].disk.fd);
+}
+
 /* --vty out=PATH[,in=PATH] */
 static int parse_vty(struct hvm_vm *vm, char *arg)
 {
 	struct hvm_vty_backend *b;
 	char *tok, *save = NULL;
+	int err = 0;
 
 	if (vm->nr_vtys == HVM_MAX_VTYS)
 		return bad_option("--vty", "at most 8 vtys");
 	b = &vm->vtys[vm->nr_vtys];
 	b->out_fd = -1;
 	b->in_fd = -1;
-	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(arg, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(tok, "out=", 4) && b->out_fd < 0)
 			b->out_fd = open_or_complain(tok + 4, O_WRONLY | O_CREAT | O_APPEND, "--vty");
 		else if (!strncmp(tok, "in=", 3) && b->in_fd < 0)
 			b->in_fd = open_or_complain(tok + 3, O_RDONLY | O_NONBLOCK, "--vty");
 		else
-			return bad_option("--vty", "expected out=PATH[,in=PATH]");
+			err = bad_option("--vty", "expected out=PATH[,in=PATH]");
 		if ((tok[0] == 'o' && b->out_fd < 0) || (tok[0] == 'i' && b->in_fd < 0))
-			return 2;
+			err = 2;
 	}
-	if (b->out_fd < 0)
-		return bad_option("--vty", "out=PATH is required");
+	if (!err && b->out_fd < 0)
+		err = bad_option("--vty", "out=PATH is required");
+	if (err) {
+		/* Not counted yet: release() would not see this one. */
+		close_fd(&b->out_fd);
+		close_fd(&b->in_fd);
+		return err;
+	}
 	vm->nr_vtys++;
+	return 0;
+}
+
+/* The kernel or the initrd: opened once, here; kvm_arm64.c reads it from its start. */
+static int open_image(const char *opt, const char *path, int *fd, u64 *size)
+{
+	struct stat st;
+
+	*fd = open_or_complain(path, O_RDONLY, opt);
+	if (*fd < 0)
+		return 2;
+	if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "hvkit-vmm: %s: %s is not a regular file\n", opt, path);
+		close_fd(fd);
+		return 2;
+	}
+	*size = (u64)st.st_size;
 	return 0;
 }
 
@@ -213,6 +259,7 @@ static int parse(struct hvm_vm *vm, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			release(vm);
 			exit(0);
 		default:
 			return 2;	/* getopt said what */
@@ -222,7 +269,10 @@ static int parse(struct hvm_vm *vm, int argc, char **argv)
 		return bad_option(argv[optind], "unexpected argument");
 	if (!vm->kernel)
 		return bad_option("--kernel", "required");
-	return 0;
+	err = open_image("--kernel", vm->kernel, &vm->kernel_fd, &vm->kernel_size);
+	if (!err && vm->initrd)
+		err = open_image("--initrd", vm->initrd, &vm->initrd_fd, &vm->initrd_size);
+	return err;
 }
 
 int main(int argc, char **argv)
@@ -232,10 +282,18 @@ int main(int argc, char **argv)
 		.ram_size = 512ull << 20,
 		.cmdline = "console=ttyAMA0",
 		.uart_in_fd = STDIN_FILENO,
+		.kernel_fd = -1,
+		.initrd_fd = -1,
 	};
 	int err = parse(&vm, argc, argv);
 
-	if (err)
+	if (err) {
+		release(&vm);
 		return err;
+	}
+	/*
+	 * The files stay open to the end: the VM's input thread may still
+	 * poll the vty inputs when the run returns, and exit closes them.
+	 */
 	return hvm_kvm_run(&vm);
 }

@@ -46,7 +46,9 @@ struct hvm_vty_backend {
 
 struct hvm_vm {
 	/* Configuration. */
-	const char *kernel, *initrd, *cmdline;
+	const char *kernel, *initrd, *cmdline;	/* paths for messages; the line */
+	int kernel_fd, initrd_fd;		/* opened by main.c; initrd_fd: -1 for none */
+	u64 kernel_size, initrd_size;
 	enum hvk_method method;
 	u64 ram_size;
 	unsigned int nr_vtys;
