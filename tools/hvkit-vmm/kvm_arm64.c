@@ -462,7 +462,7 @@ static int attach_vscsi(struct hvm_vm *vm)
 	for (i = 0; i < vm->nr_disks; i++) {
 		const struct hvm_vscsi_lun *l = &vm->disks[i];
 
-		/* main.c already refused duplicates and a ninth disk. */
+		/* options.c already refused duplicates and a ninth disk. */
 		if (hvm_vscsi_add_lun(&vm->vscsi, l->channel, l->id, l->lun, &l->disk))
 			return -1;
 	}

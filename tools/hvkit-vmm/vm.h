@@ -2,7 +2,7 @@
 /*
  * One hvkit-vmm virtual machine: its configuration (from the command line)
  * and the devices it offers. The KVM side (kvm_arm64.c) runs it; main.c
- * builds it from the options.
+ * builds it from the options (options.c).
  */
 #ifndef _HVM_VM_H
 #define _HVM_VM_H
@@ -13,12 +13,10 @@
 #include "fdt_gen.h"
 #include "guest_mem.h"
 #include "hcall_table.h"
+#include "options.h"
 #include "pl011.h"
 #include "vscsi_model.h"
 #include "vty_model.h"
-
-#define HVM_MAX_VTYS	8
-#define HVM_MAX_DISKS	HVM_VSCSI_MAX_LUNS
 
 /* Guest physical map (QEMU virt's, so familiar addresses). */
 #define HVM_GICD_BASE	0x08000000ull
@@ -45,9 +43,9 @@ struct hvm_vty_backend {
 };
 
 struct hvm_vm {
-	/* Configuration. */
+	/* Configuration (options.c's, the files opened there). */
 	const char *kernel, *initrd, *cmdline;	/* paths for messages; the line */
-	int kernel_fd, initrd_fd;		/* opened by main.c; initrd_fd: -1 for none */
+	int kernel_fd, initrd_fd;		/* initrd_fd: -1 for none */
 	u64 kernel_size, initrd_size;
 	enum hvk_method method;
 	u64 ram_size;

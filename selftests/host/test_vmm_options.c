@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of hvkit-vmm's command line (tools/hvkit-vmm/options.c):
+ * every option in its good forms, every way of getting one wrong (exit
+ * status 2 and one line that starts with the option), the files the
+ * options name opened as they should be, and nothing left open after an
+ * error (a missing or unfit file is found where it is opened).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ktest.h"
+#include "options.h"
+
+#define MAX_ARGS	40
+
+static struct hvm_options o;
+static char err[512];
+
+/* Parse @args (NULL-terminated), copied: the parser splits values in place. */
+static int parse_args(const char *const *args)
+{
+	static char store[MAX_ARGS][512];
+	static char *argv[MAX_ARGS + 1];
+	int argc;
+
+	for (argc = 0; *args && argc < MAX_ARGS; args++, argc++) {
+		snprintf(store[argc], sizeof(store[argc]), "%s", *args);
+		argv[argc] = store[argc];
+	}
+	argv[argc] = NULL;
+	hvm_options_init(&o);
+	memset(err, 'x', sizeof(err));
+	return hvm_options_parse(&o, argc, argv, err, sizeof(err));
+}
+
+#define PARSE(...)	parse_args((const char *const[]){ "hvkit-vmm", ##__VA_ARGS__, NULL })
+
+/* One line, "OPTION: ..." with @cause in it. */
+static bool error_is(const char *opt, const char *cause)
+{
+	size_t n = strlen(opt);
+
+	if (!strncmp(err, opt, n) && err[n] == ':' && ktest_contains(err, cause) &&
+	    !strchr(err, '\n'))
+		return true;
+	ktest_diag("error \"%s\": expected \"%s: ...%s...\"", err, opt, cause);
+	return false;
+}
+
+#define EXPECT_BAD(opt, cause, ...)						\
+	do {									\
+		EXPECT_EQ(PARSE(__VA_ARGS__), HVM_EXIT_BAD_OPTION);		\
+		EXPECT_TRUE(error_is(opt, cause));				\
+	} while (0)
+
+TEST(defaults)
+{
+	EXPECT_EQ(PARSE("--kernel", "Image"), 0);
+	EXPECT_STREQ(o.kernel, "Image");
+	EXPECT_TRUE(!o.initrd);
+	EXPECT_STREQ(o.cmdline, "console=ttyAMA0");
+	EXPECT_EQ(o.method, HVK_METHOD_HVC);
+	EXPECT_EQ(o.ram_size, 512ull << 20);
+	EXPECT_EQ(o.nr_vtys, 0);
+	EXPECT_EQ(o.nr_disks, 0);
+	EXPECT_TRUE(!o.help);
+	EXPECT_EQ(o.kernel_fd, -1);
+	EXPECT_EQ(o.initrd_fd, -1);
+}
+
+TEST(every_option_in_its_good_forms)
+{
+	EXPECT_EQ(PARSE("--kernel=Image", "--initrd", "rd", "--append", "console=hvc0 quiet",
+			"--method", "smc", "--memory", "16",
+			"--vty", "out=o0", "--vty", "out=o1,in=i1", "--vty=in=i2,out=o2",
+			"--disk", "d0", "--disk", "d1,ro", "--disk", "d2,lun=7:63:31",
+			"--disk", "d3,ro,lun=1:2:3", "--disk=d4,lun=0:9:0,ro"), 0);
+	EXPECT_STREQ(o.kernel, "Image");
+	EXPECT_STREQ(o.initrd, "rd");
+	EXPECT_STREQ(o.cmdline, "console=hvc0 quiet");
+	EXPECT_EQ(o.method, HVK_METHOD_SMC);
+	EXPECT_EQ(o.ram_size, 16ull << 20);
+	ASSERT_EQ(o.nr_vtys, 3);
+	EXPECT_STREQ(o.vtys[0].out, "o0");
+	EXPECT_TRUE(!o.vtys[0].in);
+	EXPECT_STREQ(o.vtys[1].out, "o1");
+	EXPECT_STREQ(o.vtys[1].in, "i1");
+	EXPECT_STREQ(o.vtys[2].out, "o2");
+	EXPECT_STREQ(o.vtys[2].in, "i2");
+	EXPECT_EQ(o.vtys[2].out_fd, -1);
+	ASSERT_EQ(o.nr_disks, 5);
+	EXPECT_STREQ(o.disks[0].path, "d0");
+	EXPECT_TRUE(!o.disks[0].lun.disk.read_only);
+	EXPECT_EQ(o.disks[0].lun.channel * 10000 + o.disks[0].lun.id * 100 + o.disks[0].lun.lun, 0);
+	EXPECT_STREQ(o.disks[0].lun.disk.serial, "HVKIT-0-0-0");
+	EXPECT_EQ(o.disks[0].lun.disk.fd, -1);
+	/* The Nth disk is 0:N:0 unless lun= says otherwise. */
+	EXPECT_STREQ(o.disks[1].path, "d1");
+	EXPECT_TRUE(o.disks[1].lun.disk.read_only);
+	EXPECT_EQ(o.disks[1].lun.id, 1);
+	EXPECT_EQ(o.disks[2].lun.channel, 7);
+	EXPECT_EQ(o.disks[2].lun.id, 63);
+	EXPECT_EQ(o.disks[2].lun.lun, 31);
+	EXPECT_STREQ(o.disks[2].lun.disk.serial, "HVKIT-7-63-31");
+	EXPECT_TRUE(!o.disks[2].lun.disk.read_only);
+	EXPECT_TRUE(o.disks[3].lun.disk.read_only);
+	EXPECT_STREQ(o.disks[3].lun.disk.serial, "HVKIT-1-2-3");
+	EXPECT_TRUE(o.disks[4].lun.disk.read_only);
+	EXPECT_STREQ(o.disks[4].lun.disk.serial, "HVKIT-0-9-0");
+
+	EXPECT_EQ(PARSE("--method", "hvc", "--memory=32768", "--initrd=rd", "--append=",
+			"--kernel", "Image"), 0);
+	EXPECT_EQ(o.method, HVK_METHOD_HVC);
+	EXPECT_EQ(o.ram_size, 32768ull << 20);
+	EXPECT_STREQ(o.initrd, "rd");
+	EXPECT_STREQ(o.cmdline, "");
+	/* The last --kernel is the one. */
+	EXPECT_EQ(PARSE("--kernel", "a", "--kernel", "b"), 0);
+	EXPECT_STREQ(o.kernel, "b");
+}
+
+TEST(eight_vtys_and_eight_disks)
+{
+	EXPECT_EQ(PARSE("--kernel", "k", "--vty", "out=0", "--vty", "out=1", "--vty", "out=2",
+			"--vty", "out=3", "--vty", "out=4", "--vty", "out=5", "--vty", "out=6",
+			"--vty", "out=7", "--disk", "0", "--disk", "1", "--disk", "2", "--disk",
+			"3", "--disk", "4", "--disk", "5", "--disk", "6", "--disk", "7"), 0);
+	EXPECT_EQ(o.nr_vtys, HVM_MAX_VTYS);
+	EXPECT_EQ(o.nr_disks, HVM_MAX_DISKS);
+	EXPECT_EQ(o.disks[7].lun.id, 7);
+}
+
+TEST(help_stops_there_and_lists_every_option)
+{
+	static const char *const documented[] = {
+		"--kernel IMAGE", "--initrd FILE", "--append LINE", "--method hvc|smc",
+		"--memory MIB", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
+		"-h, --help", "Exit status",
+	};
+	unsigned int i;
+
+	EXPECT_EQ(PARSE("--help"), 0);
+	EXPECT_TRUE(o.help);
+	EXPECT_EQ(PARSE("-h"), 0);
+	EXPECT_TRUE(o.help);
+	/* What comes after it is not looked at; what came before is. */
+	EXPECT_EQ(PARSE("--help", "--bogus", "--memory", "1"), 0);
+	EXPECT_TRUE(o.help);
+	EXPECT_BAD("--memory", "MiB", "--memory", "1", "--help");
+	for (i = 0; i < ARRAY_SIZE(documented); i++)
+		EXPECT_CONTAINS(hvm_options_usage, documented[i]);
+}
+
+TEST(unknown_ambiguous_and_stray)
+{
+	EXPECT_BAD("--kernel", "required");
+	EXPECT_BAD("--kernel", "required", "--memory", "64");
+	EXPECT_BAD("--bogus", "unknown option", "--kernel", "k", "--bogus");
+	EXPECT_BAD("--bogus", "unknown option", "--bogus=1", "--kernel", "k");
+	EXPECT_BAD("-x", "unknown option", "-x", "--kernel", "k");
+	/* The long options have no short forms but -h. */
+	EXPECT_BAD("-k", "unknown option", "-k", "Image");
+	EXPECT_BAD("--m", "ambiguous option", "--m", "64", "--kernel", "k");
+	EXPECT_BAD("--help", "takes no value", "--help=yes");
+	EXPECT_BAD("extra", "unexpected argument", "--kernel", "k", "extra");
+}
+
+TEST(missing_values)
+{
+	static const char *const opts[] = {
+		"--kernel", "--initrd", "--append", "--method", "--memory", "--vty", "--disk",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
+		EXPECT_BAD(opts[i], "needs a value", "--kernel", "k", opts[i]);
+	EXPECT_BAD("--kernel", "needs a value", "--kernel", "");
+	EXPECT_BAD("--initrd", "needs a value", "--kernel", "k", "--initrd=");
+}
+
+TEST(bad_method_and_memory)
+{
+	static const char *const methods[] = { "HVC", "", "hvcx", "sc1", "smc,hvc" };
+	static const char *const sizes[] = {
+		"15", "32769", "0", "-1", "abc", "", "64M", " 64", "+64", "0x40",
+		"99999999999999999999",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(methods); i++)
+		EXPECT_BAD("--method", "expected hvc or smc", "--kernel", "k", "--method",
+			   methods[i]);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		EXPECT_BAD("--memory", "16 to 32768", "--kernel", "k", "--memory", sizes[i]);
+}
+
+TEST(bad_vty)
+{
+	static const char *const specs[] = {
+		"", "in=x", "out=", "out=a,in=", "out=a,out=b", "out=a,in=b,in=c", "err=x",
+		"out=a,", ",out=a", "OUT=a",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(specs); i++)
+		EXPECT_BAD("--vty", "PATH", "--kernel", "k", "--vty", specs[i]);
+	EXPECT_BAD("--vty", "at most 8 vtys", "--kernel", "k", "--vty", "out=0", "--vty",
+		   "out=1", "--vty", "out=2", "--vty", "out=3", "--vty", "out=4", "--vty",
+		   "out=5", "--vty", "out=6", "--vty", "out=7", "--vty", "out=8");
+}
+
+TEST(bad_disk)
+{
+	static const char *const specs[] = { "", ",ro", "d,rw", "d,RO", "d,", "d,,ro", "d,ro=1" };
+	static const char *const luns[] = {
+		"d,lun=8:0:0", "d,lun=0:64:0", "d,lun=0:0:32", "d,lun=1:2", "d,lun=1:2:3:4",
+		"d,lun=a:b:c", "d,lun=", "d,lun=-1:0:0", "d,lun= 1:0:0", "d,lun=1:2:3x",
+		"d,lun=4294967297:0:0",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(specs); i++)
+		EXPECT_BAD("--disk", "PATH[,ro][,lun=C:T:L]", "--kernel", "k", "--disk",
+			   specs[i]);
+	EXPECT_BAD("--disk", "unknown flag \"rw\"", "--kernel", "k", "--disk", "d,rw");
+	for (i = 0; i < ARRAY_SIZE(luns); i++)
+		EXPECT_BAD("--disk", "lun=C:T:L with C 0-7, T 0-63, L 0-31", "--kernel", "k",
+			   "--disk", luns[i]);
+	/* The second disk is 0:1:0 by default, where the first one is. */
+	EXPECT_BAD("--disk", "two disks at 0:1:0", "--kernel", "k", "--disk", "a,lun=0:1:0",
+		   "--disk", "b");
+	EXPECT_BAD("--disk", "two disks at 2:3:4", "--kernel", "k", "--disk", "a,lun=2:3:4",
+		   "--disk", "b,ro,lun=2:3:4");
+	EXPECT_BAD("--disk", "at most 8 disks", "--kernel", "k", "--disk", "0", "--disk", "1",
+		   "--disk", "2", "--disk", "3", "--disk", "4", "--disk", "5", "--disk", "6",
+		   "--disk", "7", "--disk", "8");
+}
+
+/* The descriptor open() would give next: the same before and after means nothing leaked. */
+static int next_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+static char dir[] = "/tmp/hvkit-options-XXXXXX";
+static char paths[8][128];
+
+static const char *make_file(unsigned int i, const char *name, size_t size)
+{
+	static const u8 zero[4096];
+	int fd;
+
+	snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, name);
+	fd = open(paths[i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, zero, size) != (ssize_t)size)
+		abort();
+	close(fd);
+	return paths[i];
+}
+
+static bool nothing_open(void)
+{
+	unsigned int i;
+	bool closed = o.kernel_fd < 0 && o.initrd_fd < 0;
+
+	for (i = 0; i < o.nr_vtys; i++)
+		closed = closed && o.vtys[i].out_fd < 0 && o.vtys[i].in_fd < 0;
+	for (i = 0; i < o.nr_disks; i++)
+		closed = closed && o.disks[i].lun.disk.fd < 0;
+	return closed;
+}
+
+/* Parse (must be good), then open: it fails on @opt with @cause, leaving nothing open. */
+#define EXPECT_OPEN_FAILS(opt, cause, ...)					\
+	do {									\
+		int _fd0 = next_fd();						\
+		EXPECT_EQ(PARSE(__VA_ARGS__), 0);				\
+		memset(err, 'x', sizeof(err));					\
+		EXPECT_EQ(hvm_options_open(&o, err, sizeof(err)),		\
+			  HVM_EXIT_BAD_OPTION);					\
+		EXPECT_TRUE(error_is(opt, cause));				\
+		EXPECT_TRUE(nothing_open());					\
+		EXPECT_EQ(next_fd(), _fd0);					\
+	} while (0)
+
+TEST(the_files_open_and_an_error_leaves_nothing_open)
+{
+	const char *kernel, *initrd, *d0, *d1, *odd, *empty, *in, *out;
+	char nodir[160], vty[300], ro[160];
+	int fd0, fl;
+
+	ASSERT_TRUE(mkdtemp(dir) != NULL);
+	kernel = make_file(0, "Image", 3000);
+	initrd = make_file(1, "initrd", 100);
+	d0 = make_file(2, "d0", 1024);
+	d1 = make_file(3, "d1", 4096);
+	odd = make_file(4, "odd", 1000);
+	empty = make_file(5, "empty", 0);
+	in = make_file(6, "in", 0);
+	snprintf(paths[7], sizeof(paths[7]), "%s/out", dir);
+	out = paths[7];
+	snprintf(nodir, sizeof(nodir), "%s/no/such", dir);
+
+	snprintf(vty, sizeof(vty), "out=%s,in=%s", out, in);
+	snprintf(ro, sizeof(ro), "%s,ro", d1);
+	fd0 = next_fd();
+	ASSERT_EQ(PARSE("--kernel", kernel, "--initrd", initrd, "--vty", vty, "--disk", d0,
+			"--disk", ro), 0);
+	ASSERT_EQ(hvm_options_open(&o, err, sizeof(err)), 0);
+	EXPECT_TRUE(o.kernel_fd >= 0);
+	EXPECT_EQ(o.kernel_size, 3000);
+	EXPECT_TRUE(o.initrd_fd >= 0);
+	EXPECT_EQ(o.initrd_size, 100);
+	EXPECT_TRUE(o.vtys[0].out_fd >= 0);
+	EXPECT_TRUE(access(out, F_OK) == 0);
+	fl = fcntl(o.vtys[0].in_fd, F_GETFL);
+	EXPECT_TRUE(fl >= 0 && (fl & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDONLY);
+	fl = fcntl(o.disks[0].lun.disk.fd, F_GETFL);
+	EXPECT_TRUE(fl >= 0 && (fl & O_ACCMODE) == O_RDWR);
+	fl = fcntl(o.disks[1].lun.disk.fd, F_GETFL);
+	EXPECT_TRUE(fl >= 0 && (fl & O_ACCMODE) == O_RDONLY);
+	EXPECT_EQ(o.disks[0].lun.disk.blocks, 2);
+	EXPECT_EQ(o.disks[1].lun.disk.blocks, 8);
+	EXPECT_TRUE(fcntl(o.kernel_fd, F_GETFD) & FD_CLOEXEC);
+	hvm_options_close(&o);
+	EXPECT_TRUE(nothing_open());
+	hvm_options_close(&o);
+	EXPECT_EQ(next_fd(), fd0);
+
+	/* Each file is checked where it is opened, the ones before it closed again. */
+	EXPECT_OPEN_FAILS("--kernel", "cannot open", "--kernel", nodir, "--disk", d0);
+	EXPECT_OPEN_FAILS("--kernel", "not a regular file", "--kernel", dir);
+	EXPECT_OPEN_FAILS("--initrd", "cannot open", "--kernel", kernel, "--initrd", nodir);
+	EXPECT_OPEN_FAILS("--initrd", "not a regular file", "--kernel", kernel, "--initrd", dir);
+	{
+		char bad_out[200], bad_in[320];
+
+		snprintf(bad_out, sizeof(bad_out), "out=%s", nodir);
+		snprintf(bad_in, sizeof(bad_in), "out=%s,in=%s", out, nodir);
+		EXPECT_OPEN_FAILS("--vty", "cannot open", "--kernel", kernel, "--initrd", initrd,
+				  "--vty", bad_out);
+		EXPECT_OPEN_FAILS("--vty", "cannot open", "--kernel", kernel, "--vty", bad_in);
+	}
+	EXPECT_OPEN_FAILS("--disk", "cannot open", "--kernel", kernel, "--initrd", initrd,
+			  "--disk", d0, "--disk", d1, "--disk", nodir);
+	EXPECT_OPEN_FAILS("--disk", "whole 512-byte blocks", "--kernel", kernel, "--disk", d0,
+			  "--disk", odd);
+	EXPECT_OPEN_FAILS("--disk", "whole 512-byte blocks", "--kernel", kernel, "--disk", empty);
+	EXPECT_OPEN_FAILS("--disk", "Is a directory", "--kernel", kernel, "--disk", dir);
+	snprintf(ro, sizeof(ro), "%s,ro", dir);
+	EXPECT_OPEN_FAILS("--disk", "whole 512-byte blocks", "--kernel", kernel, "--disk", ro);
+
+	unlink(out);
+	for (fl = 0; fl < 7; fl++)
+		unlink(paths[fl]);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	return ktest_main(argc, argv);
+}

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvkit-vmm's command line; see options.h and Documentation/hvkit-vmm.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+
+const char hvm_options_usage[] =
+"usage: hvkit-vmm --kernel IMAGE [options]\n"
+"\n"
+"Boots an arm64 Linux Image under KVM and offers it hvkit's devices through\n"
+"the hvkit hcall ABI (SMCCC vendor hypervisor range).\n"
+"\n"
+"  --kernel IMAGE        the guest kernel (an uncompressed arm64 Image)\n"
+"  --initrd FILE         its initramfs\n"
+"  --append LINE         its command line (default: console=ttyAMA0)\n"
+"  --method hvc|smc      the instruction the guest calls with (default hvc);\n"
+"                        PSCI uses the same one\n"
+"  --memory MIB          guest RAM in MiB (default 512; 16 to 32768)\n"
+"  --vty out=PATH[,in=PATH]\n"
+"                        a vty (unit address 0x30000000 onwards, in the order\n"
+"                        given): guest output appended to PATH, input read\n"
+"                        from PATH (a file or a FIFO); up to 8\n"
+"  --disk PATH[,ro][,lun=C:T:L]\n"
+"                        a disk image (raw, a multiple of 512 bytes) as a\n"
+"                        SCSI LUN of the v-scsi adapter (unit address\n"
+"                        0x30000100); channel:target:lun defaults to\n"
+"                        0:N:0 for the Nth disk (C 0-7, T 0-63, L 0-31);\n"
+"                        ro: read-only; up to 8\n"
+"  -h, --help            this text\n"
+"\n"
+"The boot console is a PL011 on stdin/stdout. Every file is opened before\n"
+"the VM starts. Exit status: 0 when the guest powered off, 1 on a VM\n"
+"failure, 2 on a bad option or a file an option names that will not do.\n";
+
+static const struct option long_opts[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "append", required_argument, NULL, 'a' },
+	{ "method", required_argument, NULL, 'm' },
+	{ "memory", required_argument, NULL, 'M' },
+	{ "vty", required_argument, NULL, 'v' },
+	{ "disk", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static __attribute__((format(printf, 4, 5)))
+int bad(char *err, size_t err_len, const char *opt, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = (size_t)snprintf(err, err_len, "%s: ", opt);
+	if (n < err_len) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, err_len - n, fmt, ap);
+		va_end(ap);
+	}
+	return HVM_EXIT_BAD_OPTION;
+}
+
+void hvm_options_init(struct hvm_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cmdline = "console=ttyAMA0";
+	o->method = HVK_METHOD_HVC;
+	o->ram_size = (u64)HVM_RAM_MIB_DEFAULT << 20;
+	o->kernel_fd = -1;
+	o->initrd_fd = -1;
+}
+
+/* The next comma-separated field of *@s, NUL-terminated in place; NULL after the last. */
+static char *next_field(char **s)
+{
+	char *f = *s, *comma;
+
+	if (!f)
+		return NULL;
+	comma = strchr(f, ',');
+	if (comma)
+		*comma++ = '\0';
+	*s = comma;
+	return f;
+}
+
+/* A decimal number of at most @max, digits only; where it ends, or NULL. */
+static const char *get_num(const char *s, unsigned int max, unsigned int *v)
+{
+	unsigned int n = 0;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		n = n * 10 + (unsigned int)(*s - '0');
+		if (n > max)
+			return NULL;
+	}
+	*v = n;
+	return s;
+}
+
+/* --vty out=PATH[,in=PATH] */
+static int parse_vty(struct hvm_options *o, char *arg, char *err, size_t err_len)
+{
+	struct hvm_opt_vty *v;
+	char *f;
+
+	if (o->nr_vtys == HVM_MAX_VTYS)
+		return bad(err, err_len, "--vty", "at most %d vtys", HVM_MAX_VTYS);
+	v = &o->vtys[o->nr_vtys];
+	*v = (struct hvm_opt_vty){ .out_fd = -1, .in_fd = -1 };
+	while ((f = next_field(&arg))) {
+		if (!strncmp(f, "out=", 4) && !v->out)
+			v->out = f + 4;
+		else if (!strncmp(f, "in=", 3) && !v->in)
+			v->in = f + 3;
+		else
+			return bad(err, err_len, "--vty", "\"%s\": expected out=PATH[,in=PATH]", f);
+	}
+	if (!v->out || !*v->out)
+		return bad(err, err_len, "--vty", "out=PATH is required");
+	if (v->in && !*v->in)
+		return bad(err, err_len, "--vty", "in= needs a PATH");
+	o->nr_vtys++;
+	return 0;
+}
+
+/* lun=C:T:L, in the ranges hv_scsi addresses. */
+static int parse_lun(struct hvm_vscsi_lun *l, const char *s)
+{
+	unsigned int c, t, n;
+
+	s = get_num(s, 7, &c);
+	if (!s || *s != ':')
+		return -1;
+	s = get_num(s + 1, 63, &t);
+	if (!s || *s != ':')
+		return -1;
+	s = get_num(s + 1, 31, &n);
+	if (!s || *s)
+		return -1;
+	l->channel = (u8)c;
+	l->id = (u8)t;
+	l->lun = (u8)n;
+	return 0;
+}
+
+/* --disk PATH[,ro][,lun=C:T:L] */
+static int parse_disk(struct hvm_options *o, char *arg, char *err, size_t err_len)
+{
+	struct hvm_opt_disk *d;
+	struct hvm_vscsi_lun *l, *other;
+	unsigned int i;
+	char *f;
+
+	if (o->nr_disks == HVM_MAX_DISKS)
+		return bad(err, err_len, "--disk", "at most %d disks", HVM_MAX_DISKS);
+	d = &o->disks[o->nr_disks];
+	memset(d, 0, sizeof(*d));
+	l = &d->lun;
+	l->id = (u8)o->nr_disks;
+	l->disk.fd = -1;
+	d->path = next_field(&arg);
+	if (!d->path || !*d->path)
+		return bad(err, err_len, "--disk", "expected PATH[,ro][,lun=C:T:L]");
+	while ((f = next_field(&arg))) {
+		if (!strcmp(f, "ro"))
+			l->disk.read_only = true;
+		else if (!strncmp(f, "lun=", 4) && !parse_lun(l, f + 4))
+			continue;
+		else if (!strncmp(f, "lun=", 4))
+			return bad(err, err_len, "--disk", "\"%s\": lun=C:T:L with C 0-7, T 0-63, L 0-31",
+				   f);
+		else
+			return bad(err, err_len, "--disk", "unknown flag \"%s\" (PATH[,ro][,lun=C:T:L])",
+				   f);
+	}
+	for (i = 0; i < o->nr_disks; i++) {
+		other = &o->disks[i].lun;
+		if (other->channel == l->channel && other->id == l->id && other->lun == l->lun)
+			return bad(err, err_len, "--disk", "two disks at %u:%u:%u", l->channel, l->id,
+				   l->lun);
+	}
+	snprintf(l->disk.serial, sizeof(l->disk.serial), "HVKIT-%u-%u-%u", l->channel, l->id,
+		 l->lun);
+	o->nr_disks++;
+	return 0;
+}
+
+/* What getopt_long() refused (@c: ':' or '?'), in one line naming the option. */
+static int refused(int c, char **argv, char *err, size_t err_len)
+{
+	const char *arg = argv[optind - 1];
+	int len = (int)strcspn(arg, "=");
+	const struct option *lo;
+	unsigned int matches = 0;
+
+	for (lo = long_opts; lo->name; lo++)
+		if (optopt && lo->val == optopt)
+			break;
+	if (c == ':' && lo->name)
+		snprintf(err, err_len, "--%s: needs a value", lo->name);
+	else if (lo->name && lo->has_arg == no_argument && !strncmp(arg, "--", 2))
+		snprintf(err, err_len, "--%s: takes no value", lo->name);
+	else if (optopt)
+		snprintf(err, err_len, "-%c: unknown option", optopt);
+	if (err[0])
+		return HVM_EXIT_BAD_OPTION;
+	if (!strncmp(arg, "--", 2))
+		for (lo = long_opts; lo->name; lo++)
+			matches += !strncmp(lo->name, arg + 2, (size_t)len - 2);
+	snprintf(err, err_len, "%.*s: %s", len, arg,
+		 matches > 1 ? "ambiguous option" : "unknown option");
+	return HVM_EXIT_BAD_OPTION;
+}
+
+int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
+		      size_t err_len)
+{
+	unsigned int mib;
+	const char *end;
+	int c, ret;
+
+	err[0] = '\0';
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh, as each test calls this again */
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			if (!*optarg)
+				return bad(err, err_len, "--kernel", "needs a value");
+			o->kernel = optarg;
+			break;
+		case 'i':
+			if (!*optarg)
+				return bad(err, err_len, "--initrd", "needs a value");
+			o->initrd = optarg;
+			break;
+		case 'a':
+			o->cmdline = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "hvc"))
+				o->method = HVK_METHOD_HVC;
+			else if (!strcmp(optarg, "smc"))
+				o->method = HVK_METHOD_SMC;
+			else
+				return bad(err, err_len, "--method", "\"%s\": expected hvc or smc",
+					   optarg);
+			break;
+		case 'M':
+			end = get_num(optarg, HVM_RAM_MIB_MAX, &mib);
+			if (!end || *end || mib < HVM_RAM_MIB_MIN)
+				return bad(err, err_len, "--memory",
+					   "\"%s\": a number of MiB from %d to %d", optarg,
+					   HVM_RAM_MIB_MIN, HVM_RAM_MIB_MAX);
+			o->ram_size = (u64)mib << 20;
+			break;
+		case 'v':
+			ret = parse_vty(o, optarg, err, err_len);
+			if (ret)
+				return ret;
+			break;
+		case 'd':
+			ret = parse_disk(o, optarg, err, err_len);
+			if (ret)
+				return ret;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		default:
+			return refused(c, argv, err, err_len);
+		}
+	}
+	if (optind < argc)
+		return bad(err, err_len, argv[optind], "unexpected argument");
+	if (!o->kernel)
+		return bad(err, err_len, "--kernel", "required");
+	return 0;
+}
+
+static int open_one(const char *opt, const char *path, int flags, int *fd, char *err,
+		    size_t err_len)
+{
+	*fd = open(path, flags | O_CLOEXEC, 0644);
+	if (*fd < 0)
+		return bad(err, err_len, opt, "cannot open %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* The kernel or the initrd: a regular file, read later from its start. */
+static int open_image(const char *opt, const char *path, int *fd, u64 *size, char *err,
+		      size_t err_len)
+{
+	struct stat st;
+
+	if (open_one(opt, path, O_RDONLY, fd, err, err_len))
+		return HVM_EXIT_BAD_OPTION;
+	if (fstat(*fd, &st))
+		return bad(err, err_len, opt, "cannot read %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return bad(err, err_len, opt, "%s is not a regular file", path);
+	*size = (u64)st.st_size;
+	return 0;
+}
+
+/* A disk image: open, and a whole number of blocks. */
+static int open_disk(struct hvm_opt_disk *d, char *err, size_t err_len)
+{
+	struct hvm_disk *disk = &d->lun.disk;
+	struct stat st;
+
+	if (open_one("--disk", d->path, disk->read_only ? O_RDONLY : O_RDWR, &disk->fd, err,
+		     err_len))
+		return HVM_EXIT_BAD_OPTION;
+	if (fstat(disk->fd, &st) || !S_ISREG(st.st_mode) || !st.st_size ||
+	    st.st_size % HVM_SCSI_BLOCK)
+		return bad(err, err_len, "--disk",
+			   "%s is not a regular file of whole %d-byte blocks", d->path,
+			   HVM_SCSI_BLOCK);
+	disk->blocks = (u64)st.st_size / HVM_SCSI_BLOCK;
+	return 0;
+}
+
+static int open_all(struct hvm_options *o, char *err, size_t err_len)
+{
+	struct hvm_opt_vty *v;
+	unsigned int i;
+
+	if (open_image("--kernel", o->kernel, &o->kernel_fd, &o->kernel_size, err, err_len))
+		return HVM_EXIT_BAD_OPTION;
+	if (o->initrd &&
+	    open_image("--initrd", o->initrd, &o->initrd_fd, &o->initrd_size, err, err_len))
+		return HVM_EXIT_BAD_OPTION;
+	for (i = 0; i < o->nr_vtys; i++) {
+		v = &o->vtys[i];
+		if (open_one("--vty", v->out, O_WRONLY | O_CREAT | O_APPEND, &v->out_fd, err,
+			     err_len))
+			return HVM_EXIT_BAD_OPTION;
+		if (v->in && open_one("--vty", v->in, O_RDONLY | O_NONBLOCK, &v->in_fd, err,
+				      err_len))
+			return HVM_EXIT_BAD_OPTION;
+	}
+	for (i = 0; i < o->nr_disks; i++)
+		if (open_disk(&o->disks[i], err, err_len))
+			return HVM_EXIT_BAD_OPTION;
+	return 0;
+}
+
+int hvm_options_open(struct hvm_options *o, char *err, size_t err_len)
+{
+	err[0] = '\0';
+	if (!open_all(o, err, err_len))
+		return 0;
+	hvm_options_close(o);
+	return HVM_EXIT_BAD_OPTION;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void hvm_options_close(struct hvm_options *o)
+{
+	unsigned int i;
+
+	close_fd(&o->kernel_fd);
+	close_fd(&o->initrd_fd);
+	for (i = 0; i < o->nr_vtys; i++) {
+		close_fd(&o->vtys[i].out_fd);
+		close_fd(&o->vtys[i].in_fd);
+	}
+	for (i = 0; i < o->nr_disks; i++)
+		close_fd(&o->disks[i].lun.disk.fd);
+}

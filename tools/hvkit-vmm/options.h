@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvkit-vmm's command line: the options, their parser and the files they
+ * name. Portable (no KVM): the host unit tests run it. Every error is one
+ * line that starts with the option it is about, and means exit status 2.
+ */
+#ifndef _HVM_OPTIONS_H
+#define _HVM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hvkit/method.h>
+
+#include "vscsi_model.h"
+
+#define HVM_MAX_VTYS	8
+#define HVM_MAX_DISKS	HVM_VSCSI_MAX_LUNS
+
+/* Default and range of --memory, in MiB. */
+#define HVM_RAM_MIB_DEFAULT	512
+#define HVM_RAM_MIB_MIN		16
+#define HVM_RAM_MIB_MAX		32768
+
+/* The exit status of a bad option, and of a file an option names that will not do. */
+#define HVM_EXIT_BAD_OPTION	2
+
+struct hvm_opt_vty {
+	const char *out, *in;	/* in: NULL for none */
+	int out_fd, in_fd;	/* -1 until opened */
+};
+
+struct hvm_opt_disk {
+	const char *path;
+	struct hvm_vscsi_lun lun;	/* address, serial, read_only; fd and size once opened */
+};
+
+struct hvm_options {
+	const char *kernel, *initrd, *cmdline;
+	enum hvk_method method;
+	u64 ram_size;			/* bytes */
+	bool help;			/* --help: nothing else was looked at after it */
+	unsigned int nr_vtys;
+	struct hvm_opt_vty vtys[HVM_MAX_VTYS];
+	unsigned int nr_disks;
+	struct hvm_opt_disk disks[HVM_MAX_DISKS];
+	/* hvm_options_open(): each file once, -1 until then. */
+	int kernel_fd, initrd_fd;
+	u64 kernel_size, initrd_size;
+};
+
+/* The --help text. */
+extern const char hvm_options_usage[];
+
+/* The defaults: hvc, 512 MiB, console=ttyAMA0, nothing open. */
+void hvm_options_init(struct hvm_options *o);
+
+/*
+ * Parse @argv into @o (from hvm_options_init()); nothing is opened.
+ * @argv's --vty and --disk values are split in place (their commas become
+ * NULs), as the paths in @o point into them. 0, or HVM_EXIT_BAD_OPTION
+ * with "OPTION: cause" in @err.
+ */
+int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
+		      size_t err_len);
+
+/*
+ * Open the kernel, initrd, vty files and disk images @o names, each once;
+ * a disk must be a regular file of whole blocks. 0, or HVM_EXIT_BAD_OPTION
+ * with "OPTION: cause" in @err and nothing left open.
+ */
+int hvm_options_open(struct hvm_options *o, char *err, size_t err_len);
+
+/* Close whatever hvm_options_open() opened; again is harmless. */
+void hvm_options_close(struct hvm_options *o);
+
+#endif /* _HVM_OPTIONS_H */
