@@ -16,16 +16,33 @@
 #define HVK_LLAN_BD_TOGGLE	0x4000000000000000ULL
 #define HVK_LLAN_BD_LEN_MAX	0xffffffU
 
+static inline u32 hvk_llan_bd_len(u64 bd)
+{
+	return (u32)(bd >> 32) & HVK_LLAN_BD_LEN_MAX;
+}
+
+static inline u32 hvk_llan_bd_ioba(u64 bd)
+{
+	return (u32)bd;
+}
+
 /* Receive-queue entry: 16 bytes, big-endian. */
 #define HVK_LLAN_RXQ_ENTRY	16
 #define HVK_LLAN_RXQ_TOGGLE	0x80
 #define HVK_LLAN_RXQ_VALID	0x40
 #define HVK_LLAN_RXQ_CSUM_GOOD	0x01
+/* Byte offsets in an entry: flags, frame offset (BE16), length, correlator. */
+#define HVK_LLAN_RXQ_FLAGS_AT	0
+#define HVK_LLAN_RXQ_OFFSET_AT	2
+#define HVK_LLAN_RXQ_LENGTH_AT	4
+#define HVK_LLAN_RXQ_CORR_AT	8
 
 /* Every receive buffer starts with the guest's 8-byte correlator. */
 #define HVK_LLAN_BUF_HDR	8
 /* Buffer-list page: the hypervisor's "no suitable buffer" drop counter. */
 #define HVK_LLAN_PAGE		4096
+#define HVK_LLAN_RXQ_BD		0	/* the receive queue's BD */
+#define HVK_LLAN_FILTER_BD	8	/* the filter list's BD */
 #define HVK_LLAN_DROP_COUNTER	4088
 
 #define HVK_LLAN_ETH_HLEN	14
