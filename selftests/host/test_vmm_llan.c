@@ -589,6 +589,35 @@ TEST(signal_multicast_mac_and_what_qemu_does_not_serve)
 	EXPECT_TRUE(!memcmp(la.mac, MAC_A, 6));
 }
 
+TEST(buffers_over_the_queue_and_the_list_harm_only_the_guest)
+{
+	struct hvk_llan_rx rx;
+	u64 q = ga.base + RXQ;
+
+	world();
+	layout(&ga, 256, 1, 512, 1, 1024, 1);
+	ASSERT_EQ(reg(&ga, 4), HVK_H_SUCCESS);
+	/* A buffer whose correlator is half in the entry's length, half in its own ... */
+	hvk_put_be64(gp(q + 4), 0x1122334455667788ull);
+	ASSERT_EQ(hcall(HVK_H_ADD_LOGICAL_LAN_BUFFER, UNIT_A, hvk_llan_bd((u32)q + 4, 256),
+			0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_llan_deliver(&la, make_frame(MAC_A, MAC_B, 60, 1), 60), 0);
+	/* ... is overwritten by the entry, which carries the old bytes. */
+	EXPECT_EQ(gp(q)[0], HVK_LLAN_RXQ_TOGGLE | HVK_LLAN_RXQ_VALID);
+	EXPECT_EQ(hvk_get_be32(gp(q) + 4), 60);
+	EXPECT_EQ(hvk_get_be64(gp(q) + 8), 0x1122334455667788ull);
+	/* A buffer that is the buffer list: the frame lands on the drop counter. */
+	ASSERT_EQ(hcall(HVK_H_ADD_LOGICAL_LAN_BUFFER, UNIT_A,
+			hvk_llan_bd((u32)(ga.base + BUFLIST + 4080), 16), 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_llan_deliver(&la, make_frame(MAC_A, MAC_B, 8, 2), 8), 0);
+	EXPECT_TRUE(!memcmp(gp(ga.base + BUFLIST + HVK_LLAN_DROP_COUNTER), frame, 8));
+	EXPECT_EQ(la.rx_frames, 2);
+	/* The guest's parser says what it makes of it; nothing else broke. */
+	ga.lay.frame_max = 4096;
+	take(&ga, &rx);
+	EXPECT_EQ(la.rx_bad_addresses, 0);
+}
+
 /* Frames an external port (a TAP, say) got. */
 static unsigned int ext_count;
 static size_t ext_len;

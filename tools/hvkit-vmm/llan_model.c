@@ -347,6 +347,7 @@ static bool take_buffer(struct hvm_llan *l, size_t len, u64 *bd)
 int hvm_llan_deliver(struct hvm_llan *l, const void *frame, size_t len)
 {
 	u8 *buf, *entry, *page;
+	u8 corr[HVK_LLAN_BUF_HDR];
 	u8 control;
 	u64 bd;
 
@@ -372,10 +373,12 @@ int hvm_llan_deliver(struct hvm_llan *l, const void *frame, size_t len)
 	/*
 	 * The entry in QEMU's order: correlator (as the buffer holds it, after
 	 * the frame went in), length, offset, then the flags byte the guest
-	 * polls on, last and with release.
+	 * polls on, last and with release. The guest may have put the buffer
+	 * over its queue: the correlator goes through a copy.
 	 */
 	control = HVK_LLAN_RXQ_VALID | (l->rxq_toggle ? 0 : HVK_LLAN_RXQ_TOGGLE);
-	memcpy(entry + HVK_LLAN_RXQ_CORR_AT, buf, HVK_LLAN_BUF_HDR);
+	memcpy(corr, buf, sizeof(corr));
+	memcpy(entry + HVK_LLAN_RXQ_CORR_AT, corr, sizeof(corr));
 	hvk_put_be32(entry + HVK_LLAN_RXQ_LENGTH_AT, (u32)len);
 	hvk_put_be16(entry + HVK_LLAN_RXQ_OFFSET_AT, HVM_LLAN_RX_OFFSET);
 	__atomic_store_n(&entry[HVK_LLAN_RXQ_FLAGS_AT], control, __ATOMIC_RELEASE);
