@@ -16,7 +16,13 @@
  * Every address the guest gives is checked against guest memory before it
  * is used, and what the guest got wrong is counted. Every format is the
  * guest driver's (drivers/hv-net/llan_codec.h). Portable: no KVM, no
- * sockets; the owner moves frames in and out.
+ * sockets; the owner moves frames in and out, and serialises every call
+ * into a device and its switch (hcalls and frames from outside alike, as
+ * vm->lock does), since a send runs the switch and delivers into the
+ * other devices inside the hcall.
+ *
+ * Guest memory is reached through 32-bit BD addresses: a guest whose RAM
+ * lies above 4 GiB cannot describe its buffers (hv_net refuses them).
  */
 #ifndef _HVM_LLAN_MODEL_H
 #define _HVM_LLAN_MODEL_H
