@@ -66,6 +66,7 @@ TEST(defaults)
 	EXPECT_STREQ(o.cmdline, "console=ttyAMA0");
 	EXPECT_EQ(o.method, HVK_METHOD_HVC);
 	EXPECT_EQ(o.ram_size, 512ull << 20);
+	EXPECT_EQ(o.nr_cpus, 1);
 	EXPECT_EQ(o.nr_vtys, 0);
 	EXPECT_EQ(o.nr_disks, 0);
 	EXPECT_TRUE(!o.help);
@@ -139,7 +140,7 @@ TEST(help_stops_there_and_lists_every_option)
 {
 	static const char *const documented[] = {
 		"--kernel IMAGE", "--initrd FILE", "--append LINE", "--method hvc|smc",
-		"--memory MIB", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
+		"--memory MIB", "--cpus N", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
 		"-h, --help", "Exit status",
 	};
 	unsigned int i;
@@ -173,7 +174,8 @@ TEST(unknown_ambiguous_and_stray)
 TEST(missing_values)
 {
 	static const char *const opts[] = {
-		"--kernel", "--initrd", "--append", "--method", "--memory", "--vty", "--disk",
+		"--kernel", "--initrd", "--append", "--method", "--memory", "--cpus", "--vty",
+		"--disk",
 	};
 	unsigned int i;
 
@@ -197,6 +199,29 @@ TEST(bad_method_and_memory)
 			   methods[i]);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		EXPECT_BAD("--memory", "16 to 32768", "--kernel", "k", "--memory", sizes[i]);
+}
+
+TEST(cpus_from_one_to_eight)
+{
+	static const char *const bad_counts[] = {
+		"0", "9", "", "two", "2x", " 2", "+2", "-1", "0x2", "1.5", "99999999999999999999",
+	};
+	char n[4];
+	unsigned int i;
+
+	for (i = HVM_CPUS_MIN; i <= HVM_MAX_CPUS; i++) {
+		snprintf(n, sizeof(n), "%u", i);
+		EXPECT_EQ(PARSE("--kernel", "k", "--cpus", n), 0);
+		EXPECT_EQ(o.nr_cpus, i);
+	}
+	EXPECT_EQ(PARSE("--cpus=4", "--kernel", "k"), 0);
+	EXPECT_EQ(o.nr_cpus, 4);
+	/* Leading zeroes are still decimal; the last --cpus is the one. */
+	EXPECT_EQ(PARSE("--kernel", "k", "--cpus", "08", "--cpus", "2"), 0);
+	EXPECT_EQ(o.nr_cpus, 2);
+	for (i = 0; i < ARRAY_SIZE(bad_counts); i++)
+		EXPECT_BAD("--cpus", "from 1 to 8", "--kernel", "k", "--cpus", bad_counts[i]);
+	EXPECT_BAD("--cpus", "needs a value", "--kernel", "k", "--cpus");
 }
 
 TEST(bad_vty)

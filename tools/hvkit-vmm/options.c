@@ -25,6 +25,8 @@ const char hvm_options_usage[] =
 "  --method hvc|smc      the instruction the guest calls with (default hvc);\n"
 "                        PSCI uses the same one\n"
 "  --memory MIB          guest RAM in MiB (default 512; 16 to 32768)\n"
+"  --cpus N              vCPUs (default 1; 1 to 8); vCPU 0 boots the kernel,\n"
+"                        the guest starts the others with PSCI CPU_ON\n"
 "  --vty out=PATH[,in=PATH]\n"
 "                        a vty (unit address 0x30000000 onwards, in the order\n"
 "                        given): guest output appended to PATH, input read\n"
@@ -47,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "append", required_argument, NULL, 'a' },
 	{ "method", required_argument, NULL, 'm' },
 	{ "memory", required_argument, NULL, 'M' },
+	{ "cpus", required_argument, NULL, 'c' },
 	{ "vty", required_argument, NULL, 'v' },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
@@ -74,6 +77,7 @@ void hvm_options_init(struct hvm_options *o)
 	o->cmdline = "console=ttyAMA0";
 	o->method = HVK_METHOD_HVC;
 	o->ram_size = (u64)HVM_RAM_MIB_DEFAULT << 20;
+	o->nr_cpus = 1;
 	o->kernel_fd = -1;
 	o->initrd_fd = -1;
 }
@@ -226,7 +230,7 @@ static int refused(int c, char **argv, char *err, size_t err_len)
 int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 		      size_t err_len)
 {
-	unsigned int mib;
+	unsigned int mib, cpus;
 	const char *end;
 	int c, ret;
 
@@ -264,6 +268,13 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 					   "\"%s\": a number of MiB from %d to %d", optarg,
 					   HVM_RAM_MIB_MIN, HVM_RAM_MIB_MAX);
 			o->ram_size = (u64)mib << 20;
+			break;
+		case 'c':
+			end = get_num(optarg, HVM_MAX_CPUS, &cpus);
+			if (!end || *end || cpus < HVM_CPUS_MIN)
+				return bad(err, err_len, "--cpus", "\"%s\": a number of vCPUs from %d to %d",
+					   optarg, HVM_CPUS_MIN, HVM_MAX_CPUS);
+			o->nr_cpus = cpus;
 			break;
 		case 'v':
 			ret = parse_vty(o, optarg, err, err_len);

@@ -12,6 +12,7 @@
 
 #include <hvkit/method.h>
 
+#include "fdt_gen.h"
 #include "vscsi_model.h"
 
 #define HVM_MAX_VTYS	8
@@ -21,6 +22,9 @@
 #define HVM_RAM_MIB_DEFAULT	512
 #define HVM_RAM_MIB_MIN		16
 #define HVM_RAM_MIB_MAX		32768
+
+/* Range of --cpus (default 1); fdt_gen.h's HVM_MAX_CPUS is the top. */
+#define HVM_CPUS_MIN		1
 
 /* The exit status of a bad option, and of a file an option names that will not do. */
 #define HVM_EXIT_BAD_OPTION	2
@@ -39,6 +43,7 @@ struct hvm_options {
 	const char *kernel, *initrd, *cmdline;
 	enum hvk_method method;
 	u64 ram_size;			/* bytes */
+	unsigned int nr_cpus;		/* vCPUs, HVM_CPUS_MIN..HVM_MAX_CPUS */
 	bool help;			/* --help: nothing else was looked at after it */
 	unsigned int nr_vtys;
 	struct hvm_opt_vty vtys[HVM_MAX_VTYS];
@@ -52,7 +57,7 @@ struct hvm_options {
 /* The --help text. */
 extern const char hvm_options_usage[];
 
-/* The defaults: hvc, 512 MiB, console=ttyAMA0, nothing open. */
+/* The defaults: hvc, 512 MiB, one vCPU, console=ttyAMA0, nothing open. */
 void hvm_options_init(struct hvm_options *o);
 
 /*
