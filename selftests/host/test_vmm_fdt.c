@@ -37,7 +37,7 @@ static void example(struct hvm_fdt_spec *s, enum hvk_method method)
 	*s = (struct hvm_fdt_spec) {
 		.method = method,
 		.ram_base = 0x40000000, .ram_size = 256 << 20,
-		.nr_cpus = 2,
+		.nr_cpus = 2, .cpu_reg = { 0, 1 },
 		.gicd_base = 0x08000000, .gicd_size = 0x10000,
 		.gicr_base = 0x080a0000, .gicr_size = 2 * 0x20000,
 		.uart_base = 0x09000000, .uart_spi = 1,
@@ -121,6 +121,78 @@ TEST(smc_tree_reads_back_through_the_guest_parser)
 	read_back(HVK_METHOD_SMC, "smc.dtb");
 }
 
+/* @n cpus with the MPIDR affinities @regs: every cpu node as the kernel reads it. */
+static void cpus_check(unsigned int n, const uint32_t *regs)
+{
+	struct hvm_fdt_spec s;
+	char why[128] = "", path[32];
+	const fdt32_t *cell, *gic;
+	unsigned int i, found = 0;
+	int node, cpus, len;
+
+	example(&s, HVK_METHOD_SMC);
+	s.nr_cpus = n;
+	memcpy(s.cpu_reg, regs, n * sizeof(*regs));
+	s.gicr_size = (uint64_t)n * HVM_GICR_FRAME_SIZE;
+	if (!EXPECT_TRUE(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)) > 0)) {
+		ktest_diag("%s", why);
+		return;
+	}
+	cpus = fdt_path_offset(blob, "/cpus");
+	ASSERT_TRUE(cpus >= 0);
+	cell = fdt_getprop(blob, cpus, "#address-cells", &len);
+	ASSERT_TRUE(cell && len == 4);
+	EXPECT_EQ(fdt32_to_cpu(*cell), 1);
+	fdt_for_each_subnode(node, blob, cpus)
+		found++;
+	EXPECT_EQ(found, n);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/cpus/cpu@%x", regs[i]);
+		node = fdt_path_offset(blob, path);
+		if (!EXPECT_TRUE(node >= 0)) {
+			ktest_diag("no %s", path);
+			continue;
+		}
+		cell = fdt_getprop(blob, node, "reg", &len);
+		EXPECT_TRUE(cell && len == 4);
+		if (cell)
+			EXPECT_EQ(fdt32_to_cpu(*cell), regs[i]);
+		EXPECT_STREQ(str_prop(blob, path, "device_type"), "cpu");
+		EXPECT_STREQ(str_prop(blob, path, "enable-method"), "psci");
+	}
+	/* PSCI on the hcall conduit; the redistributors: one frame pair per cpu. */
+	EXPECT_STREQ(str_prop(blob, "/psci", "method"), "smc");
+	gic = fdt_getprop(blob, fdt_path_offset(blob, "/intc@8000000"), "reg", &len);
+	ASSERT_TRUE(gic && len == 32);
+	EXPECT_EQ(((uint64_t)fdt32_to_cpu(gic[4]) << 32) | fdt32_to_cpu(gic[5]), s.gicr_base);
+	EXPECT_EQ(((uint64_t)fdt32_to_cpu(gic[6]) << 32) | fdt32_to_cpu(gic[7]),
+		  (uint64_t)n * HVM_GICR_FRAME_SIZE);
+}
+
+TEST(one_cpu)
+{
+	static const uint32_t regs[] = { 0 };
+
+	cpus_check(1, regs);
+}
+
+TEST(four_cpus_reg_from_mpidr)
+{
+	static const uint32_t regs[] = { 0, 1, 2, 3 };
+	/* The reg is whatever MPIDR KVM gave, not the index. */
+	static const uint32_t other[] = { 0x000, 0x001, 0x100, 0x10101 };
+
+	cpus_check(4, regs);
+	cpus_check(4, other);
+}
+
+TEST(eight_cpus)
+{
+	static const uint32_t regs[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+	cpus_check(8, regs);
+}
+
 TEST(mac_and_initrd_are_where_the_kernel_looks)
 {
 	struct hvm_fdt_spec s;
@@ -167,6 +239,21 @@ TEST(specs_the_guest_would_refuse_are_refused)
 	example(&s, HVK_METHOD_HVC);
 	s.nr_cpus = 0;
 	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	s.nr_cpus = HVM_MAX_CPUS + 1;
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "cpu count");
+	example(&s, HVK_METHOD_HVC);
+	s.cpu_reg[1] = 0;
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "one MPIDR");
+	example(&s, HVK_METHOD_HVC);
+	s.cpu_reg[1] = 0x1000000;	/* Aff3 needs two address cells */
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "Aff2..Aff0");
+	example(&s, HVK_METHOD_HVC);
+	s.gicr_size = HVM_GICR_FRAME_SIZE;	/* two cpus, one frame pair */
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "redistributor");
 	/* No room: libfdt's error, not a truncated tree. */
 	example(&s, HVK_METHOD_HVC);
 	EXPECT_EQ(hvm_fdt_build(&s, blob, 256, why, sizeof(why)), -1);

@@ -108,12 +108,13 @@ static void write_cpus(struct gen *g, const struct hvm_fdt_spec *s)
 	prop_u32(g, "#address-cells", 1);
 	prop_u32(g, "#size-cells", 0);
 	for (i = 0; i < s->nr_cpus; i++) {
-		node_name(name, sizeof(name), "cpu", i);
+		node_name(name, sizeof(name), "cpu", s->cpu_reg[i]);
 		begin(g, name);
 		prop_str(g, "device_type", "cpu");
 		prop_str(g, "compatible", "arm,arm-v8");
+		/* The boot cpu too: the kernel brings up the others by PSCI CPU_ON. */
 		prop_str(g, "enable-method", "psci");
-		prop_u32(g, "reg", i);
+		prop_u32(g, "reg", s->cpu_reg[i]);
 		end(g);
 	}
 	end(g);
@@ -246,6 +247,15 @@ static const char *spec_problem(const struct hvm_fdt_spec *s)
 		return "method must be hvc or smc on arm64";
 	if (!s->nr_cpus || s->nr_cpus > HVM_MAX_CPUS)
 		return "cpu count out of range";
+	for (i = 0; i < s->nr_cpus; i++) {
+		if (s->cpu_reg[i] & ~HVM_MPIDR_AFF_MASK)
+			return "cpu reg outside MPIDR Aff2..Aff0";
+		for (j = 0; j < i; j++)
+			if (s->cpu_reg[j] == s->cpu_reg[i])
+				return "two cpus with one MPIDR";
+	}
+	if (s->gicr_size / HVM_GICR_FRAME_SIZE < s->nr_cpus)
+		return "GIC redistributor region too small for the cpus";
 	if (!s->ram_size)
 		return "no guest memory";
 	if (s->nr_devices > HVM_MAX_DEVICES)

@@ -16,6 +16,8 @@
 
 #define HVM_MAX_DEVICES		32
 #define HVM_MAX_CPUS		8
+#define HVM_GICR_FRAME_SIZE	0x20000u	/* one cpu's RD_base + SGI_base frames */
+#define HVM_MPIDR_AFF_MASK	0x00ffffffu	/* Aff2..Aff0: a cpu's one-cell reg */
 
 enum hvm_device_kind {
 	HVM_DEV_VTY,
@@ -34,8 +36,13 @@ struct hvm_fdt_spec {
 	enum hvk_method method;	/* HVK_METHOD_HVC or HVK_METHOD_SMC */
 	uint64_t ram_base, ram_size;
 	unsigned int nr_cpus;
+	/*
+	 * Each cpu's reg: its MPIDR_EL1 affinity Aff2.Aff1.Aff0 (bits 23..0),
+	 * as KVM gave that vCPU; Aff3 must be 0 (one address cell).
+	 */
+	uint32_t cpu_reg[HVM_MAX_CPUS];
 	uint64_t gicd_base, gicd_size;
-	uint64_t gicr_base, gicr_size;	/* one 128 KiB frame per cpu */
+	uint64_t gicr_base, gicr_size;	/* one 128 KiB frame pair per cpu, at least */
 	uint64_t uart_base;
 	uint32_t uart_spi;
 	uint64_t initrd_start, initrd_end;	/* both 0: no initrd */
