@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hvkit-vmm's KVM side on arm64: guest RAM, one vCPU with PSCI on the
- * hvkit conduit, the in-kernel vGICv3 and arch timer, the SMCCC filter
- * that forwards the hvkit function range and the identity call to
- * userspace, and the run loop: hypercall exits go to the portable front
- * door (smccc.c), MMIO exits to the PL011, input from the backends comes
- * in on a second thread. Documentation/hvkit-vmm.rst.
+ * hvkit-vmm's KVM side on arm64: guest RAM, 1 to 8 vCPUs with PSCI on
+ * the hvkit conduit (vCPU 0 boots, the guest starts the others with PSCI
+ * CPU_ON, which KVM handles), the in-kernel vGICv3 and arch timer, the
+ * SMCCC filter that forwards the hvkit function range and the identity
+ * call to userspace, and one thread per vCPU running KVM_RUN: hypercall
+ * exits go to the portable front door (smccc.c), MMIO exits to the PL011,
+ * both under vm->lock (vm.h); input from the backends comes in on one more
+ * thread. Documentation/hvkit-vmm.rst.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,13 @@ struct kvm_smccc_filter {
 	__u8 pad[15];
 };
 #endif
+
+/* The signal that kicks a vCPU thread out of KVM_RUN when the VM stops. */
+#define HVM_KICK_SIGNAL	SIGUSR1
+
+/* MPIDR_EL1 (op0 3, op1 0, CRn 0, CRm 0, op2 5) and its affinity fields. */
+#define MPIDR_EL1_REG	ARM64_SYS_REG(3, 0, 0, 0, 5)
+#define MPIDR_AFF3	(0xffull << 32)
 
 #define CORE_REG(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 (offsetof(struct kvm_regs, field) / sizeof(__u32)))
@@ -206,24 +216,54 @@ static int init_gic(int gic)
 	return 0;
 }
 
-static int create_vcpu(struct hvm_vm *vm)
+/*
+ * vCPU @i: PSCI 0.2+ (KVM answers PSCI itself), and every vCPU but 0
+ * powered off until the guest's PSCI CPU_ON. Its MPIDR as KVM assigned it
+ * (Aff0 = index for the few we have) is read back for the device tree.
+ */
+static int create_vcpu(struct hvm_vm *vm, unsigned int i, int mmap_size)
 {
+	struct hvm_vcpu *c = &vm->vcpus[i];
 	struct kvm_vcpu_init init;
-	int size;
+	u64 mpidr;
 
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
-		return fail("creating the vCPU", NULL);
-	size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	vm->run = size > 0 ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0)
-			   : MAP_FAILED;
-	if (vm->run == MAP_FAILED)
-		return fail("mapping the vCPU's run structure", NULL);
+	c->vm = vm;
+	c->index = i;
+	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
+	if (c->fd < 0)
+		return fail("creating a vCPU", NULL);
+	c->run = mmap(NULL, (size_t)mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	if (c->run == MAP_FAILED)
+		return fail("mapping a vCPU's run structure", NULL);
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
 		return fail("KVM_ARM_PREFERRED_TARGET", NULL);
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(vm->vcpu_fd, KVM_ARM_VCPU_INIT, &init))
-		return fail("initialising the vCPU", NULL);
+	if (i)
+		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(c->fd, KVM_ARM_VCPU_INIT, &init))
+		return fail("initialising a vCPU", NULL);
+	if (get_reg(c->fd, MPIDR_EL1_REG, &mpidr))
+		return fail("reading a vCPU's MPIDR_EL1", NULL);
+	if (mpidr & MPIDR_AFF3) {
+		fprintf(stderr, "hvkit-vmm: vCPU %u has MPIDR %#llx, with an Aff3 the device tree does not describe\n",
+			i, (unsigned long long)mpidr);
+		return -1;
+	}
+	c->mpidr_aff = (u32)mpidr & HVM_MPIDR_AFF_MASK;
+	return 0;
+}
+
+/* Every vCPU, before the vGIC is initialised (KVM sizes it by them). */
+static int create_vcpus(struct hvm_vm *vm)
+{
+	unsigned int i;
+	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (size <= 0)
+		return fail("KVM_GET_VCPU_MMAP_SIZE", NULL);
+	for (i = 0; i < vm->nr_cpus; i++)
+		if (create_vcpu(vm, i, size))
+			return -1;
 	return 0;
 }
 
@@ -235,11 +275,13 @@ static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm
 	s->method = vm->method;
 	s->ram_base = HVM_RAM_BASE;
 	s->ram_size = vm->ram_size;
-	s->nr_cpus = 1;
+	s->nr_cpus = vm->nr_cpus;
+	for (i = 0; i < vm->nr_cpus; i++)
+		s->cpu_reg[i] = vm->vcpus[i].mpidr_aff;
 	s->gicd_base = HVM_GICD_BASE;
 	s->gicd_size = HVM_GICD_SIZE;
 	s->gicr_base = HVM_GICR_BASE;
-	s->gicr_size = HVM_GICR_FRAME;
+	s->gicr_size = (u64)vm->nr_cpus * HVM_GICR_FRAME_SIZE;
 	s->uart_base = HVM_UART_BASE;
 	s->uart_spi = HVM_UART_SPI;
 	s->initrd_start = l->initrd;
@@ -280,7 +322,7 @@ static int plan_guest(struct hvm_vm *vm, struct hvm_image_info *info,
 	return 0;
 }
 
-/* Kernel, initrd and device tree into guest RAM; the vCPU at the entry. */
+/* Kernel, initrd and device tree into guest RAM; vCPU 0 at the entry. */
 static int load_guest(struct hvm_vm *vm, const struct hvm_image_info *info,
 		      const struct hvm_boot_layout *l)
 {
@@ -300,8 +342,8 @@ static int load_guest(struct hvm_vm *vm, const struct hvm_image_info *info,
 		fprintf(stderr, "hvkit-vmm: %s\n", why);
 		return -1;
 	}
-	if (set_reg(vm->vcpu_fd, CORE_REG(regs.pc), l->kernel) ||
-	    set_reg(vm->vcpu_fd, CORE_REG(regs.regs[0]), l->dtb))
+	if (set_reg(vm->vcpus[0].fd, CORE_REG(regs.pc), l->kernel) ||
+	    set_reg(vm->vcpus[0].fd, CORE_REG(regs.regs[0]), l->dtb))
 		return fail("setting the boot registers", NULL);
 	return 0;
 }
@@ -338,38 +380,45 @@ static int create_vm(struct hvm_vm *vm)
 	if (install_filter(vm, HVK_SMCCC_FN_BASE, HVK_SMCCC_FN_COUNT) ||
 	    install_filter(vm, HVK_SMCCC_CALL_UID, 1))
 		return -1;
-	if (create_gic(vm, &gic) || create_vcpu(vm) || init_gic(gic))
+	if (create_gic(vm, &gic) || create_vcpus(vm) || init_gic(gic))
 		return -1;
 	return load_guest(vm, &info, &layout);
 }
 
-static int answer_hypercall(struct hvm_vm *vm)
+/*
+ * A hypercall of vCPU @c: the registers are its own; the answer is
+ * computed under vm->lock. NULL, or what failed (errno says why).
+ */
+static const char *answer_hypercall(struct hvm_vcpu *c)
 {
-	struct kvm_run *run = vm->run;
+	struct hvm_vm *vm = c->vm;
+	struct kvm_run *run = c->run;
 	struct hvm_smccc_regs regs;
 	unsigned int i;
 
 	regs.x[0] = run->hypercall.nr;
 	for (i = 1; i < ARRAY_SIZE(regs.x); i++)
-		if (get_reg(vm->vcpu_fd, CORE_REG(regs.regs[i]), &regs.x[i]))
-			return fail("reading the hypercall's registers", NULL);
+		if (get_reg(c->fd, CORE_REG(regs.regs[i]), &regs.x[i]))
+			return "reading the hypercall's registers";
 	pthread_mutex_lock(&vm->lock);
 	hvm_smccc_answer(&vm->table, &regs);
 	vm->hcalls++;
 	pthread_mutex_unlock(&vm->lock);
 	for (i = 0; i < ARRAY_SIZE(regs.x); i++)
-		if (set_reg(vm->vcpu_fd, CORE_REG(regs.regs[i]), regs.x[i]))
-			return fail("writing the hypercall's answer", NULL);
-	return 0;
+		if (set_reg(c->fd, CORE_REG(regs.regs[i]), regs.x[i]))
+			return "writing the hypercall's answer";
+	return NULL;
 }
 
-static void mmio(struct hvm_vm *vm)
+/* An MMIO exit of vCPU @c; the PL011 is emulated under vm->lock. */
+static void mmio(struct hvm_vcpu *c)
 {
-	struct kvm_run *run = vm->run;
+	struct hvm_vm *vm = c->vm;
+	struct kvm_run *run = c->run;
 	u64 addr = run->mmio.phys_addr, val = 0;
 	unsigned int len = run->mmio.len;
 
-	vm->mmio_exits++;
+	__atomic_fetch_add(&vm->mmio_exits, 1, __ATOMIC_RELAXED);
 	if (addr < HVM_UART_BASE || addr >= HVM_UART_BASE + HVM_PL011_SIZE || len > 8) {
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0, sizeof(run->mmio.data));
@@ -516,43 +565,148 @@ static void report_devices(struct hvm_vm *vm)
 		(unsigned long long)v->crq.bad_registrations);
 }
 
+/*
+ * Stop the VM with @status (0: the guest's event, 1: a failure), once: the
+ * first caller wins and true says it did; every later call does nothing.
+ * Every other vCPU thread is kicked out of KVM_RUN: immediate_exit makes
+ * a KVM_RUN it is about to enter return EINTR at once, the signal (its
+ * handler does nothing, installed without SA_RESTART) makes the one it is
+ * in return EINTR; either way its loop then sees stopping and ends.
+ * @self: the caller's vCPU index, or HVM_MAX_CPUS for none.
+ */
+static bool stop_vm(struct hvm_vm *vm, int status, unsigned int self)
+{
+	int idle = 0;
+	unsigned int i;
+
+	if (!__atomic_compare_exchange_n(&vm->stopping, &idle, 1, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		return false;
+	vm->status = status;
+	for (i = 0; i < vm->nr_cpus; i++) {
+		struct hvm_vcpu *c = &vm->vcpus[i];
+
+		if (i == self || !c->started)
+			continue;
+		__atomic_store_n(&((struct kvm_run *)c->run)->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		pthread_kill(c->thread, HVM_KICK_SIGNAL);
+	}
+	return true;
+}
+
+/* vCPU @c failed at @what (errno: why; 0: @what says it all): one line, the VM stops. */
+static void vcpu_fail(struct hvm_vcpu *c, const char *what)
+{
+	int err = errno;
+
+	if (stop_vm(c->vm, 1, c->index))
+		fprintf(stderr, "hvkit-vmm: vCPU %u: %s%s%s\n", c->index, what, err ? ": " : "",
+			err ? strerror(err) : "");
+}
+
+static bool stopping(struct hvm_vm *vm)
+{
+	return __atomic_load_n(&vm->stopping, __ATOMIC_SEQ_CST);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct hvm_vcpu *c = arg;
+	struct hvm_vm *vm = c->vm;
+	struct kvm_run *run = c->run;
+	const char *failed;
+	char what[48];
+
+	/* Every thread is created (or the VM already stopping) before any runs. */
+	pthread_mutex_lock(&vm->start_gate);
+	pthread_mutex_unlock(&vm->start_gate);
+	while (!stopping(vm)) {
+		if (ioctl(c->fd, KVM_RUN, 0)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			vcpu_fail(c, "KVM_RUN");
+			break;
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_HYPERCALL:
+			failed = answer_hypercall(c);
+			if (failed)
+				vcpu_fail(c, failed);
+			break;
+		case KVM_EXIT_MMIO:
+			mmio(c);
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			/* Powered off or reset: stop, the status 0 (if nothing failed first). */
+			if (stop_vm(vm, 0, c->index)) {
+				vm->event_type = run->system_event.type;
+				vm->event_cpu = c->index;
+			}
+			break;
+		default:
+			snprintf(what, sizeof(what), "unexpected KVM exit %u", run->exit_reason);
+			errno = 0;
+			vcpu_fail(c, what);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void kick(int sig)
+{
+	(void)sig;	/* only to interrupt KVM_RUN */
+}
+
+/*
+ * One thread per vCPU, all created before any runs (the start gate); then
+ * wait for all of them. 0, or 1 when a thread could not be created.
+ */
+static int run_vcpus(struct hvm_vm *vm)
+{
+	struct sigaction sa = { .sa_handler = kick };	/* no SA_RESTART */
+	unsigned int i;
+	int ret = 0;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(HVM_KICK_SIGNAL, &sa, NULL)) {
+		fail("installing the vCPU kick signal", NULL);
+		return 1;
+	}
+	pthread_mutex_lock(&vm->start_gate);
+	for (i = 0; i < vm->nr_cpus; i++) {
+		if (pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i])) {
+			fprintf(stderr, "hvkit-vmm: cannot start the thread of vCPU %u\n", i);
+			stop_vm(vm, 1, HVM_MAX_CPUS);
+			ret = 1;
+			break;
+		}
+		vm->vcpus[i].started = true;
+	}
+	pthread_mutex_unlock(&vm->start_gate);
+	for (i = 0; i < vm->nr_cpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+	return ret;
+}
+
 int hvm_kvm_run(struct hvm_vm *vm)
 {
-	struct kvm_run *run;
 	pthread_t input;
 
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->start_gate, NULL);
 	if (attach_devices(vm) || create_vm(vm))
 		return 1;
-	run = vm->run;
 	if (pthread_create(&input, NULL, input_thread, vm)) {
 		fprintf(stderr, "hvkit-vmm: cannot start the input thread\n");
 		return 1;
 	}
-	for (;;) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0)) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			fail("KVM_RUN", NULL);
-			return 1;
-		}
-		switch (run->exit_reason) {
-		case KVM_EXIT_HYPERCALL:
-			if (answer_hypercall(vm))
-				return 1;
-			break;
-		case KVM_EXIT_MMIO:
-			mmio(vm);
-			break;
-		case KVM_EXIT_SYSTEM_EVENT:
-			fprintf(stderr, "hvkit-vmm: guest %s after %llu hypercalls\n",
-				run->system_event.type == KVM_SYSTEM_EVENT_RESET ? "reset" : "powered off",
-				(unsigned long long)vm->hcalls);
-			report_devices(vm);
-			return 0;
-		default:
-			fprintf(stderr, "hvkit-vmm: unexpected KVM exit %u\n", run->exit_reason);
-			return 1;
-		}
-	}
+	if (run_vcpus(vm) || vm->status)
+		return 1;
+	fprintf(stderr, "hvkit-vmm: guest %s after %llu hypercalls (vCPU %u of %u)\n",
+		vm->event_type == KVM_SYSTEM_EVENT_RESET ? "reset" : "powered off",
+		(unsigned long long)vm->hcalls, vm->event_cpu, vm->nr_cpus);
+	report_devices(vm);
+	return 0;
 }

@@ -24,6 +24,7 @@ static void configure(struct hvm_vm *vm, const struct hvm_options *o)
 	vm->cmdline = o->cmdline;
 	vm->method = o->method;
 	vm->ram_size = o->ram_size;
+	vm->nr_cpus = o->nr_cpus;
 	vm->nr_vtys = o->nr_vtys;
 	for (i = 0; i < o->nr_vtys; i++) {
 		vm->vtys[i].out_fd = o->vtys[i].out_fd;

@@ -21,8 +21,7 @@
 /* Guest physical map (QEMU virt's, so familiar addresses). */
 #define HVM_GICD_BASE	0x08000000ull
 #define HVM_GICD_SIZE	0x00010000ull
-#define HVM_GICR_BASE	0x080a0000ull
-#define HVM_GICR_FRAME	0x00020000ull	/* per vCPU */
+#define HVM_GICR_BASE	0x080a0000ull	/* HVM_GICR_FRAME_SIZE per vCPU from here */
 #define HVM_UART_BASE	0x09000000ull
 #define HVM_UART_SPI	1
 #define HVM_RAM_BASE	0x40000000ull
@@ -33,6 +32,24 @@
 /* The v-scsi adapter (one, with every --disk as a LUN), and its SPI. */
 #define HVM_VSCSI_UNIT	0x30000100u
 #define HVM_VSCSI_SPI	(HVM_DEV_SPI0 + HVM_MAX_VTYS)
+
+/* The redistributors of HVM_MAX_CPUS vCPUs fit between the distributor and the PL011. */
+_Static_assert(HVM_GICD_BASE + HVM_GICD_SIZE <= HVM_GICR_BASE, "GICD overlaps GICR");
+_Static_assert(HVM_GICR_BASE + (u64)HVM_MAX_CPUS * HVM_GICR_FRAME_SIZE <= HVM_UART_BASE,
+	       "GICR of HVM_MAX_CPUS vCPUs overlaps the PL011");
+
+struct hvm_vm;
+
+/* One vCPU and the thread that runs it. */
+struct hvm_vcpu {
+	struct hvm_vm *vm;
+	unsigned int index;		/* KVM's vcpu id */
+	int fd;
+	void *run;			/* its struct kvm_run */
+	u32 mpidr_aff;			/* MPIDR_EL1 Aff2..Aff0 as KVM assigned it */
+	pthread_t thread;
+	bool started;			/* thread created */
+};
 
 struct hvm_vty_backend {
 	int out_fd;			/* guest output goes here */
@@ -54,7 +71,15 @@ struct hvm_vm {
 	unsigned int nr_disks;
 	struct hvm_vscsi_lun disks[HVM_MAX_DISKS];	/* opened, sized, placed */
 
-	/* Devices and what serves them; lock held by whoever touches them. */
+	/*
+	 * Devices and what serves them. One lock for all of them: the hcall
+	 * dispatcher with every model behind it (vtys, v-scsi and its disks),
+	 * the PL011 and the hcall count. Each hypercall and each PL011 access,
+	 * from whichever vCPU thread, and each backend feed runs whole under
+	 * it, so the models see one caller at a time, as they were written
+	 * for. Simple and obviously right; the price (vCPUs wait for each
+	 * other's hcalls, disk I/O included) is small at the guest's rates.
+	 */
 	pthread_mutex_t lock;
 	struct hvm_hcall_table table;
 	struct hvm_guest_mem mem;
@@ -63,9 +88,23 @@ struct hvm_vm {
 	int uart_in_fd;			/* stdin; -1 once at end of file */
 
 	/* KVM. */
-	int kvm_fd, vm_fd, vcpu_fd;
-	void *run;
-	u64 hcalls, mmio_exits;
+	int kvm_fd, vm_fd;
+	unsigned int nr_cpus;
+	struct hvm_vcpu vcpus[HVM_MAX_CPUS];
+	u64 hcalls;			/* under lock */
+	u64 mmio_exits;			/* atomic */
+
+	/*
+	 * Stopping: the first vCPU thread to see the guest power off or reset,
+	 * or to fail, sets stopping (atomically; later ones do nothing) with
+	 * the status and the event, then kicks the other vCPUs out of KVM_RUN.
+	 * hvm_kvm_run() reads them once every vCPU thread has been joined.
+	 */
+	int stopping;
+	int status;			/* 0: the guest's event; 1: a failure */
+	u32 event_type;			/* KVM_SYSTEM_EVENT_* */
+	unsigned int event_cpu;
+	pthread_mutex_t start_gate;	/* held while the vCPU threads are created */
 };
 
 /* Run @vm until the guest powers off (0) or something fails (1, logged). */
