@@ -5,8 +5,11 @@
 # hvkit-vmm.rst, "The nested check"): L0 qemu-system-aarch64 with
 # virtualization=on boots Debian trixie's arm64 kernel at EL2 (KVM with the
 # SMCCC filter, Linux >= 6.4); in it hvkit-vmm boots Debian bookworm's 6.1
-# arm64 kernel, once with method "hvc" and once with "smc", with hv_vio and
-# hv_console. Checked, per method, on what comes back:
+# arm64 kernel, once with method "hvc" on one vCPU and once with "smc" on
+# two (L0 has two cpus for L1), with hv_vio and hv_console. Checked, per
+# method, on what comes back:
+#   - the guest has as many cpus online as hvkit-vmm's --cpus (the second
+#     one started by PSCI CPU_ON);
 #   - hv_vio loads and finds the hypervisor (the identity call answered);
 #   - hv_console binds both vtys, interrupt driven;
 #   - a line written to each vty's tty arrives in hvkit-vmm's output file
@@ -87,6 +90,7 @@ cat >"$l2/init" <<'L2'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 say() { echo "L2: $*"; }
+say "cpus $(cat /sys/devices/system/cpu/online) online"
 insmod /lib/hvkit/hv_vio.ko && say "hv_vio loaded"
 say "state $(cat /sys/devices/hvkit/state 2>&1)"
 insmod /lib/hvkit/hv_console.ko && say "hv_console loaded"
@@ -148,20 +152,25 @@ cat >"$l1/init" <<'L1'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-echo "L1: $(uname -r) $(dmesg | grep -o 'kvm \[1\]: [A-Za-z]* mode initialized' | head -1)"
+echo "L1: $(uname -r) $(dmesg | grep -o 'kvm \[1\]: [A-Za-z]* mode initialized' | head -1), $(nproc) cpus"
 for m in hvc smc; do
+	n=1; [ $m = smc ] && n=2
 	: >/tmp/vty0.out; : >/tmp/vty1.out
 	rm -f /tmp/vty1.fifo; mkfifo /tmp/vty1.fifo
 	cp /disk.img /tmp/disk.img
-	echo "L1: method $m"
+	echo "L1: method $m, --cpus $n"
 	# vty 1's input once the guest said hello on it (it is raw by then).
 	( while ! grep -q hello /tmp/vty1.out; do sleep 0.2; done
 	  cat /vty1.in >/tmp/vty1.fifo ) &
 	feeder=$!
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	/bin/hvkit-vmm --kernel /Image-l2 --initrd /initrd-l2 --method $m --memory 256 \
-		--append "console=ttyAMA0 quiet" --vty out=/tmp/vty0.out \
+		--cpus $n --append "console=ttyAMA0 quiet" --vty out=/tmp/vty0.out \
 		--vty out=/tmp/vty1.out,in=/tmp/vty1.fifo --disk /tmp/disk.img </dev/null
-	echo "L1: $m exit $?"
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "L1: $m exit $rc"
+	echo "L1: $m hvkit-vmm ran $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
 	echo "L1: $m image sha256 $(dd if=/tmp/disk.img bs=65536 skip=16 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
 	kill $feeder 2>/dev/null
 	echo "L1: $m vty0 $(cat /tmp/vty0.out)"
@@ -174,7 +183,7 @@ initramfs "$l1" "$out/l1.cpio.gz"
 
 log "booting L0 (TCG) -> L1 $(basename "$l1_image") at EL2 -> hvkit-vmm -> L2 $(basename "$l2_image")"
 timeout 900 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,its=on \
-	-cpu max,pauth-impdef=on -m 2G -smp 1 -nographic -nic none -no-reboot \
+	-cpu max,pauth-impdef=on -m 2G -smp 2 -nographic -nic none -no-reboot \
 	-kernel "$l1_image" -initrd "$out/l1.cpio.gz" \
 	-append 'console=ttyAMA0 panic=-1 quiet' </dev/null >"$out/console.log" 2>&1 ||
 	log "QEMU ended with status $? (console: $out/console.log)"
@@ -204,6 +213,9 @@ disk_check() {
 for m in hvc smc; do
 	tr -d '\r' <"$out/console.log" | sed -n "/^L1: method $m/,/^L1: $m vty1/p" >"$out/$m.log"
 	check $m "hvkit-vmm exits 0 when the guest powers off" "L1: $m exit 0"
+	# hvc on one vCPU, smc on two: the second brought up by PSCI CPU_ON.
+	if [ $m = smc ]; then cpus=0-1; else cpus=0; fi
+	check $m "the guest has cpus $cpus online" "L2: cpus $cpus online"
 	check $m "hv_vio loads" "L2: hv_vio loaded"
 	check $m "hv_vio found the hypervisor (identity call)" "L2: state online"
 	check $m "hv_console binds vty 0 as hvc0" "hv_console 30000000: hvc0, interrupt driven"
