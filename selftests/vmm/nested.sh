@@ -90,6 +90,7 @@ cat >"$l2/init" <<'L2'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 say() { echo "L2: $*"; }
+say "init at $(cut -d' ' -f1 /proc/uptime) s"
 say "cpus $(cat /sys/devices/system/cpu/online) online"
 insmod /lib/hvkit/hv_vio.ko && say "hv_vio loaded"
 say "state $(cat /sys/devices/hvkit/state 2>&1)"
@@ -127,6 +128,7 @@ if [ -b /dev/sda ]; then
 	say "reread sha256 $(dd if=/dev/sda bs=65536 skip=16 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
 fi
 dmesg | grep -E 'hv_vio|hv_console|hv_scsi|sd 0:' | sed 's/^/L2 dmesg: /'
+say "powering off at $(cut -d' ' -f1 /proc/uptime) s"
 poweroff -f
 L2
 chmod +x "$l2/init"
