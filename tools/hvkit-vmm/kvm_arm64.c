@@ -225,25 +225,30 @@ static int create_vcpu(struct hvm_vm *vm, unsigned int i, int mmap_size)
 {
 	struct hvm_vcpu *c = &vm->vcpus[i];
 	struct kvm_vcpu_init init;
+	char what[64];
 	u64 mpidr;
 
 	c->vm = vm;
 	c->index = i;
+	snprintf(what, sizeof(what), "creating vCPU %u", i);
 	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
 	if (c->fd < 0)
-		return fail("creating a vCPU", NULL);
+		return fail(what, NULL);
+	snprintf(what, sizeof(what), "mapping vCPU %u's run structure", i);
 	c->run = mmap(NULL, (size_t)mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
 	if (c->run == MAP_FAILED)
-		return fail("mapping a vCPU's run structure", NULL);
+		return fail(what, NULL);
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
 		return fail("KVM_ARM_PREFERRED_TARGET", NULL);
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (i)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
+	snprintf(what, sizeof(what), "initialising vCPU %u", i);
 	if (ioctl(c->fd, KVM_ARM_VCPU_INIT, &init))
-		return fail("initialising a vCPU", NULL);
+		return fail(what, NULL);
+	snprintf(what, sizeof(what), "reading vCPU %u's MPIDR_EL1", i);
 	if (get_reg(c->fd, MPIDR_EL1_REG, &mpidr))
-		return fail("reading a vCPU's MPIDR_EL1", NULL);
+		return fail(what, NULL);
 	if (mpidr & MPIDR_AFF3) {
 		fprintf(stderr, "hvkit-vmm: vCPU %u has MPIDR %#llx, with an Aff3 the device tree does not describe\n",
 			i, (unsigned long long)mpidr);
