@@ -660,6 +660,11 @@ machine_arm64() {
 	local bd=$1 dd=$2 b=$3 mopts method base
 	mopts=$(boot_get "$b" machine)
 	method=$(boot_get "$b" method)
+	case "$(boot_get "$b" peer)" in
+	"") ;;
+	hvkit-vmm) machine_arm64_vmm "$@"; return ;;
+	*) die "boot $b: peer=$(boot_get "$b" peer) (known: hvkit-vmm)" ;;
+	esac
 	base=(-M "virt,gic-version=3${mopts:+,$mopts}" -cpu cortex-a57 -m 1G -smp 1
 		-nodefaults -nographic -no-reboot)
 	# The machine's own tree, then the hvkit hypervisor node on top of it
@@ -706,6 +711,109 @@ machine_arm64() {
 		-dtb "$bd/hvkit.dtb"
 		-kernel "$K_IMAGE" -initrd "$bd/initramfs.cpio.gz"
 		-append "console=ttyAMA0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)")
+}
+
+# Plan key peer=hvkit-vmm: the kit's own peer, where it is meant to run
+# (Documentation/hvkit-vmm.rst). L0 QEMU TCG boots Debian trixie's arm64
+# kernel at EL2 with an initramfs that holds hvkit-vmm; hvkit-vmm boots
+# the run's kernel with the boot's initramfs as its guest (L2), with one
+# vty and the boot's LUNs (scsi_luns=, sparse image files in L1's RAM)
+# behind its v-scsi adapter, over the plan's method (hvc or smc). L2's
+# console is hvkit-vmm's PL011, which L1 passes to its own console: the
+# KTAP document reaches console.log as from any other machine. The L1
+# initramfs is made once the boot's initramfs exists (machine_finish).
+vmm_l1_image=
+vmm_root=
+vmm_prepare() {
+	[ -z "$vmm_root" ] || return 0
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "peer=hvkit-vmm needs aarch64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu)"
+	vmm_l1_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print image) ||
+		die "peer=hvkit-vmm: cannot fetch Debian trixie's arm64 kernel for L1"
+	vmm_root=$("$repo/scripts/fetch-debs.sh" arm64 busybox-static libfdt-dev) ||
+		die "peer=hvkit-vmm: cannot fetch busybox-static and libfdt-dev (arm64)"
+	# The lock: make check builds it from two lanes at once.
+	mkdir -p "$repo/build"
+	flock "$repo/build/.hvkit-vmm.lock" \
+		make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
+		LIBFDT="$vmm_root/usr/lib/aarch64-linux-gnu" >"$out/hvkit-vmm-build.log" 2>&1 ||
+		{ cat "$out/hvkit-vmm-build.log" >&2; die "peer=hvkit-vmm: building hvkit-vmm failed"; }
+}
+
+machine_arm64_vmm() {
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 disks=()
+	method=$(boot_get "$b" method)
+	case "$method" in
+	hvc | smc) ;;
+	*) die "boot $b: peer=hvkit-vmm needs method=hvc or method=smc (got '$method')" ;;
+	esac
+	vmm_prepare
+	l1=$bd/l1
+	rm -rf "$l1"
+	mkdir -p "$l1"/{bin,proc,sys,dev,tmp}
+	cp "$vmm_root/bin/busybox" "$repo/tools/hvkit-vmm/hvkit-vmm" "$l1/bin/"
+	: >"$dd/scsi-luns"
+	: >"$l1/luns"
+	for k in $(boot_get "$b" scsi_luns); do
+		IFS=: read -r sc st sl sm <<<"$k"
+		echo "$sc $st $sl $sm" >>"$dd/scsi-luns"
+		echo "/tmp/lun-$sc-$st-$sl.img ${sm}M" >>"$l1/luns"
+		disks+=(--disk "/tmp/lun-$sc-$st-$sl.img,lun=$sc:$st:$sl")
+	done
+	{
+		echo "0x30000000 serial hvterm1"
+		[ ${#disks[@]} -eq 0 ] || echo "0x30000100 vscsi IBM,v-scsi"
+	} >"$dd/devices"
+	# What the hv_scsi tests need to know of this peer (lib/scsi.sh).
+	cat >"$dd/scsi-peer" <<-EOF
+	HVS_UNIT=30000100
+	HVS_PARTITION=hvkit-vmm
+	HVS_MAX_TRANSFER=1048576
+	HVS_PEER_SYNC=1
+	EOF
+	{
+		printf '/bin/hvkit-vmm --kernel /Image --initrd /initrd --method %s' "$method"
+		printf ' --memory %s' "$(boot_get "$b" vmm_memory | grep . || echo 768)"
+		printf ' --append %q' "console=ttyAMA0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)"
+		printf ' --vty out=/tmp/vty0.out'
+		[ ${#disks[@]} -eq 0 ] || printf ' %q' "${disks[@]}"
+		echo
+	} >"$l1/vmm.sh"
+	# hvkit-vmm exits 0 when its guest powers off, and at exit reports
+	# what its devices counted: the guest must have given none of it.
+	{
+		echo "hvkit L1: hvkit-vmm exit 0"
+		[ ${#disks[@]} -eq 0 ] ||
+			echo "0 requests dropped, 0 bad descriptors, 0 answers lost, 0 queue registrations refused"
+	} >"$bd/expect-console"
+	cat >"$l1/init" <<-'EOF'
+	#!/bin/busybox sh
+	/bin/busybox --install -s /bin
+	mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+	mount -t tmpfs -o size=90% tmp /tmp
+	echo "hvkit L1: $(uname -r), starting hvkit-vmm"
+	while read -r f size; do truncate -s "$size" "$f"; done </luns
+	sh /vmm.sh </dev/null
+	echo "hvkit L1: hvkit-vmm exit $?"
+	poweroff -f
+	EOF
+	chmod +x "$l1/init"
+	cp "$K_IMAGE" "$l1/Image"
+	vty1_fifo=
+	machine_finish=machine_arm64_vmm_finish
+	# shellcheck disable=SC2054 # commas belong to the QEMU options
+	QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,its=on
+		-cpu max,pauth-impdef=on -m 2560 -smp 1 -nodefaults -nographic -no-reboot
+		-chardev "file,id=con0,path=$bd/console.log" -serial chardev:con0
+		-kernel "$vmm_l1_image" -initrd "$bd/l1.cpio.gz"
+		-append "console=ttyAMA0 panic=-1 quiet")
+}
+
+# The L1 initramfs, with the boot's initramfs as L2's.
+machine_arm64_vmm_finish() { # bootdir
+	cp "$1/initramfs.cpio.gz" "$1/l1/initrd"
+	cpio_pack "$1/l1" "$1/l1.cpio.gz"
+	rm -rf "$1/l1"
 }
 
 # ----------------------------------------------------------------------------
@@ -805,7 +913,15 @@ run_boot() {
 	local bd=$out/$id runid rc=0 k v t0 t1 vin vout tailpid=
 	# Plan keys timeout= and test_timeout= raise the limits for this boot
 	# (never lower them); judge_boot sees these too.
-	local timeout=$timeout test_timeout=$test_timeout
+	local timeout=$timeout test_timeout=$test_timeout slowdown=${K_SLOWDOWN:-1}
+	# Plan key slowdown=N: this boot's machine is N times slower again
+	# (a nested guest); the guest's own limits scale with it.
+	v=$(boot_get "$b" slowdown)
+	case "$v" in
+	"") ;;
+	*[!0-9]* | 0) die "boot $b: slowdown=$v is not a positive number" ;;
+	*) slowdown=$((slowdown * v)) ;;
+	esac
 	for k in timeout test_timeout; do
 		v=$(boot_get "$b" "$k")
 		case "$v" in
@@ -827,7 +943,7 @@ run_boot() {
 		echo "MODE=$mode"
 		echo "TESTS='$tests'"
 		echo "TEST_TIMEOUT=$test_timeout"
-		echo "SLOWDOWN=${K_SLOWDOWN:-1}"
+		echo "SLOWDOWN=$slowdown"
 		echo "DISTRO_MODULES='${distro_mods[*]}'"
 		echo "BENCH='$bench'"
 		echo "BENCH_SET='$bset'"
@@ -840,6 +956,7 @@ run_boot() {
 			printf "BOOT_%s='%s'\n" "$k" "${v//\'/\'\\\'\'}"
 		done
 	} >"$bd/stage/data/boot.env"
+	machine_finish=
 	"machine_$arch" "$bd" "$bd/stage/data" "$b"
 	random_vty_input "$bd/stage/data/vty1-input"
 	local agent
@@ -857,6 +974,7 @@ run_boot() {
 	rm -rf "$bd/stage"
 	cat "$out/common.cpio.gz" "$bd/boot.cpio.gz" >"$bd/initramfs.cpio.gz"
 	rm -f "$bd/boot.cpio.gz"
+	[ -z "$machine_finish" ] || "$machine_finish" "$bd"
 	# shellcheck disable=SC2054 # the comma belongs to the QEMU option
 	[ "$icount" = 0 ] || QEMU+=(-icount shift=3,sleep=off)
 	printf '%q ' "${QEMU[@]}" >"$bd/qemu.cmd"
@@ -1004,6 +1122,16 @@ judge_boot() { # bootdir runid qemu-rc
 			ok=0
 			echo "QEMU exit status $rc after the end marker" >>"$bd/diag"
 		fi
+	fi
+	# Lines a machine expects its host side to print (BOOTDIR/expect-console,
+	# fixed strings): hvkit-vmm's exit status and what its devices counted.
+	if [ -f "$bd/expect-console" ]; then
+		local want
+		while IFS= read -r want; do
+			tr -d '\r' <"$bd/console.log" | grep -q -F -- "$want" && continue
+			ok=0
+			echo "console lacks the line the machine expects: $want" >>"$bd/diag"
+		done <"$bd/expect-console"
 	fi
 	console_scan "$bd"
 	if [ -s "$bd/bad" ]; then

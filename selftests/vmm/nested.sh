@@ -51,7 +51,9 @@ l1_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print image) || die "no 
 l2_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.1 --print image) || die "no bookworm arm64 kernel"
 root=$("$repo/scripts/fetch-debs.sh" arm64 busybox-static libfdt-dev) || die "cannot fetch busybox-static, libfdt-dev (arm64)"
 log "building hvkit-vmm (static, arm64) and the hvkit modules for 6.1"
-make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
+mkdir -p "$repo/build"
+flock "$repo/build/.hvkit-vmm.lock" \
+	make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
 	LIBFDT="$root/usr/lib/aarch64-linux-gnu" >"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; die "building hvkit-vmm failed"; }
 make -s -C "$repo" ARCH=arm64 HVKIT_SELFTEST=m >>"$out/build.log" 2>&1 ||

@@ -6,6 +6,19 @@
 # MiB" line each (plan key scsi_luns=).
 
 HVS_LUNS=/data/scsi-luns
+# The peer: QEMU pseries' spapr-vscsi at the runner's unit address, unless
+# the machine says otherwise in /data/scsi-peer (hvkit-vmm's adapter).
+HVS_UNIT=71000020
+# shellcheck disable=SC2034 # for the test scripts
+HVS_PARTITION=qemu
+# shellcheck disable=SC2034 # for the test scripts
+HVS_MAX_TRANSFER=2097152
+# 1: the peer answers each request inside the H_SEND_CRQ that brings it,
+# so no two are ever in flight (QEMU's disks answer later, from its AIO).
+# shellcheck disable=SC2034 # for the test scripts
+HVS_PEER_SYNC=0
+# shellcheck disable=SC1091 # written by the runner
+[ ! -f /data/scsi-peer ] || . /data/scsi-peer
 
 # Load hv_vio, hv_scsi and sd_mod; wait until every LUN has a disk.
 # Returns 1 (with HVS_ERR set) when something is missing after 60 s.
@@ -68,7 +81,7 @@ hvs_credit() {
 }
 
 hvs_debugfs() {
-	echo /sys/kernel/debug/hv_scsi/71000020
+	echo "/sys/kernel/debug/hv_scsi/$HVS_UNIT"
 }
 
 sha_of() {
@@ -111,7 +124,7 @@ hvs_load_expect() {
 
 # hvs_fault STATUS INTERVAL TIMES: fail H_SEND_CRQ of the v-scsi adapter.
 hvs_fault() {
-	hvk_fault_on "$1" 0x108 0x71000020 "$2" "$3"
+	hvk_fault_on "$1" 0x108 "0x$HVS_UNIT" "$2" "$3"
 }
 
 hvs_fault_off() {

@@ -81,7 +81,13 @@ ktap_result "64 concurrent streams complete with the right data"
 ktap_diag "$(rd "$(hvs_sysfs)/credit")"
 max=$(hvs_credit max_in_flight)
 [ "$max" -le 22 ] || expect_bad "max_in_flight $max above the credit of 22"
-[ "$max" -ge 2 ] || expect_bad "max_in_flight $max: the streams never overlapped"
+# A peer that answers each request inside the H_SEND_CRQ that brings it
+# (hvkit-vmm: HVS_PEER_SYNC=1) never has two in flight, whatever the guest.
+if [ "${HVS_PEER_SYNC:-0}" = 1 ]; then
+	ktap_diag "the peer answers inside the send: the streams cannot overlap there"
+else
+	[ "$max" -ge 2 ] || expect_bad "max_in_flight $max: the streams never overlapped"
+fi
 expect_eq "in flight when idle" 0 "$(hvs_credit in_flight)"
 expect_eq "credit available when idle" 22 "$(hvs_credit available)"
 for k in unknown_tags bad_responses; do

@@ -33,7 +33,7 @@ expect_ok "rmmod hv_scsi" rmmod hv_scsi
 
 # 1. Every H_VIO_SIGNAL (0x104) of the adapter fails, for ever.
 dmesg_mark
-hvk_fault_on H_HARDWARE 0x104 0x71000020 1 -1
+hvk_fault_on H_HARDWARE 0x104 "0x$HVS_UNIT" 1 -1
 t0=$(date +%s)
 if hvs_load; then
 	A=$(hvs_disk 0 0 0)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=dash # busybox ash
 #
-# hv_scsi against QEMU's spapr-vscsi: it binds the v-scsi adapter, learns
+# hv_scsi against its peer (QEMU's spapr-vscsi, or hvkit-vmm's adapter): it binds the v-scsi adapter, learns
 # the partner's limits from ADAPTER_INFO and the SRP login, sizes its
 # SCSI host from the credit, and finds every LUN of the boot (several
 # targets and LUNs, REPORT LUNS scan) with its size.
@@ -16,11 +16,11 @@ ktap_plan 4
 # 1. Loads and binds the adapter.
 dmesg_mark
 if hvs_load; then
-	drv=$(readlink /sys/bus/hvkit/devices/71000020/driver 2>/dev/null)
-	expect_eq "driver of hvkit device 71000020" hv_scsi "${drv##*/}"
+	drv=$(readlink "/sys/bus/hvkit/devices/$HVS_UNIT/driver" 2>/dev/null)
+	expect_eq "driver of hvkit device $HVS_UNIT" hv_scsi "${drv##*/}"
 	hvk_loaded ibmvscsi && expect_bad "ibmvscsi is loaded"
-	expect_match "probe line" "hv_scsi 71000020: host[0-9]+: partner qemu \(SRP 16.a\), request limit 22, max transfer 2048 KiB" \
-		"$(dmesg_since | grep 'hv_scsi 71000020: host')"
+	expect_match "probe line" "hv_scsi $HVS_UNIT: host[0-9]+: partner $HVS_PARTITION \(SRP 16.a\), request limit 22, max transfer $((HVS_MAX_TRANSFER / 1024)) KiB" \
+		"$(dmesg_since | grep "hv_scsi $HVS_UNIT: host")"
 else
 	expect_bad "$HVS_ERR"
 	dmesg_since | tail -n 20 | sed 's/^/# dmesg: /'
@@ -49,16 +49,17 @@ expect_eq "scsi devices on host $H" "$n" "$devs"
 ktap_result "all $n LUNs found with their sizes"
 
 # 3. Limits from the partner: credit 22, 21 tags (one kept for task
-# management), 2 MiB transfers, 256-entry scatter lists.
+# management), its largest transfer (QEMU 2 MiB, hvkit-vmm 1 MiB),
+# 256-entry scatter lists.
 S=$(hvs_sysfs)
 ktap_diag "$(rd "$S/partner")"
 ktap_diag "$(rd "$S/credit")"
 expect_eq "credit limit" 22 "$(hvs_credit limit)"
 expect_eq "can_queue" 21 "$(rd /sys/class/scsi_host/host$H/can_queue)"
 expect_eq "sg_tablesize" 256 "$(rd /sys/class/scsi_host/host$H/sg_tablesize)"
-expect_match "partner" "srp 16.a partition qemu os_type 2 max_transfer 2097152" "$(rd "$S/partner")"
+expect_match "partner" "srp 16.a partition $HVS_PARTITION os_type 2 max_transfer $HVS_MAX_TRANSFER" "$(rd "$S/partner")"
 d=$(hvs_disk 0 0 0)
-expect_eq "max_hw_sectors_kb of $d" 2048 "$(rd /sys/block/${d#/dev/}/queue/max_hw_sectors_kb)"
+expect_eq "max_hw_sectors_kb of $d" $((HVS_MAX_TRANSFER / 1024)) "$(rd /sys/block/${d#/dev/}/queue/max_hw_sectors_kb)"
 ktap_result "limits from ADAPTER_INFO and the login"
 
 # 4. Nothing malformed or unknown on the way.

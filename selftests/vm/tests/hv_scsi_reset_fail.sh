@@ -67,7 +67,7 @@ SHA=$HVS_SHA
 r0=$(hvs_counter crq_resets)
 dmesg_mark
 # Any opcode (-1) of the adapter, every call, no end.
-hvk_fault_on H_HARDWARE -1 0x71000020 1 -1
+hvk_fault_on H_HARDWARE -1 "0x$HVS_UNIT" 1 -1
 failed_fast=0
 reads_fail_fast "after the failed reset" && failed_fast=1
 hvk_fault_off
@@ -81,7 +81,7 @@ if [ "$failed_fast" = 1 ]; then
 	expect_ok "rmmod hv_scsi" rmmod hv_scsi
 	dmesg_mark
 	# H_REG_CRQ (0xfc) of this adapter, its first call only.
-	hvk_fault_on H_RESOURCE 0xfc 0x71000020 0 1 1
+	hvk_fault_on H_RESOURCE 0xfc "0x$HVS_UNIT" 0 1 1
 	if hvs_load_expect "reload" "$SHA" 0 $MIB 65536; then
 		expect_eq "H_RESOURCE injected on H_REG_CRQ" 1 "$(cat "$HVK_FAULT/injected")"
 		n=$(dmesg_since | grep -c "H_REG_CRQ: still registered (H_RESOURCE)")
@@ -99,7 +99,7 @@ if A=$(hvs_disk 0 0 0) && B=$(hvs_disk 0 1 0); then
 	p0=$(hvs_counter crq_partner_lost)
 	dmesg_mark
 	# Every H_REG_CRQ (0xfc) of the adapter, no end.
-	hvk_fault_on H_HARDWARE 0xfc 0x71000020 1 -1
+	hvk_fault_on H_HARDWARE 0xfc "0x$HVS_UNIT" 1 -1
 	echo 1 >"$(hvs_debugfs)/transport_event"
 	reads_fail_fast "after the event" && failed_fast=1
 	hvk_fault_off
@@ -121,7 +121,7 @@ fi
 if [ "$failed_fast" = 1 ] && hvk_loaded hv_scsi; then
 	dmesg_mark
 	# H_FREE_CRQ (0x100) of the adapter, every call.
-	hvk_fault_on H_HARDWARE 0x100 0x71000020 1 -1
+	hvk_fault_on H_HARDWARE 0x100 "0x$HVS_UNIT" 1 -1
 	expect_ok "rmmod hv_scsi with H_FREE_CRQ refused" rmmod hv_scsi
 	hvk_fault_off
 	n=$(dmesg_since | grep -c "CRQ page abandoned")
