@@ -173,6 +173,11 @@ vm=selftests/vm/run.sh
 # boots in lane b, the rest in the foreground, apart from the kselftest
 # boot, which checks the runner's format and is left to the distro kernel.
 debug_io_boots="hv-net hv-scsi"
+# The arm64 boots under hvkit-vmm (a nested guest: L0 TCG, L1 KVM at EL2,
+# L2 the kit's guest) run in the foreground on the distro kernel; on the
+# debug kernel one of them runs in lane b with two of its tests, since the
+# debug kernel nested takes minutes for what takes seconds on Debian's.
+vmm_boots="vmm-scsi-hvc vmm-scsi-smc"
 low=(nice -n 19)
 full() { [ "${HVKIT_CHECK_FULL:-0}" = 1 ]; }
 
@@ -194,8 +199,12 @@ lane_b() {
 	# otherwise hold this guest back until the foreground is done.
 	step_if "$vm" vm-ppc64le-debug-io 3600 "$vm" --arch ppc64le --kernel debug --boots "$debug_io_boots"
 	step debug-kernel-arm64 3600 "${low[@]}" scripts/build-debug-kernel.sh arm64
-	step_if "$vm" vm-arm64 1800 "$vm" --arch arm64
-	step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug
+	step_if "$vm" vm-arm64 1800 "$vm" --arch arm64 --skip-boots "$vmm_boots"
+	step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug --skip-boots "$vmm_boots"
+	# hv_scsi's load and rmmod on the debug kernel under hvkit-vmm (KASAN,
+	# lockdep and kmemleak on the driver's paths against the kit's peer).
+	step_if "$vm" vm-arm64-vmm-debug 3600 "$vm" --arch arm64 --kernel debug \
+		--boots vmm-scsi-smc --tests "hv_scsi_load hv_scsi_rmmod"
 	# hvkit-vmm, the arm64 peer, where it is meant to run: under KVM in an
 	# L1 Linux at EL2 (QEMU TCG), hv_vio and hv_console in its guest over
 	# HVC and SMC (Documentation/hvkit-vmm.rst, The nested check).
@@ -222,6 +231,9 @@ lane_start b lane_b
 step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 # The first Quick-start command, so that it cannot break unseen.
 step demo 900 scripts/demo.sh
+# The drivers' suites on arm64 against hvkit-vmm, the kit's own peer, over
+# HVC and SMC (selftests/vm/plans/arm64; Documentation/testing-vm.rst).
+step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "$vmm_boots"
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 # The ppc64le plan on the debug kernel (3 to 4 times slower than on the
