@@ -69,9 +69,103 @@ TEST(defaults)
 	EXPECT_EQ(o.nr_cpus, 1);
 	EXPECT_EQ(o.nr_vtys, 0);
 	EXPECT_EQ(o.nr_disks, 0);
+	EXPECT_EQ(o.nr_nics, 0);
+	EXPECT_TRUE(!o.tap);
 	EXPECT_TRUE(!o.help);
 	EXPECT_EQ(o.kernel_fd, -1);
 	EXPECT_EQ(o.initrd_fd, -1);
+	EXPECT_EQ(o.tap_fd, -1);
+}
+
+static bool mac_is(const u8 *mac, u8 a, u8 b, u8 c, u8 d, u8 e, u8 f)
+{
+	const u8 want[HVM_MAC_LEN] = { a, b, c, d, e, f };
+
+	if (!memcmp(mac, want, HVM_MAC_LEN))
+		return true;
+	ktest_diag("MAC %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		   mac[5]);
+	return false;
+}
+
+TEST(nic_in_its_good_forms)
+{
+	/* Bare, with a value after a space or after '=', the fields in either order. */
+	EXPECT_EQ(PARSE("--nic", "--kernel", "k", "--nic", "tap=hvk0",
+			"--nic=mac=02:AB:cd:00:00:7f", "--nic", "mac=52:54:00:00:00:01"), 0);
+	EXPECT_STREQ(o.kernel, "k");
+	ASSERT_EQ(o.nr_nics, 4);
+	/* The Nth --nic is 52:54:00:12:34:5N unless mac= says otherwise. */
+	EXPECT_TRUE(mac_is(o.nics[0].mac, 0x52, 0x54, 0x00, 0x12, 0x34, 0x50));
+	EXPECT_TRUE(!o.nics[0].tap);
+	EXPECT_TRUE(mac_is(o.nics[1].mac, 0x52, 0x54, 0x00, 0x12, 0x34, 0x51));
+	EXPECT_STREQ(o.nics[1].tap, "hvk0");
+	EXPECT_STREQ(o.tap, "hvk0");
+	EXPECT_TRUE(mac_is(o.nics[2].mac, 0x02, 0xab, 0xcd, 0x00, 0x00, 0x7f));
+	EXPECT_TRUE(mac_is(o.nics[3].mac, 0x52, 0x54, 0x00, 0x00, 0x00, 0x01));
+	EXPECT_EQ(o.tap_fd, -1);
+
+	EXPECT_EQ(PARSE("--kernel", "k", "--nic", "tap=t,mac=52:54:00:12:34:59", "--nic=",
+			"--nic", ""), 0);
+	ASSERT_EQ(o.nr_nics, 3);
+	EXPECT_STREQ(o.tap, "t");
+	EXPECT_TRUE(mac_is(o.nics[0].mac, 0x52, 0x54, 0x00, 0x12, 0x34, 0x59));
+	EXPECT_TRUE(mac_is(o.nics[1].mac, 0x52, 0x54, 0x00, 0x12, 0x34, 0x51));
+	EXPECT_TRUE(mac_is(o.nics[2].mac, 0x52, 0x54, 0x00, 0x12, 0x34, 0x52));
+	/* A 15-character name is the longest an interface has. */
+	EXPECT_EQ(PARSE("--kernel", "k", "--nic", "tap=0123456789abcde"), 0);
+	EXPECT_STREQ(o.tap, "0123456789abcde");
+	/* The option before --nic's value is not taken for one. */
+	EXPECT_EQ(PARSE("--nic", "--memory", "64", "--kernel", "k"), 0);
+	EXPECT_EQ(o.nr_nics, 1);
+	EXPECT_EQ(o.ram_size, 64ull << 20);
+}
+
+TEST(bad_nic)
+{
+	static const char *const fields[] = {
+		"mac", "tap", "foo=1", "mac=52:54:00:12:34:50,mac=52:54:00:12:34:51",
+		"tap=a,tap=b", "MAC=52:54:00:12:34:50", ",tap=a", "tap=a,", "hvk0",
+	};
+	static const char *const macs[] = {
+		"mac=", "mac=52:54:00:12:34", "mac=52:54:00:12:34:50:00", "mac=52:54:00:12:34:5",
+		"mac=52-54-00-12-34-50", "mac=52:54:00:12:34:5g", "mac=525400123450",
+		"mac=52:54:00:12:34:500", "mac= 52:54:00:12:34:50", "mac=52:54:00:12:34:50 ",
+		"mac=0x52:54:00:12:34:50",
+	};
+	static const char *const taps[] = {
+		"tap=", "tap=0123456789abcdef", "tap=a/b",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		EXPECT_BAD("--nic", "[mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "--kernel", "k", "--nic",
+			   fields[i]);
+	for (i = 0; i < ARRAY_SIZE(macs); i++)
+		EXPECT_BAD("--nic", "mac=XX:XX:XX:XX:XX:XX", "--kernel", "k", "--nic", macs[i]);
+	for (i = 0; i < ARRAY_SIZE(taps); i++)
+		EXPECT_BAD("--nic", "tap=NAME, 1 to 15 characters", "--kernel", "k", "--nic",
+			   taps[i]);
+	EXPECT_BAD("--nic", "01:00:5e:00:00:01 is a multicast address", "--kernel", "k", "--nic",
+		   "mac=01:00:5E:00:00:01");
+	EXPECT_BAD("--nic", "ff:ff:ff:ff:ff:ff is a multicast address", "--kernel", "k", "--nic",
+		   "mac=ff:ff:ff:ff:ff:ff");
+	EXPECT_BAD("--nic", "00:00:00:00:00:00 is not an address", "--kernel", "k", "--nic",
+		   "mac=00:00:00:00:00:00");
+	/* Unique, the defaults included, whichever comes first. */
+	EXPECT_BAD("--nic", "two l-lans with MAC 52:54:00:12:34:51", "--kernel", "k", "--nic",
+		   "mac=52:54:00:12:34:51", "--nic");
+	EXPECT_BAD("--nic", "two l-lans with MAC 52:54:00:12:34:50", "--kernel", "k", "--nic",
+		   "--nic", "mac=52:54:00:12:34:50");
+	EXPECT_BAD("--nic", "two l-lans with MAC 02:00:00:00:00:01", "--kernel", "k", "--nic",
+		   "mac=02:00:00:00:00:01", "--nic", "mac=02:00:00:00:00:01");
+	/* One TAP per VM. */
+	EXPECT_BAD("--nic", "a second tap= (b after a): one TAP per VM", "--kernel", "k",
+		   "--nic", "tap=a", "--nic", "tap=b");
+	EXPECT_BAD("--nic", "a second tap= (a after a)", "--kernel", "k", "--nic", "tap=a",
+		   "--nic=tap=a");
+	EXPECT_BAD("--nic", "at most 4 l-lans", "--kernel", "k", "--nic", "--nic", "--nic",
+		   "--nic", "--nic");
 }
 
 TEST(every_option_in_its_good_forms)
@@ -141,6 +235,7 @@ TEST(help_stops_there_and_lists_every_option)
 	static const char *const documented[] = {
 		"--kernel IMAGE", "--initrd FILE", "--append LINE", "--method hvc|smc",
 		"--memory MIB", "--cpus N", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
+		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200",
 		"-h, --help", "Exit status",
 	};
 	unsigned int i;
@@ -295,7 +390,7 @@ static const char *make_file(unsigned int i, const char *name, size_t size)
 static bool nothing_open(void)
 {
 	unsigned int i;
-	bool closed = o.kernel_fd < 0 && o.initrd_fd < 0;
+	bool closed = o.kernel_fd < 0 && o.initrd_fd < 0 && o.tap_fd < 0;
 
 	for (i = 0; i < o.nr_vtys; i++)
 		closed = closed && o.vtys[i].out_fd < 0 && o.vtys[i].in_fd < 0;
@@ -383,6 +478,12 @@ TEST(the_files_open_and_an_error_leaves_nothing_open)
 	EXPECT_OPEN_FAILS("--disk", "Is a directory", "--kernel", kernel, "--disk", dir);
 	snprintf(ro, sizeof(ro), "%s,ro", dir);
 	EXPECT_OPEN_FAILS("--disk", "whole 512-byte blocks", "--kernel", kernel, "--disk", ro);
+	/*
+	 * The TAP opens last. "lo" is never one: without the tun module or
+	 * CAP_NET_ADMIN the open or the attach fails, with them the attach.
+	 */
+	EXPECT_OPEN_FAILS("--nic", "tap=lo: cannot", "--kernel", kernel, "--initrd", initrd,
+			  "--vty", vty, "--disk", d0, "--nic", "--nic", "tap=lo");
 
 	unlink(out);
 	for (fl = 0; fl < 7; fl++)

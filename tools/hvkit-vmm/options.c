@@ -8,8 +8,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/if.h>
+#include <linux/if_tun.h>
 
 #include "options.h"
 
@@ -37,6 +41,14 @@ const char hvm_options_usage[] =
 "                        0x30000100); channel:target:lun defaults to\n"
 "                        0:N:0 for the Nth disk (C 0-7, T 0-63, L 0-31);\n"
 "                        ro: read-only; up to 8\n"
+"  --nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]\n"
+"                        an l-lan (unit address 0x30000200 onwards, in the\n"
+"                        order given), MAC 52:54:00:12:34:5N for the Nth\n"
+"                        unless mac= gives one (unicast, unique); every\n"
+"                        l-lan is on one switch, and tap=NAME adds the TAP\n"
+"                        NAME (created if need be; needs the tun module and\n"
+"                        CAP_NET_ADMIN) as its port to the host; one tap=\n"
+"                        in all; up to 4\n"
 "  -h, --help            this text\n"
 "\n"
 "The boot console is a PL011 on stdin/stdout. Every file is opened before\n"
@@ -52,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "vty", required_argument, NULL, 'v' },
 	{ "disk", required_argument, NULL, 'd' },
+	{ "nic", optional_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -80,6 +93,7 @@ void hvm_options_init(struct hvm_options *o)
 	o->nr_cpus = 1;
 	o->kernel_fd = -1;
 	o->initrd_fd = -1;
+	o->tap_fd = -1;
 }
 
 /* The next comma-separated field of *@s, NUL-terminated in place; NULL after the last. */
@@ -200,6 +214,84 @@ static int parse_disk(struct hvm_options *o, char *arg, char *err, size_t err_le
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* XX:XX:XX:XX:XX:XX, two hex digits each, nothing after. */
+static int parse_mac(u8 *mac, const char *s)
+{
+	int i, hi, lo;
+
+	for (i = 0; i < HVM_MAC_LEN; i++, s += 3) {
+		hi = hex_digit(s[0]);
+		lo = hi < 0 ? -1 : hex_digit(s[1]);
+		if (lo < 0 || s[2] != (i == HVM_MAC_LEN - 1 ? '\0' : ':'))
+			return -1;
+		mac[i] = (u8)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+#define MAC_FMT		"%02x:%02x:%02x:%02x:%02x:%02x"
+#define MAC_ARGS(m)	(m)[0], (m)[1], (m)[2], (m)[3], (m)[4], (m)[5]
+
+/* --nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME] (no value: the defaults). */
+static int parse_nic(struct hvm_options *o, char *arg, char *err, size_t err_len)
+{
+	static const u8 zero[HVM_MAC_LEN];
+	static const u8 base[HVM_MAC_LEN] = HVM_NIC_MAC_DEFAULT;
+	struct hvm_opt_nic *n;
+	bool have_mac = false;
+	unsigned int i;
+	char *f;
+
+	if (o->nr_nics == HVM_MAX_NICS)
+		return bad(err, err_len, "--nic", "at most %d l-lans", HVM_MAX_NICS);
+	n = &o->nics[o->nr_nics];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->mac, base, HVM_MAC_LEN);
+	n->mac[HVM_MAC_LEN - 1] += (u8)o->nr_nics;
+	while (arg && (f = next_field(&arg))) {
+		if (!strncmp(f, "mac=", 4) && !have_mac) {
+			if (parse_mac(n->mac, f + 4))
+				return bad(err, err_len, "--nic", "\"%s\": mac=XX:XX:XX:XX:XX:XX, hex", f);
+			have_mac = true;
+		} else if (!strncmp(f, "tap=", 4) && !n->tap) {
+			n->tap = f + 4;
+			if (!*n->tap || strlen(n->tap) > HVM_TAP_NAME_MAX || strchr(n->tap, '/'))
+				return bad(err, err_len, "--nic", "\"%s\": tap=NAME, 1 to %d characters, no '/'",
+					   f, HVM_TAP_NAME_MAX);
+			if (o->tap)
+				return bad(err, err_len, "--nic", "a second tap= (%s after %s): one TAP per VM",
+					   n->tap, o->tap);
+			o->tap = n->tap;
+		} else {
+			return bad(err, err_len, "--nic",
+				   "\"%s\": expected [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", f);
+		}
+	}
+	if (n->mac[0] & 1)
+		return bad(err, err_len, "--nic", "mac=" MAC_FMT " is a multicast address",
+			   MAC_ARGS(n->mac));
+	if (!memcmp(n->mac, zero, HVM_MAC_LEN))
+		return bad(err, err_len, "--nic", "mac=" MAC_FMT " is not an address",
+			   MAC_ARGS(n->mac));
+	for (i = 0; i < o->nr_nics; i++)
+		if (!memcmp(o->nics[i].mac, n->mac, HVM_MAC_LEN))
+			return bad(err, err_len, "--nic", "two l-lans with MAC " MAC_FMT,
+				   MAC_ARGS(n->mac));
+	o->nr_nics++;
+	return 0;
+}
+
 /* What getopt_long() refused (@c: ':' or '?'), in one line naming the option. */
 static int refused(int c, char **argv, char *err, size_t err_len)
 {
@@ -286,6 +378,18 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 			if (ret)
 				return ret;
 			break;
+		case 'n':
+			/*
+			 * The value is optional: "--nic=V", "--nic V" (no
+			 * option takes a bare word, so one after --nic is its
+			 * value), or nothing at all for the defaults.
+			 */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			ret = parse_nic(o, optarg && *optarg ? optarg : NULL, err, err_len);
+			if (ret)
+				return ret;
+			break;
 		case 'h':
 			o->help = true;
 			return 0;
@@ -343,6 +447,31 @@ static int open_disk(struct hvm_opt_disk *d, char *err, size_t err_len)
 	return 0;
 }
 
+/* The TAP: /dev/net/tun attached to (or creating) the interface o->tap. */
+static int open_tap(struct hvm_options *o, char *err, size_t err_len)
+{
+	static const char hint[] = "needs the tun module / CAP_NET_ADMIN";
+	struct ifreq ifr;
+
+	o->tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (o->tap_fd < 0)
+		return bad(err, err_len, "--nic", "tap=%s: cannot open /dev/net/tun: %s (%s)",
+			   o->tap, strerror(errno), hint);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->tap);
+	if (ioctl(o->tap_fd, TUNSETIFF, &ifr)) {
+		int e = errno;
+
+		return bad(err, err_len, "--nic", "tap=%s: cannot attach the TAP: %s%s", o->tap,
+			   strerror(e),
+			   e == EPERM ? " (needs CAP_NET_ADMIN)" :
+			   e == EINVAL ? " (an interface of that name that is not a TAP?)" :
+			   e == EBUSY ? " (in use by another process?)" : "");
+	}
+	return 0;
+}
+
 static int open_all(struct hvm_options *o, char *err, size_t err_len)
 {
 	struct hvm_opt_vty *v;
@@ -365,6 +494,8 @@ static int open_all(struct hvm_options *o, char *err, size_t err_len)
 	for (i = 0; i < o->nr_disks; i++)
 		if (open_disk(&o->disks[i], err, err_len))
 			return HVM_EXIT_BAD_OPTION;
+	if (o->tap && open_tap(o, err, err_len))
+		return HVM_EXIT_BAD_OPTION;
 	return 0;
 }
 
@@ -396,4 +527,5 @@ void hvm_options_close(struct hvm_options *o)
 	}
 	for (i = 0; i < o->nr_disks; i++)
 		close_fd(&o->disks[i].lun.disk.fd);
+	close_fd(&o->tap_fd);
 }

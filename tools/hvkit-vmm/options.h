@@ -17,6 +17,12 @@
 
 #define HVM_MAX_VTYS	8
 #define HVM_MAX_DISKS	HVM_VSCSI_MAX_LUNS
+#define HVM_MAX_NICS	4
+#define HVM_MAC_LEN	6
+/* The Nth --nic's MAC unless mac= says otherwise: 52:54:00:12:34:5N (QEMU's prefix). */
+#define HVM_NIC_MAC_DEFAULT	{ 0x52, 0x54, 0x00, 0x12, 0x34, 0x50 }
+/* The longest TAP name (IFNAMSIZ - 1). */
+#define HVM_TAP_NAME_MAX	15
 
 /* Default and range of --memory, in MiB. */
 #define HVM_RAM_MIB_DEFAULT	512
@@ -39,6 +45,11 @@ struct hvm_opt_disk {
 	struct hvm_vscsi_lun lun;	/* address, serial, read_only; fd and size once opened */
 };
 
+struct hvm_opt_nic {
+	u8 mac[HVM_MAC_LEN];	/* unicast, unique among the l-lans */
+	const char *tap;	/* NULL, or the TAP this l-lan's switch reaches */
+};
+
 struct hvm_options {
 	const char *kernel, *initrd, *cmdline;
 	enum hvk_method method;
@@ -49,8 +60,12 @@ struct hvm_options {
 	struct hvm_opt_vty vtys[HVM_MAX_VTYS];
 	unsigned int nr_disks;
 	struct hvm_opt_disk disks[HVM_MAX_DISKS];
+	unsigned int nr_nics;
+	struct hvm_opt_nic nics[HVM_MAX_NICS];
+	const char *tap;		/* the one tap= of all --nics, or NULL */
 	/* hvm_options_open(): each file once, -1 until then. */
 	int kernel_fd, initrd_fd;
+	int tap_fd;			/* /dev/net/tun attached to tap */
 	u64 kernel_size, initrd_size;
 };
 
@@ -62,7 +77,7 @@ void hvm_options_init(struct hvm_options *o);
 
 /*
  * Parse @argv into @o (from hvm_options_init()); nothing is opened.
- * @argv's --vty and --disk values are split in place (their commas become
+ * @argv's --vty, --disk and --nic values are split in place (their commas become
  * NULs), as the paths in @o point into them. 0, or HVM_EXIT_BAD_OPTION
  * with "OPTION: cause" in @err.
  */
@@ -70,8 +85,9 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 		      size_t err_len);
 
 /*
- * Open the kernel, initrd, vty files and disk images @o names, each once;
- * a disk must be a regular file of whole blocks. 0, or HVM_EXIT_BAD_OPTION
+ * Open the kernel, initrd, vty files and disk images @o names, each once,
+ * and the TAP (/dev/net/tun, IFF_TAP | IFF_NO_PI, non-blocking); a disk
+ * must be a regular file of whole blocks. 0, or HVM_EXIT_BAD_OPTION
  * with "OPTION: cause" in @err and nothing left open.
  */
 int hvm_options_open(struct hvm_options *o, char *err, size_t err_len);
