@@ -7,7 +7,7 @@
  * call to userspace, and one thread per vCPU running KVM_RUN: hypercall
  * exits go to the portable front door (smccc.c), MMIO exits to the PL011,
  * both under vm->lock (vm.h); input from the backends comes in on one more
- * thread. Documentation/hvkit-vmm.rst.
+ * thread, frames from the TAP on another. Documentation/hvkit-vmm.rst.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -167,6 +167,36 @@ static void vscsi_pulse(struct hvm_crq *crq)
 	irq_line(vm, HVM_VSCSI_SPI, 0);
 }
 
+/* Called inside the hcall or the TAP's feed, with vm->lock held. */
+static void llan_pulse(struct hvm_llan *l)
+{
+	struct hvm_vm *vm = l->owner;
+	u32 spi = HVM_LLAN_SPI0 + (u32)(l - vm->llans);
+
+	irq_line(vm, spi, 1);
+	irq_line(vm, spi, 0);
+}
+
+/*
+ * A frame the switch gives the TAP: inside H_SEND_LOGICAL_LAN, vm->lock
+ * held. The TAP takes a frame whole or not at all; a refusal (a full
+ * queue on a non-blocking descriptor, the interface down) loses it, as a
+ * wire would, and is counted.
+ */
+static void tap_output(void *ctx, const u8 *frame, size_t len)
+{
+	struct hvm_tap *t = ctx;
+	ssize_t n;
+
+	do {
+		n = write(t->fd, frame, len);
+	} while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)len)
+		t->frames_out++;
+	else
+		t->write_errors++;
+}
+
 static int install_filter(struct hvm_vm *vm, u32 base, u32 count)
 {
 	struct kvm_smccc_filter f = {
@@ -208,7 +238,7 @@ static int create_gic(struct hvm_vm *vm, int *gic)
 
 static int init_gic(int gic)
 {
-	u32 nr_irqs = 128;
+	u32 nr_irqs = HVM_GIC_NR_IRQS;
 
 	if (gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) ||
 	    gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
@@ -302,6 +332,14 @@ static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm
 		s->devices[s->nr_devices++] = (struct hvm_device_spec){
 			.kind = HVM_DEV_VSCSI, .unit = HVM_VSCSI_UNIT, .spi = HVM_VSCSI_SPI,
 		};
+	for (i = 0; i < vm->nr_llans; i++) {
+		struct hvm_device_spec *d = &s->devices[s->nr_devices++];
+
+		*d = (struct hvm_device_spec){
+			.kind = HVM_DEV_LLAN, .unit = vm->llans[i].unit, .spi = HVM_LLAN_SPI0 + i,
+		};
+		memcpy(d->mac, vm->llans[i].perm_mac, sizeof(d->mac));
+	}
 }
 
 /*
@@ -507,6 +545,87 @@ static void *input_thread(void *arg)
 	}
 }
 
+/* Whether any l-lan could take a frame now; vm->lock held. */
+static bool lan_can_receive(struct hvm_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_llans; i++)
+		if (hvm_llan_can_receive(&vm->llans[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Frames from the TAP into the switch, one read() each (IFF_NO_PI: the
+ * frame and nothing else). While no l-lan could receive (none registered,
+ * or none holding a buffer) a frame is dropped and counted; one that finds
+ * an l-lan without a buffer of its size is counted by that l-lan. The
+ * descriptor is non-blocking; the poll's timeout only bounds a wait.
+ */
+static void *tap_thread(void *arg)
+{
+	static u8 frame[HVK_LLAN_TX_MAX];
+	struct hvm_vm *vm = arg;
+	struct hvm_tap *t = &vm->tap;
+	struct pollfd p = { .fd = t->fd, .events = POLLIN };
+	ssize_t got;
+
+	for (;;) {
+		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+			return NULL;
+		for (;;) {
+			got = read(t->fd, frame, sizeof(frame));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0 && errno != EAGAIN) {
+				/* Would fail again at once: stop rather than spin. */
+				fprintf(stderr, "hvkit-vmm: tap %s: %s; no more frames from it\n",
+					t->name, strerror(errno));
+				return NULL;
+			}
+			if (got <= 0)
+				break;	/* all read */
+			pthread_mutex_lock(&vm->lock);
+			if (lan_can_receive(vm)) {
+				t->frames_in++;
+				t->bytes_in += (u64)got;
+				hvm_lan_switch_input(&vm->lan, t->port, frame, (size_t)got);
+			} else {
+				t->no_receiver++;
+			}
+			pthread_mutex_unlock(&vm->lock);
+		}
+	}
+}
+
+/* The l-lans, all on one switch, and the TAP as its port to the host. */
+static int attach_llans(struct hvm_vm *vm)
+{
+	unsigned int i;
+	int port;
+
+	hvm_lan_switch_init(&vm->lan);
+	for (i = 0; i < vm->nr_llans; i++) {
+		struct hvm_llan *l = &vm->llans[i];
+
+		hvm_llan_init(l, HVM_LLAN_UNIT0 + i, &vm->mem, vm->llan_macs[i], llan_pulse, vm);
+		if (hvm_lan_switch_add_llan(&vm->lan, l) < 0 || hvm_llan_attach(l, &vm->table)) {
+			fprintf(stderr, "hvkit-vmm: cannot attach l-lan %u\n", i);
+			return -1;
+		}
+	}
+	if (vm->tap.fd < 0)
+		return 0;
+	port = hvm_lan_switch_add_external(&vm->lan, tap_output, &vm->tap);
+	if (port < 0) {
+		fprintf(stderr, "hvkit-vmm: no switch port for the TAP %s\n", vm->tap.name);
+		return -1;
+	}
+	vm->tap.port = (unsigned int)port;
+	return 0;
+}
+
 /* One v-scsi adapter with every disk as a LUN. */
 static int attach_vscsi(struct hvm_vm *vm)
 {
@@ -544,7 +663,75 @@ static int attach_devices(struct hvm_vm *vm)
 			return -1;
 		}
 	}
-	return vm->nr_disks ? attach_vscsi(vm) : 0;
+	if (vm->nr_disks && attach_vscsi(vm))
+		return -1;
+	return attach_llans(vm);
+}
+
+/* What the guest got wrong on l-lan @l, in all. */
+static u64 llan_mistakes(const struct hvm_llan *l)
+{
+	return l->bad_registrations + l->double_registrations + l->bad_frees +
+	       l->bad_buffers + l->refused_buffers + l->closed_sends + l->continued_sends +
+	       l->oversize_sends + l->bad_send_addresses + l->bad_signals +
+	       l->rx_bad_addresses;
+}
+
+/* " N what" for each counter that is not zero, into @buf. */
+static void llan_mistake_list(const struct hvm_llan *l, char *buf, size_t size)
+{
+	const struct {
+		u64 n;
+		const char *what;
+	} c[] = {
+		{ l->bad_registrations, "bad registrations" },
+		{ l->double_registrations, "second registrations" },
+		{ l->bad_frees, "frees unregistered" },
+		{ l->bad_buffers, "bad buffers" },
+		{ l->refused_buffers, "buffers refused" },
+		{ l->closed_sends, "sends unregistered" },
+		{ l->continued_sends, "continued sends" },
+		{ l->oversize_sends, "oversize sends" },
+		{ l->bad_send_addresses, "sends outside RAM" },
+		{ l->bad_signals, "bad signals" },
+		{ l->rx_bad_addresses, "buffers or queue outside RAM" },
+	};
+	size_t at = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(c) && at < size; i++)
+		if (c[i].n)
+			at += (size_t)snprintf(buf + at, size - at, "%s %llu %s",
+					       at ? "," : ":", (unsigned long long)c[i].n,
+					       c[i].what);
+}
+
+/* Each l-lan's frames and losses, what the guest got wrong, and the TAP's. */
+static void report_llans(struct hvm_vm *vm)
+{
+	const struct hvm_tap *t = &vm->tap;
+	unsigned int i;
+	char list[512];
+
+	/* The TAP's thread still runs: a frame may be going in. */
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_llans; i++) {
+		const struct hvm_llan *l = &vm->llans[i];
+
+		llan_mistake_list(l, list, sizeof(list));
+		fprintf(stderr, "hvkit-vmm: l-lan %#x: %llu frames in, %llu out, %llu dropped for no buffer, %llu while closed, %llu guest mistakes%s\n",
+			l->unit, (unsigned long long)l->rx_frames,
+			(unsigned long long)l->tx_frames, (unsigned long long)l->rx_no_buffer,
+			(unsigned long long)l->rx_closed, (unsigned long long)llan_mistakes(l),
+			list);
+	}
+	if (t->fd >= 0)
+		fprintf(stderr, "hvkit-vmm: tap %s: %llu frames in, %llu out, %llu dropped with no l-lan to receive, %llu lost on write\n",
+			t->name, (unsigned long long)t->frames_in,
+			(unsigned long long)t->frames_out, (unsigned long long)t->no_receiver,
+			(unsigned long long)t->write_errors);
+	pthread_mutex_unlock(&vm->lock);
 }
 
 /* What the devices counted of the guest's mistakes and the losses, once. */
@@ -561,13 +748,14 @@ static void report_devices(struct hvm_vm *vm)
 				t->unit, (unsigned long long)t->output_lost,
 				(unsigned long long)t->put_rx.bad_counts);
 	}
-	if (!vm->nr_disks)
-		return;
-	fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused\n",
-		v->crq.unit, (unsigned long long)v->commands, (unsigned long long)v->dropped_ius,
-		(unsigned long long)v->bad_descriptors,
-		(unsigned long long)v->lost_answers,
-		(unsigned long long)v->crq.bad_registrations);
+	if (vm->nr_disks)
+		fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused\n",
+			v->crq.unit, (unsigned long long)v->commands,
+			(unsigned long long)v->dropped_ius,
+			(unsigned long long)v->bad_descriptors,
+			(unsigned long long)v->lost_answers,
+			(unsigned long long)v->crq.bad_registrations);
+	report_llans(vm);
 }
 
 /*
@@ -697,7 +885,7 @@ static int run_vcpus(struct hvm_vm *vm)
 
 int hvm_kvm_run(struct hvm_vm *vm)
 {
-	pthread_t input;
+	pthread_t input, tap;
 
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->start_gate, NULL);
@@ -705,6 +893,10 @@ int hvm_kvm_run(struct hvm_vm *vm)
 		return 1;
 	if (pthread_create(&input, NULL, input_thread, vm)) {
 		fprintf(stderr, "hvkit-vmm: cannot start the input thread\n");
+		return 1;
+	}
+	if (vm->tap.fd >= 0 && pthread_create(&tap, NULL, tap_thread, vm)) {
+		fprintf(stderr, "hvkit-vmm: cannot start the TAP thread\n");
 		return 1;
 	}
 	if (run_vcpus(vm) || vm->status)

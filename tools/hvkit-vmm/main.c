@@ -5,6 +5,7 @@
  * Documentation/hvkit-vmm.rst; the options are options.c's.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -33,6 +34,11 @@ static void configure(struct hvm_vm *vm, const struct hvm_options *o)
 	vm->nr_disks = o->nr_disks;
 	for (i = 0; i < o->nr_disks; i++)
 		vm->disks[i] = o->disks[i].lun;
+	vm->nr_llans = o->nr_nics;
+	for (i = 0; i < o->nr_nics; i++)
+		memcpy(vm->llan_macs[i], o->nics[i].mac, HVM_MAC_LEN);
+	vm->tap.name = o->tap;
+	vm->tap.fd = o->tap_fd;
 }
 
 int main(int argc, char **argv)
@@ -60,8 +66,9 @@ int main(int argc, char **argv)
 	}
 	configure(&vm, &opts);
 	/*
-	 * The files stay open to the end: the VM's input thread may still
-	 * poll the vty inputs when the run returns, and exit closes them.
+	 * The files stay open to the end: the VM's input and TAP threads may
+	 * still poll the vty inputs and the TAP when the run returns, and exit
+	 * closes them.
 	 */
 	return hvm_kvm_run(&vm);
 }

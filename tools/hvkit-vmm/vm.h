@@ -13,6 +13,7 @@
 #include "fdt_gen.h"
 #include "guest_mem.h"
 #include "hcall_table.h"
+#include "llan_model.h"
 #include "options.h"
 #include "pl011.h"
 #include "vscsi_model.h"
@@ -32,6 +33,18 @@
 /* The v-scsi adapter (one, with every --disk as a LUN), and its SPI. */
 #define HVM_VSCSI_UNIT	0x30000100u
 #define HVM_VSCSI_SPI	(HVM_DEV_SPI0 + HVM_MAX_VTYS)
+/* The l-lans (--nic, in order): unit addresses and SPIs, one each from here. */
+#define HVM_LLAN_UNIT0	0x30000200u
+#define HVM_LLAN_SPI0	(HVM_VSCSI_SPI + 1)
+/* The vGIC's interrupt lines (SGIs, PPIs and SPIs): the last SPI is 95. */
+#define HVM_GIC_NR_IRQS	128
+
+_Static_assert(HVM_DEV_SPI0 > HVM_UART_SPI, "hvkit SPIs overlap the PL011's");
+_Static_assert(HVM_LLAN_SPI0 > HVM_VSCSI_SPI, "l-lan SPIs overlap the v-scsi SPI");
+_Static_assert(32 + HVM_LLAN_SPI0 + HVM_MAX_NICS <= HVM_GIC_NR_IRQS,
+	       "l-lan SPIs beyond the vGIC's lines");
+_Static_assert(HVM_UNIT0 + HVM_MAX_VTYS <= HVM_VSCSI_UNIT &&
+	       HVM_VSCSI_UNIT < HVM_LLAN_UNIT0, "unit addresses overlap");
 
 /* The redistributors of HVM_MAX_CPUS vCPUs fit between the distributor and the PL011. */
 _Static_assert(HVM_GICD_BASE + HVM_GICD_SIZE <= HVM_GICR_BASE, "GICD overlaps GICR");
@@ -59,6 +72,17 @@ struct hvm_vty_backend {
 	u32 spi;
 };
 
+/* The TAP behind the l-lans' switch (--nic tap=NAME). */
+struct hvm_tap {
+	const char *name;
+	int fd;				/* -1: none */
+	unsigned int port;		/* its port on vm->lan */
+	u64 frames_in, bytes_in;	/* read from the TAP, given to the switch */
+	u64 no_receiver;		/* read, dropped: no l-lan could receive */
+	u64 frames_out;			/* written to the TAP */
+	u64 write_errors;		/* frames the TAP refused (lost) */
+};
+
 struct hvm_vm {
 	/* Configuration (options.c's, the files opened there). */
 	const char *kernel, *initrd, *cmdline;	/* paths for messages; the line */
@@ -70,21 +94,28 @@ struct hvm_vm {
 	struct hvm_vty_backend vtys[HVM_MAX_VTYS];
 	unsigned int nr_disks;
 	struct hvm_vscsi_lun disks[HVM_MAX_DISKS];	/* opened, sized, placed */
+	unsigned int nr_llans;
+	u8 llan_macs[HVM_MAX_NICS][HVM_MAC_LEN];
 
 	/*
 	 * Devices and what serves them. One lock for all of them: the hcall
-	 * dispatcher with every model behind it (vtys, v-scsi and its disks),
-	 * the PL011 and the hcall count. Each hypercall and each PL011 access,
-	 * from whichever vCPU thread, and each backend feed runs whole under
-	 * it, so the models see one caller at a time, as they were written
-	 * for. Simple and obviously right; the price (vCPUs wait for each
-	 * other's hcalls, disk I/O included) is small at the guest's rates.
+	 * dispatcher with every model behind it (vtys, v-scsi and its disks,
+	 * the l-lans, their switch and the TAP's output inside
+	 * H_SEND_LOGICAL_LAN), the PL011 and the hcall count. Each hypercall
+	 * and each PL011 access, from whichever vCPU thread, and each backend
+	 * feed (vty input, frames from the TAP into the switch) runs whole
+	 * under it, so the models see one caller at a time, as they were
+	 * written for. Simple and obviously right; the price (vCPUs wait for
+	 * each other's hcalls, disk I/O included) is small at the guest's rates.
 	 */
 	pthread_mutex_t lock;
 	struct hvm_hcall_table table;
 	struct hvm_guest_mem mem;
 	struct hvm_pl011 uart;
 	struct hvm_vscsi vscsi;		/* when there are disks */
+	struct hvm_llan llans[HVM_MAX_NICS];
+	struct hvm_lan_switch lan;	/* every l-lan, and the TAP */
+	struct hvm_tap tap;
 	int uart_in_fd;			/* stdin; -1 once at end of file */
 
 	/* KVM. */
