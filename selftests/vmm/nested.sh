@@ -20,7 +20,12 @@
 #     image file given with --disk) with the image's size; 1 MiB read from
 #     it has the image's sha256, and 1 MiB written to it and read back
 #     after dropping the page cache has the sha256 that hvkit-vmm's image
-#     file shows afterwards.
+#     file shows afterwards;
+#   - hv_net binds hvkit-vmm's l-lan (--nic tap=hvk0; L1 loads trixie's
+#     tun module and puts 10.0.3.1/24 on hvk0, L2 10.0.3.2/24 on hv_net's
+#     interface): L2 pings L1 with no loss, 1 MiB of random data goes
+#     L2 -> L1 and 1 MiB L1 -> L2 through busybox nc with equal sha256s on
+#     both sides, and hvkit-vmm's l-lan counted no guest mistake.
 #
 # usage: nested.sh [--out DIR] [--keep]
 # Exit status: 0 all passed, 1 a check failed, 2 setup failed.
@@ -60,20 +65,32 @@ make -s -C "$repo" ARCH=arm64 HVKIT_SELFTEST=m >>"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; die "building the modules failed"; }
 
 # The distro modules hv_scsi and sd need (Debian builds SCSI as modules),
-# with what they depend on, from the modules' own "depends" fields.
+# and L1's tun, with what they depend on, from the modules' own "depends"
+# fields. Trixie's are xz-compressed: copied out uncompressed, for busybox.
 kmods=$("$repo/scripts/fetch-kernel.sh" arm64 6.1 --print modules) || die "no bookworm arm64 modules"
-distro_mod_paths() { # NAME...
-	local todo=("$@") seen=" " n f
+l1_kmods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) || die "no trixie arm64 modules"
+distro_mod_paths() { # MODULES_DIR NAME...
+	local dir=$1 todo=("${@:2}") seen=" " n f
 	while [ ${#todo[@]} -gt 0 ]; do
 		n=${todo[0]//-/_}
 		todo=("${todo[@]:1}")
 		case "$seen" in *" $n "*) continue ;; esac
 		seen="$seen$n "
-		f=$(find "$kmods/kernel" \( -name "$n.ko" -o -name "${n//_/-}.ko" \) -print -quit)
-		[ -n "$f" ] || die "bookworm arm64 has no module $n"
+		f=$(find "$dir/kernel" \( -name "$n.ko" -o -name "${n//_/-}.ko" -o -name "$n.ko.xz" \
+			-o -name "${n//_/-}.ko.xz" \) -print -quit)
+		[ -n "$f" ] || die "$(basename "$dir") has no module $n"
 		echo "$f"
 		# shellcheck disable=SC2207 # module names have no spaces
 		todo+=($(modinfo -F depends "$f" | tr ',' ' '))
+	done
+}
+copy_mods() { # DEST (paths on stdin)
+	local f
+	while read -r f; do
+		case "$f" in
+		*.xz) xz -dc "$f" >"$1/$(basename "$f" .xz)" ;;
+		*) cp "$f" "$1/" ;;
+		esac
 	done
 }
 
@@ -85,8 +102,8 @@ initramfs() { # DIR OUT
 l2=$out/l2
 mkdir -p "$l2"/{bin,proc,sys,dev,tmp,lib/hvkit,lib/distro}
 cp "$root/bin/busybox" "$l2/bin/"
-cp "$repo/build/arm64-6.1"/{hv_vio,hv_console,hv_scsi}.ko "$l2/lib/hvkit/"
-distro_mod_paths scsi_mod sd_mod crct10dif_generic crc64_rocksoft_generic | while read -r f; do cp "$f" "$l2/lib/distro/"; done
+cp "$repo/build/arm64-6.1"/{hv_vio,hv_console,hv_scsi,hv_net}.ko "$l2/lib/hvkit/"
+distro_mod_paths "$kmods" scsi_mod sd_mod crct10dif_generic crc64_rocksoft_generic | copy_mods "$l2/lib/distro"
 cat >"$l2/init" <<'L2'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -129,7 +146,41 @@ if [ -b /dev/sda ]; then
 	say "wrote sha256 $(sha256sum </tmp/w | cut -d' ' -f1)"
 	say "reread sha256 $(dd if=/dev/sda bs=65536 skip=16 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
 fi
-dmesg | grep -E 'hv_vio|hv_console|hv_scsi|sd 0:' | sed 's/^/L2 dmesg: /'
+# The l-lan: hv_net's interface (found by its driver) at 10.0.3.2, L1 at .1.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }'; }
+insmod /lib/hvkit/hv_net.ko && say "hv_net loaded"
+netif=
+i=0
+while [ $i -lt 30 ] && [ -z "$netif" ]; do
+	for d in /sys/class/net/*; do
+		[ "$(basename "$(readlink "$d/device/driver")")" = hv_net ] && netif=${d##*/}
+	done
+	[ -n "$netif" ] || { sleep 1; i=$((i + 1)); }
+done
+if [ -n "$netif" ]; then
+	say "net hv_net interface $netif"
+	ip addr add 10.0.3.2/24 dev "$netif"
+	ip link set "$netif" up
+	ping -c 5 10.0.3.1 >/tmp/ping 2>&1
+	grep -E 'transmitted|round-trip' /tmp/ping | sed 's/^/L2: ping /'
+	# nc quits when the far end closes; stdin held open (a FIFO with a
+	# writer) so that nc never closes its half before the data is through.
+	mkfifo /tmp/hold
+	sleep 600 >/tmp/hold &
+	dd if=/dev/urandom of=/tmp/net.out bs=65536 count=16 2>/dev/null
+	say "net sent sha256 $(sha256sum </tmp/net.out | cut -d' ' -f1)"
+	t=$(uptime_s)
+	nc 10.0.3.1 5001 </tmp/net.out
+	say "net sent 1 MiB in $(since "$t") s"
+	t=$(uptime_s)
+	nc 10.0.3.1 5002 </tmp/hold >/tmp/net.in
+	say "net received $(wc -c </tmp/net.in) bytes in $(since "$t") s"
+	say "net received sha256 $(sha256sum </tmp/net.in | cut -d' ' -f1)"
+	kill $! 2>/dev/null
+	ip link set "$netif" down
+fi
+dmesg | grep -E 'hv_vio|hv_console|hv_scsi|hv_net|sd 0:' | sed 's/^/L2 dmesg: /'
 say "powering off at $(cut -d' ' -f1 /proc/uptime) s"
 poweroff -f
 L2
@@ -147,8 +198,12 @@ truncate -s 2M "$out/disk.img"
 
 # L1: trixie at EL2 with KVM, running hvkit-vmm twice.
 l1=$out/l1
-mkdir -p "$l1"/{bin,proc,sys,dev,tmp}
+mkdir -p "$l1"/{bin,proc,sys,dev,tmp,lib/distro}
 cp "$root/bin/busybox" "$repo/tools/hvkit-vmm/hvkit-vmm" "$l1/bin/"
+# tun for hvkit-vmm's TAP, unless trixie builds it in.
+if ! grep -q '/tun\.ko' "$l1_kmods/modules.builtin"; then
+	distro_mod_paths "$l1_kmods" tun | copy_mods "$l1/lib/distro"
+fi
 cp "$l2_image" "$l1/Image-l2"
 initramfs "$l2" "$l1/initrd-l2"
 cp "$out/vty1.in" "$out/disk.img" "$l1/"
@@ -157,6 +212,26 @@ cat >"$l1/init" <<'L1'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 echo "L1: $(uname -r) $(dmesg | grep -o 'kvm \[1\]: [A-Za-z]* mode initialized' | head -1), $(nproc) cpus"
+for pass in 1 2 3; do
+	for k in /lib/distro/*.ko; do [ -e "$k" ] && insmod "$k" 2>/dev/null; done
+done
+[ -e /dev/net/tun ] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }
+[ -d /sys/class/misc/tun ] && echo "L1: tun ready"
+# The far end of hvkit-vmm's TAP: 10.0.3.1 on hvk0 once hvkit-vmm made it,
+# 1 MiB taken from L2 on port 5001, 1 MiB given to L2 on port 5002. Each
+# nc's stdin is held open (a FIFO with a writer): nc quits when the far
+# end closes, and must not close its own half first.
+dd if=/dev/urandom of=/tmp/net.to-l2 bs=65536 count=16 2>/dev/null
+net_start() {
+	rm -f /tmp/net.from-l2 /tmp/hold; mkfifo /tmp/hold
+	sleep 900 >/tmp/hold &
+	holder=$!
+	nc -l -p 5001 </tmp/hold >/tmp/net.from-l2 &
+	nc -l -p 5002 </tmp/net.to-l2 >/dev/null &
+	( i=0
+	  while [ ! -e /sys/class/net/hvk0 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	  ip addr add 10.0.3.1/24 dev hvk0 && ip link set hvk0 up && echo "L1: $m hvk0 up" ) &
+}
 for m in hvc smc; do
 	n=1; [ $m = smc ] && n=2
 	: >/tmp/vty0.out; : >/tmp/vty1.out
@@ -167,16 +242,22 @@ for m in hvc smc; do
 	( while ! grep -q hello /tmp/vty1.out; do sleep 0.2; done
 	  cat /vty1.in >/tmp/vty1.fifo ) &
 	feeder=$!
+	net_start
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	/bin/hvkit-vmm --kernel /Image-l2 --initrd /initrd-l2 --method $m --memory 256 \
 		--cpus $n --append "console=ttyAMA0 quiet" --vty out=/tmp/vty0.out \
-		--vty out=/tmp/vty1.out,in=/tmp/vty1.fifo --disk /tmp/disk.img </dev/null
+		--vty out=/tmp/vty1.out,in=/tmp/vty1.fifo --disk /tmp/disk.img \
+		--nic tap=hvk0 </dev/null
 	rc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo "L1: $m exit $rc"
 	echo "L1: $m hvkit-vmm ran $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
 	echo "L1: $m image sha256 $(dd if=/tmp/disk.img bs=65536 skip=16 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)"
-	kill $feeder 2>/dev/null
+	echo "L1: $m net sent sha256 $(sha256sum </tmp/net.to-l2 | cut -d' ' -f1)"
+	echo "L1: $m net received $(wc -c </tmp/net.from-l2) bytes sha256 $(sha256sum </tmp/net.from-l2 | cut -d' ' -f1)"
+	kill $feeder $holder 2>/dev/null
+	# Listeners nobody reached (a failed run) go too.
+	kill $(pidof nc) 2>/dev/null
 	echo "L1: $m vty0 $(cat /tmp/vty0.out)"
 	echo "L1: $m vty1 $(cat /tmp/vty1.out)"
 done
@@ -214,6 +295,25 @@ disk_check() {
 		failed=1
 	fi
 }
+# The l-lan both ways: what one side sent, the other received, sha256 equal.
+net_check() {
+	local up down
+	up=$(sed -n 's/^L2: net sent sha256 //p' "$out/$1.log")
+	down=$(sed -n "s/^L1: $1 net sent sha256 //p" "$out/$1.log")
+	if [ -n "$up" ] && grep -q -F "L1: $1 net received 1048576 bytes sha256 $up" "$out/$1.log"; then
+		echo "ok - $1: 1 MiB L2 -> L1 over the l-lan (nc), sha256 equal"
+	else
+		echo "not ok - $1: 1 MiB L2 -> L1 over the l-lan (sent sha256 ${up:-none})"
+		failed=1
+	fi
+	if [ -n "$down" ] && grep -q -F "L2: net received 1048576 bytes" "$out/$1.log" &&
+		grep -q -F "L2: net received sha256 $down" "$out/$1.log"; then
+		echo "ok - $1: 1 MiB L1 -> L2 over the l-lan (nc), sha256 equal"
+	else
+		echo "not ok - $1: 1 MiB L1 -> L2 over the l-lan (sent sha256 ${down:-none})"
+		failed=1
+	fi
+}
 for m in hvc smc; do
 	tr -d '\r' <"$out/console.log" | sed -n "/^L1: method $m/,/^L1: $m vty1/p" >"$out/$m.log"
 	check $m "hvkit-vmm exits 0 when the guest powers off" "L1: $m exit 0"
@@ -233,6 +333,21 @@ for m in hvc smc; do
 	check $m "v-scsi: nothing dropped, refused or lost" \
 		"0 requests dropped, 0 bad descriptors, 0 answers lost, 0 queue registrations refused"
 	disk_check $m
+	check $m "L1 loads tun and puts 10.0.3.1 on hvkit-vmm's TAP" "L1: $m hvk0 up"
+	check $m "hv_net loads" "L2: hv_net loaded"
+	check $m "hv_net binds the l-lan" "L2: net hv_net interface "
+	check $m "hv_net takes the l-lan's MAC from the tree" \
+		": l-lan 30000200, MAC 52:54:00:12:34:50"
+	check $m "L2 pings L1 through the TAP, no loss" \
+		"L2: ping 5 packets transmitted, 5 packets received, 0% packet loss"
+	net_check $m
+	if grep -q -E '^hvkit-vmm: l-lan 0x30000200: [1-9][0-9]* frames in, [1-9][0-9]* out, .*, 0 guest mistakes$' \
+		"$out/$m.log"; then
+		echo "ok - $m: l-lan: frames both ways, no guest mistakes"
+	else
+		echo "not ok - $m: l-lan: frames both ways, no guest mistakes ($out/console.log)"
+		failed=1
+	fi
 done
 [ "$keep" = 1 ] || rm -rf "$l1" "$l2"
 [ "$failed" = 0 ] && echo "nested: all passed" || echo "nested: FAILED"
