@@ -6,7 +6,16 @@
 # 10.0.2.100:7000 (one command per connection), the host's iperf3 at
 # 10.0.2.100:5201, and the agent's UDP bursts arrive on port 7001.
 
+# The l-lan: QEMU pseries' spapr-vlan at the runner's unit address, unless
+# the machine says otherwise in /data/net-peer (hvkit-vmm's l-lan).
 NET_UA=0x71000010
+# Its device-tree node.
+# shellcheck disable=SC2034 # for the test scripts
+NET_DT=/proc/device-tree/vdevice/l-lan@71000010
+# The node's ibm,mac-address-filters cell (hv_net_link's check), or "absent"
+# where the peer's tree has no such property (hv_net reads 0 filters then).
+# shellcheck disable=SC2034 # for the test scripts
+NET_MAC_FILTERS=0x00000000
 NET_AGENT=10.0.2.100
 NET_AGENT_PORT=7000
 NET_GUEST_IP=10.0.2.15
@@ -14,6 +23,8 @@ NET_GATEWAY=10.0.2.2
 # How long one transfer to or from the agent may take, scaled like the
 # boot's limits on a slower kernel (HVK_SLOWDOWN).
 NET_T=$((300 * HVK_SLOWDOWN))
+# shellcheck disable=SC1091 # written by the runner
+[ ! -f /data/net-peer ] || . /data/net-peer
 
 # The interface hv_net made for the l-lan, or nothing.
 hvn_iface() {

@@ -13,7 +13,7 @@ ktap_plan 5
 if expect_ok "load hv_vio and hv_net, interface up" hvn_setup; then
 	IF=$(hvn_iface)
 	expect_eq "driver of $IF" hv_net "$(basename "$(readlink "/sys/class/net/$IF/device/driver")")"
-	mac=$(od -An -tx1 -v /proc/device-tree/vdevice/l-lan@71000010/local-mac-address |
+	mac=$(od -An -tx1 -v "$NET_DT/local-mac-address" |
 		tr -s ' \n' ' ' | awk '{ n = split($0, b, " "); s = ""
 			for (i = n - 5; i <= n; i++) s = s (s == "" ? "" : ":") b[i]; print s }')
 	expect_eq "MAC of $IF (local-mac-address)" "$mac" "$(cat "/sys/class/net/$IF/address")"
