@@ -764,6 +764,7 @@ machine_arm64_vmm() {
 		echo "0x30000000 serial hvterm1"
 		[ ${#disks[@]} -eq 0 ] || echo "0x30000100 vscsi IBM,v-scsi"
 	} >"$dd/devices"
+	vmm_net_setup "$bd" "$dd" "$b" "$l1"
 	# What the hv_scsi tests need to know of this peer (lib/scsi.sh).
 	cat >"$dd/scsi-peer" <<-EOF
 	HVS_UNIT=30000100
@@ -777,6 +778,7 @@ machine_arm64_vmm() {
 		printf ' --append %q' "console=ttyAMA0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)"
 		printf ' --vty out=/tmp/vty0.out'
 		[ ${#disks[@]} -eq 0 ] || printf ' %q' "${disks[@]}"
+		[ ${#vmm_nic[@]} -eq 0 ] || printf ' %q' "${vmm_nic[@]}"
 		echo
 	} >"$l1/vmm.sh"
 	# hvkit-vmm exits 0 when its guest powers off, and at exit reports
@@ -785,6 +787,7 @@ machine_arm64_vmm() {
 		echo "hvkit L1: hvkit-vmm exit 0"
 		[ ${#disks[@]} -eq 0 ] ||
 			echo "0 requests dropped, 0 bad descriptors, 0 answers lost, 0 queue registrations refused"
+		[ ${#vmm_nic[@]} -eq 0 ] || vmm_net_expect
 	} >"$bd/expect-console"
 	cat >"$l1/init" <<-'EOF'
 	#!/bin/busybox sh
@@ -793,6 +796,7 @@ machine_arm64_vmm() {
 	mount -t tmpfs -o size=90% tmp /tmp
 	echo "hvkit L1: $(uname -r), starting hvkit-vmm"
 	while read -r f size; do truncate -s "$size" "$f"; done </luns
+	[ ! -f /net-l1.sh ] || . /net-l1.sh
 	sh /vmm.sh </dev/null
 	echo "hvkit L1: hvkit-vmm exit $?"
 	poweroff -f
@@ -805,8 +809,107 @@ machine_arm64_vmm() {
 	QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,its=on
 		-cpu max,pauth-impdef=on -m 2560 -smp 1 -nodefaults -nographic -no-reboot
 		-chardev "file,id=con0,path=$bd/console.log" -serial chardev:con0
+		"${vmm_l0_net[@]}"
 		-kernel "$vmm_l1_image" -initrd "$bd/l1.cpio.gz"
 		-append "console=ttyAMA0 panic=-1 quiet")
+}
+
+# Plan key net=agent on peer=hvkit-vmm: L2's hv_net on the same user
+# network as on ppc64le. L0 QEMU has the ppc64le machine's user netdev
+# (net_agent_setup: the host agent at 10.0.2.100) on a virtio-net-device;
+# L1 loads trixie's virtio_mmio, virtio_net, bridge and tun (with their
+# dependencies, uncompressed for busybox's insmod) and bridges its virtio
+# NIC with hvkit-vmm's TAP hvk0 (once hvkit-vmm has made it), so the l-lan
+# 0x30000200, with the MAC the ppc64le machine gives, sits directly on the
+# user network. Sets vmm_nic (hvkit-vmm's options) and vmm_l0_net (L0's).
+vmm_nic=()
+vmm_l0_net=()
+vmm_l1_mods=
+vmm_net_setup() { # bootdir datadir bootname l1dir
+	local bd=$1 dd=$2 b=$3 l1=$4
+	vmm_nic=()
+	vmm_l0_net=()
+	[ "$(boot_get "$b" net)" = agent ] || return 0
+	net_agent_setup "$bd" "$b"
+	[ -n "$vmm_l1_mods" ] ||
+		vmm_l1_mods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) ||
+		die "peer=hvkit-vmm: cannot fetch Debian trixie's arm64 modules for L1"
+	mkdir -p "$l1/lib/l1"
+	vmm_l1_seen=" "
+	vmm_l1_mod_paths virtio_mmio virtio_net bridge tun | vmm_l1_mod_copy "$l1/lib/l1"
+	# shellcheck disable=SC2054 # commas belong to the options
+	vmm_nic=(--nic mac=52:54:00:12:34:56,tap=hvk0)
+	# shellcheck disable=SC2054 # commas belong to the QEMU options
+	vmm_l0_net=(-netdev "user,id=n0,restrict=on$net_fwd"
+		-device virtio-net-device,netdev=n0,mac=52:54:00:12:34:57,host_mtu=65521)
+	echo "0x30000200 network IBM,l-lan" >>"$dd/devices"
+	# What the hv_net tests need to know of this peer (lib/net.sh).
+	# hvkit-vmm's tree has no ibm,mac-address-filters (QEMU's says 0);
+	# hv_net reads no filters either way (Documentation/hvkit-vmm.rst).
+	cat >"$dd/net-peer" <<-EOF
+	NET_UA=0x30000200
+	NET_DT=/proc/device-tree/hypervisor/l-lan@30000200
+	NET_MAC_FILTERS=absent
+	EOF
+	# L1: modules in the order written (dependencies first), then the
+	# bridge; hvk0 joins it in the background once hvkit-vmm made it. The
+	# MTUs as high as they go, so that no frame of hv_net_mtu's MTU 9000
+	# is dropped in L1 (slirp itself keeps to 1500-byte segments).
+	cat >"$l1/net-l1.sh" <<-'EOF'
+	for k in $(cat /lib/l1/order); do
+		insmod "/lib/l1/$k" || echo "hvkit L1: insmod $k failed"
+	done
+	[ -e /dev/net/tun ] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }
+	l1_mtu() { ip link set dev "$1" mtu 65521 2>/dev/null || ip link set dev "$1" mtu 9000; }
+	ip link add br0 type bridge && ip link set br0 type bridge stp_state 0 forward_delay 0 2>/dev/null
+	l1_mtu eth0; ip link set eth0 master br0; ip link set eth0 up
+	( i=0
+	  while [ ! -e /sys/class/net/hvk0 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	  l1_mtu hvk0; ip link set hvk0 master br0 && ip link set hvk0 up &&
+		l1_mtu br0 && ip link set br0 up &&
+		echo "hvkit L1: hvk0 bridged with eth0, mtu $(cat /sys/class/net/br0/mtu)" ) &
+	EOF
+}
+
+# The paths of trixie's modules NAMES, each after the modules it depends
+# on (modinfo's depends), each once; built-in ones are left out.
+vmm_l1_mod_paths() { # names...
+	local n f d
+	for n in "$@"; do
+		n=${n//-/_}
+		case "$vmm_l1_seen" in *" $n "*) continue ;; esac
+		vmm_l1_seen="$vmm_l1_seen$n "
+		grep -q "/$n\.ko" "$vmm_l1_mods/modules.builtin" && continue
+		f=$(find "$vmm_l1_mods/kernel" -name "$n.ko*" -print -quit)
+		[ -n "$f" ] || die "peer=hvkit-vmm: trixie has no module $n"
+		d=$(modinfo -F depends "$f" | tr ',' ' ')
+		# shellcheck disable=SC2086 # module names have no spaces
+		[ -z "$d" ] || vmm_l1_mod_paths $d
+		echo "$f"
+	done
+}
+vmm_l1_seen=" "
+
+# Copies the modules (paths on stdin, in load order) uncompressed into
+# DIR, with DIR/order listing them.
+vmm_l1_mod_copy() { # dir
+	local f k
+	: >"$1/order"
+	while read -r f; do
+		k=$(basename "$f" .xz)
+		grep -qx "$k" "$1/order" && continue
+		case "$f" in
+		*.xz) xz -dc "$f" >"$1/$k" ;;
+		*) cp "$f" "$1/$k" ;;
+		esac
+		echo "$k" >>"$1/order"
+	done
+}
+
+# hvkit-vmm's l-lan line at power-off must show no guest mistake.
+vmm_net_expect() {
+	echo "hvkit-vmm: l-lan 0x30000200: "
+	echo " while closed, 0 guest mistakes"
 }
 
 # The L1 initramfs, with the boot's initramfs as L2's.
