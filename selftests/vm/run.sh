@@ -906,10 +906,18 @@ vmm_l1_mod_copy() { # dir
 	done
 }
 
-# hvkit-vmm's l-lan line at power-off must show no guest mistake.
+# hvkit-vmm's l-lan line at power-off must show no guest mistake, but for
+# the two hv_net_fault makes on purpose (run_boot's $tests): an injected
+# H_RESOURCE at registration (the l-lan was never registered) that hv_net
+# answers with a free, and an injected busy-for-ever H_FREE_LOGICAL_LAN
+# (the l-lan stays registered) after which hv_net registers again and
+# frees the stale registration when refused. QEMU counts neither.
 vmm_net_expect() {
 	echo "hvkit-vmm: l-lan 0x30000200: "
-	echo " while closed, 0 guest mistakes"
+	case " $tests " in
+	*" hv_net_fault "*) echo " while closed, 2 guest mistakes: 1 second registrations, 1 frees unregistered" ;;
+	*) echo " while closed, 0 guest mistakes" ;;
+	esac
 }
 
 # The L1 initramfs, with the boot's initramfs as L2's.
