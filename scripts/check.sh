@@ -177,7 +177,7 @@ debug_io_boots="hv-net hv-scsi"
 # L2 the kit's guest) run in the foreground on the distro kernel; on the
 # debug kernel one of them runs in lane b with two of its tests, since the
 # debug kernel nested takes minutes for what takes seconds on Debian's.
-vmm_boots="vmm-scsi-hvc vmm-scsi-smc"
+vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-net"
 low=(nice -n 19)
 full() { [ "${HVKIT_CHECK_FULL:-0}" = 1 ]; }
 
