@@ -485,6 +485,40 @@ TEST(the_files_open_and_an_error_leaves_nothing_open)
 	EXPECT_OPEN_FAILS("--nic", "tap=lo: cannot", "--kernel", kernel, "--initrd", initrd,
 			  "--vty", vty, "--disk", d0, "--nic", "--nic", "tap=lo");
 
+	/*
+	 * One path for in= and out= (a virtio console port can be open only
+	 * once): one read-write, blocking open; the input descriptor is a
+	 * second one on the same open file.
+	 */
+	snprintf(vty, sizeof(vty), "out=%s,in=%s", in, in);
+	fd0 = next_fd();
+	ASSERT_EQ(PARSE("--kernel", kernel, "--vty", vty), 0);
+	ASSERT_EQ(hvm_options_open(&o, err, sizeof(err)), 0);
+	EXPECT_TRUE(o.vtys[0].out_fd >= 0 && o.vtys[0].in_fd >= 0);
+	EXPECT_TRUE(o.vtys[0].out_fd != o.vtys[0].in_fd);
+	fl = fcntl(o.vtys[0].out_fd, F_GETFL);
+	EXPECT_TRUE(fl >= 0 && !(fl & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDWR && (fl & O_APPEND));
+	fl = fcntl(o.vtys[0].in_fd, F_GETFL);
+	EXPECT_TRUE(fl >= 0 && !(fl & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDWR);
+	EXPECT_TRUE(fcntl(o.vtys[0].in_fd, F_GETFD) & FD_CLOEXEC);
+	{
+		struct stat a, b;
+
+		EXPECT_TRUE(!fstat(o.vtys[0].out_fd, &a) && !fstat(o.vtys[0].in_fd, &b) &&
+			    a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	}
+	/* What goes out through one is in the file the other reads. */
+	EXPECT_EQ(write(o.vtys[0].out_fd, "hvkit", 5), 5);
+	{
+		char back[8] = "";
+
+		EXPECT_EQ(pread(o.vtys[0].in_fd, back, sizeof(back), 0), 5);
+		EXPECT_TRUE(!memcmp(back, "hvkit", 5));
+	}
+	hvm_options_close(&o);
+	EXPECT_TRUE(nothing_open());
+	EXPECT_EQ(next_fd(), fd0);
+
 	unlink(out);
 	for (fl = 0; fl < 7; fl++)
 		unlink(paths[fl]);

@@ -34,7 +34,8 @@ const char hvm_options_usage[] =
 "  --vty out=PATH[,in=PATH]\n"
 "                        a vty (unit address 0x30000000 onwards, in the order\n"
 "                        given): guest output appended to PATH, input read\n"
-"                        from PATH (a file or a FIFO); up to 8\n"
+"                        from PATH (a file or a FIFO; the same PATH as out=:\n"
+"                        opened once, read-write); up to 8\n"
 "  --disk PATH[,ro][,lun=C:T:L]\n"
 "                        a disk image (raw, a multiple of 512 bytes) as a\n"
 "                        SCSI LUN of the v-scsi adapter (unit address\n"
@@ -472,6 +473,24 @@ static int open_tap(struct hvm_options *o, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * --vty out=PATH,in=PATH with one PATH (a character device that is both
+ * ends, such as a virtio console port, which may be open only once): one
+ * open, read-write and blocking, so that output waits for room as with a
+ * file, and a second descriptor on it for input (the input thread reads
+ * only after poll() said there is something).
+ */
+static int open_shared(struct hvm_opt_vty *v, char *err, size_t err_len)
+{
+	if (open_one("--vty", v->out, O_RDWR | O_CREAT | O_APPEND, &v->out_fd, err, err_len))
+		return HVM_EXIT_BAD_OPTION;
+	v->in_fd = fcntl(v->out_fd, F_DUPFD_CLOEXEC, 0);
+	if (v->in_fd < 0)
+		return bad(err, err_len, "--vty", "cannot duplicate %s: %s", v->out,
+			   strerror(errno));
+	return 0;
+}
+
 static int open_all(struct hvm_options *o, char *err, size_t err_len)
 {
 	struct hvm_opt_vty *v;
@@ -484,6 +503,11 @@ static int open_all(struct hvm_options *o, char *err, size_t err_len)
 		return HVM_EXIT_BAD_OPTION;
 	for (i = 0; i < o->nr_vtys; i++) {
 		v = &o->vtys[i];
+		if (v->in && !strcmp(v->in, v->out)) {
+			if (open_shared(v, err, err_len))
+				return HVM_EXIT_BAD_OPTION;
+			continue;
+		}
 		if (open_one("--vty", v->out, O_WRONLY | O_CREAT | O_APPEND, &v->out_fd, err,
 			     err_len))
 			return HVM_EXIT_BAD_OPTION;
