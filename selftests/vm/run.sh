@@ -658,6 +658,7 @@ net_iperf_stop() {
 
 machine_arm64() {
 	local bd=$1 dd=$2 b=$3 mopts method base
+	vty_socks=()
 	mopts=$(boot_get "$b" machine)
 	method=$(boot_get "$b" method)
 	case "$(boot_get "$b" peer)" in
@@ -722,6 +723,10 @@ machine_arm64() {
 # console is hvkit-vmm's PL011, which L1 passes to its own console: the
 # KTAP document reaches console.log as from any other machine. The L1
 # initramfs is made once the boot's initramfs exists (machine_finish).
+# vtys=N (1..7): the agent's vty k is hvkit-vmm's vty k, unit address
+# 0x30000000 + k (vty 0, 0x30000000, writes to a file in L1), whose both
+# ends are L1's virtio console port "hvkit.vtyk"; L0 QEMU connects that
+# port to the socket the host agent serves, as spapr-vty k on ppc64le.
 vmm_l1_image=
 vmm_root=
 vmm_prepare() {
@@ -741,8 +746,9 @@ vmm_prepare() {
 }
 
 machine_arm64_vmm() {
-	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 disks=()
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys mods disks=() vty_args=()
 	method=$(boot_get "$b" method)
+	vtys=$(boot_get "$b" vtys)
 	case "$method" in
 	hvc | smc) ;;
 	*) die "boot $b: peer=hvkit-vmm needs method=hvc or method=smc (got '$method')" ;;
@@ -752,6 +758,27 @@ machine_arm64_vmm() {
 	rm -rf "$l1"
 	mkdir -p "$l1"/{bin,proc,sys,dev,tmp}
 	cp "$vmm_root/bin/busybox" "$repo/tools/hvkit-vmm/hvkit-vmm" "$l1/bin/"
+	vty_socks=()
+	: >"$l1/vports"
+	if [ -n "$vtys" ]; then
+		case "$vtys" in [1-7]) ;; *) die "boot $b: vtys=$vtys (1..7 beside hvkit-vmm's vty 0)" ;; esac
+		# L1's kernel has the virtio console built in, virtio-mmio as a
+		# module (xz, which busybox insmod cannot read).
+		mods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) ||
+			die "peer=hvkit-vmm: no modules of L1's kernel"
+		xz -dc "$mods/kernel/drivers/virtio/virtio_mmio.ko.xz" >"$l1/virtio_mmio.ko" ||
+			die "peer=hvkit-vmm: cannot unpack virtio_mmio.ko.xz from $mods"
+		: >"$dd/vtys"
+		vty_args=(-device virtio-serial-device)
+		for k in $(seq 1 "$vtys"); do
+			vty_socks+=("$(vty_sockdir "$bd")/vty$k.sock")
+			# shellcheck disable=SC2054 # commas belong to the QEMU options
+			vty_args+=(-chardev "socket,id=vty$k,path=${vty_socks[-1]},server=on,wait=off"
+				-device "virtserialport,chardev=vty$k,name=hvkit.vty$k")
+			printf '%d 0x%08x\n' "$k" $((0x30000000 + k)) >>"$dd/vtys"
+			echo "hvkit.vty$k" >>"$l1/vports"
+		done
+	fi
 	: >"$dd/scsi-luns"
 	: >"$l1/luns"
 	for k in $(boot_get "$b" scsi_luns); do
@@ -762,6 +789,7 @@ machine_arm64_vmm() {
 	done
 	{
 		echo "0x30000000 serial hvterm1"
+		[ -z "$vtys" ] || sed 's/^[0-9]* \(.*\)/\1 serial hvterm1/' "$dd/vtys"
 		[ ${#disks[@]} -eq 0 ] || echo "0x30000100 vscsi IBM,v-scsi"
 	} >"$dd/devices"
 	vmm_net_setup "$bd" "$dd" "$b" "$l1"
@@ -779,6 +807,8 @@ machine_arm64_vmm() {
 		printf ' --vty out=/tmp/vty0.out'
 		[ ${#disks[@]} -eq 0 ] || printf ' %q' "${disks[@]}"
 		[ ${#vmm_nic[@]} -eq 0 ] || printf ' %q' "${vmm_nic[@]}"
+		# The vtys of the virtio console ports, from init.
+		printf ' "$@"'
 		echo
 	} >"$l1/vmm.sh"
 	# hvkit-vmm exits 0 when its guest powers off, and at exit reports
@@ -797,7 +827,32 @@ machine_arm64_vmm() {
 	echo "hvkit L1: $(uname -r), starting hvkit-vmm"
 	while read -r f size; do truncate -s "$size" "$f"; done </luns
 	[ ! -f /net-l1.sh ] || . /net-l1.sh
-	sh /vmm.sh </dev/null
+	# /vports: the virtio console ports that become hvkit-vmm's vtys 1..N,
+	# one path both ways.
+	port_dev() {
+		for f in /sys/class/virtio-ports/*/name; do
+			[ "$(cat "$f" 2>/dev/null)" = "$1" ] || continue
+			f=${f%/name}
+			echo "/dev/${f##*/}"
+			return 0
+		done
+		return 1
+	}
+	set --
+	if [ -s /vports ]; then
+		insmod /virtio_mmio.ko || echo "hvkit L1: insmod virtio_mmio failed"
+		for name in $(cat /vports); do
+			i=0
+			until dev=$(port_dev "$name") && [ -c "$dev" ]; do
+				i=$((i + 1))
+				[ "$i" -lt 100 ] || { echo "hvkit L1: no virtio console port $name"; break; }
+				sleep 0.1
+			done
+			echo "hvkit L1: vty $name is $dev"
+			set -- "$@" --vty "out=$dev,in=$dev"
+		done
+	fi
+	sh /vmm.sh "$@" </dev/null
 	echo "hvkit L1: hvkit-vmm exit $?"
 	poweroff -f
 	EOF
@@ -810,6 +865,7 @@ machine_arm64_vmm() {
 		-cpu max,pauth-impdef=on -m 2560 -smp 1 -nodefaults -nographic -no-reboot
 		-chardev "file,id=con0,path=$bd/console.log" -serial chardev:con0
 		"${vmm_l0_net[@]}"
+		"${vty_args[@]}"
 		-kernel "$vmm_l1_image" -initrd "$bd/l1.cpio.gz"
 		-append "console=ttyAMA0 panic=-1 quiet")
 }
