@@ -5,7 +5,10 @@
 # Guest side of the host vty agent (selftests/vm/host/vty_agent.py), for
 # boots with the plan keys vtys=N agent=vty. Source after ktap.sh.
 #
-# The agent's vty K (1..N) is the spapr-vty at 0x3000K000 (/data/vtys).
+# The agent's vty K (1..N) is the vty whose unit address /data/vtys gives
+# (QEMU pseries: the spapr-vty at 0x3000K000; hvkit-vmm: its vty K, at
+# 0x30000000 + K). On boots whose console is not hv_console's (arm64), a
+# script first calls vty_load, which loads hv_vio and hv_console.
 # A script opens one on fd 3, which stays in raw mode without echo while
 # open; every exchange is a command line and its reply, so the guest never
 # reads more than it asked for:
@@ -37,13 +40,36 @@ vty_ua() {
 	awk -v k="$1" '$1 == k { print $2 }' "$HVKIT_DATA/vtys"
 }
 
-# The unit address of every vty in the device tree, one per line.
+# The unit address of every vty in the device tree, one per line: those
+# of /vdevice (pseries) or of the hvkit hypervisor node (arm64).
 vty_dt_units() {
 	local n
-	for n in /proc/device-tree/vdevice/vty@*; do
+	for n in /proc/device-tree/vdevice/vty@* /proc/device-tree/hypervisor/vty@*; do
 		[ -f "$n/reg" ] && dt_cell "$n/reg"
 	done
 	return 0
+}
+
+# vty_load : hv_vio and hv_console loaded where /init did not load them
+# (boots without console=hv_console), and every vty of the device tree
+# bound to hv_console, within 10 s times the slowdown. VTY_ERR says what
+# is missing.
+vty_load() {
+	local m i=0 ua missing
+	for m in hv_vio hv_console; do
+		hvk_loaded $m || hvk_insmod $m || { VTY_ERR="insmod $m failed"; return 1; }
+	done
+	while :; do
+		missing=
+		for ua in $(vty_dt_units); do
+			[ -r "/sys/bus/hvkit/devices/${ua#0x}/vty/hvc_index" ] || missing="$missing $ua"
+		done
+		[ -n "$missing" ] || return 0
+		i=$((i + 1))
+		[ "$i" -le $((100 * ${HVK_SLOWDOWN:-1})) ] ||
+			{ VTY_ERR="vtys hv_console did not bind:$missing"; return 1; }
+		sleep 0.1
+	done
 }
 
 # The /dev/hvcN hv_console made for the vty at unit address UA.

@@ -22,6 +22,8 @@
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/vty.sh
+# Where /init did not load hv_console (its console is another): load it.
+[ "${BOOT_CONSOLE:-}" = hv_console ] || vty_load || echo "# loading hv_console: $VTY_ERR"
 
 N=65536
 ktap_plan 7

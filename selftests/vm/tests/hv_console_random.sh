@@ -11,6 +11,8 @@
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/vty.sh
+# Where /init did not load hv_console (its console is another): load it.
+[ "${BOOT_CONSOLE:-}" = hv_console ] || vty_load || echo "# loading hv_console: $VTY_ERR"
 
 SET=${HV_CONSOLE_SET:-random}
 PROBE=${HV_CONSOLE_PROBE:-0}
