@@ -174,10 +174,15 @@ vm=selftests/vm/run.sh
 # boot, which checks the runner's format and is left to the distro kernel.
 debug_io_boots="hv-net hv-scsi"
 # The arm64 boots under hvkit-vmm (a nested guest: L0 TCG, L1 KVM at EL2,
-# L2 the kit's guest) run in the foreground on the distro kernel; on the
-# debug kernel one of them runs in lane b with two of its tests, since the
-# debug kernel nested takes minutes for what takes seconds on Debian's.
-vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-net"
+# L2 the kit's guest): their own steps, not vm-arm64's. hv_scsi's suite
+# runs whole; of hv_console's and hv_net's, whose whole suites take 15 to
+# 25 minutes each nested, make check runs the tests below and check-full
+# all of them. On the debug kernel one boot runs two of its tests, since
+# the debug kernel nested takes minutes for what takes seconds on Debian's.
+vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-console vmm-net"
+vmm_console_tests="hv_console_load hv_console_crlf hv_console_shell hv_console_rmmod"
+vmm_net_tests="hv_net_basic hv_net_tcp hv_net_udp hv_net_link hv_net_rmmod"
+full && vmm_console_tests= && vmm_net_tests=
 low=(nice -n 19)
 full() { [ "${HVKIT_CHECK_FULL:-0}" = 1 ]; }
 
@@ -205,6 +210,9 @@ lane_b() {
 	# lockdep and kmemleak on the driver's paths against the kit's peer).
 	step_if "$vm" vm-arm64-vmm-debug 3600 "$vm" --arch arm64 --kernel debug \
 		--boots vmm-scsi-smc --tests "hv_scsi_load hv_scsi_rmmod"
+	# hv_net on hvkit-vmm's l-lan, through L1's bridge to the host agent.
+	step_if "$vm" vm-arm64-vmm-net 3600 "$vm" --arch arm64 --boots vmm-net \
+		${vmm_net_tests:+--tests "$vmm_net_tests"}
 	# hvkit-vmm, the arm64 peer, where it is meant to run: under KVM in an
 	# L1 Linux at EL2 (QEMU TCG), hv_vio and hv_console in its guest over
 	# HVC and SMC (Documentation/hvkit-vmm.rst, The nested check).
@@ -232,8 +240,11 @@ step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
 # The first Quick-start command, so that it cannot break unseen.
 step demo 900 scripts/demo.sh
 # The drivers' suites on arm64 against hvkit-vmm, the kit's own peer, over
-# HVC and SMC (selftests/vm/plans/arm64; Documentation/testing-vm.rst).
-step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "$vmm_boots"
+# HVC and SMC: hv_scsi's, and hv_console's through the host vty agent
+# (selftests/vm/plans/arm64; Documentation/testing-vm.rst).
+step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "vmm-scsi-hvc vmm-scsi-smc"
+step_if "$vm" vm-arm64-vmm-console 3600 "$vm" --arch arm64 --boots vmm-console \
+	${vmm_console_tests:+--tests "$vmm_console_tests"}
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 # The ppc64le plan on the debug kernel (3 to 4 times slower than on the
