@@ -210,9 +210,6 @@ lane_b() {
 	# lockdep and kmemleak on the driver's paths against the kit's peer).
 	step_if "$vm" vm-arm64-vmm-debug 3600 "$vm" --arch arm64 --kernel debug \
 		--boots vmm-scsi-smc --tests "hv_scsi_load hv_scsi_rmmod"
-	# hv_net on hvkit-vmm's l-lan, through L1's bridge to the host agent.
-	step_if "$vm" vm-arm64-vmm-net 3600 "$vm" --arch arm64 --boots vmm-net \
-		${vmm_net_tests:+--tests "$vmm_net_tests"}
 	# hvkit-vmm, the arm64 peer, where it is meant to run: under KVM in an
 	# L1 Linux at EL2 (QEMU TCG), hv_vio and hv_console in its guest over
 	# HVC and SMC (Documentation/hvkit-vmm.rst, The nested check).
@@ -245,6 +242,9 @@ step demo 900 scripts/demo.sh
 step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "vmm-scsi-hvc vmm-scsi-smc"
 step_if "$vm" vm-arm64-vmm-console 3600 "$vm" --arch arm64 --boots vmm-console \
 	${vmm_console_tests:+--tests "$vmm_console_tests"}
+# hv_net on hvkit-vmm's l-lan, through L1's bridge to the host agent.
+step_if "$vm" vm-arm64-vmm-net 3600 "$vm" --arch arm64 --boots vmm-net \
+	${vmm_net_tests:+--tests "$vmm_net_tests"}
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 # The ppc64le plan on the debug kernel (3 to 4 times slower than on the

@@ -803,7 +803,10 @@ machine_arm64_vmm() {
 	{
 		printf '/bin/hvkit-vmm --kernel /Image --initrd /initrd --method %s' "$method"
 		printf ' --memory %s' "$(boot_get "$b" vmm_memory | grep . || echo 768)"
-		printf ' --append %q' "console=ttyAMA0 panic=-1 $K_CMDLINE $(boot_get "$b" cmdline)"
+		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
+		# stall for tens of seconds (a soft-lockup report in L2's early boot
+		# once, with four guests on two cores); 120 s still catches a loop.
+		printf ' --append %q' "console=ttyAMA0 panic=-1 watchdog_thresh=60 $K_CMDLINE $(boot_get "$b" cmdline)"
 		printf ' --vty out=/tmp/vty0.out'
 		[ ${#disks[@]} -eq 0 ] || printf ' %q' "${disks[@]}"
 		[ ${#vmm_nic[@]} -eq 0 ] || printf ' %q' "${vmm_nic[@]}"
