@@ -52,6 +52,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/lib/kmods.sh
+. "$repo/scripts/lib/kmods.sh"
 
 log() { echo "run.sh: $*" >&2; }
 die() { log "$*"; exit 2; }
@@ -729,24 +731,19 @@ machine_arm64() {
 # port to the socket the host agent serves, as spapr-vty k on ppc64le.
 vmm_l1_image=
 vmm_root=
+vmm_l1_mods=
 vmm_prepare() {
 	[ -z "$vmm_root" ] || return 0
-	command -v aarch64-linux-gnu-gcc >/dev/null ||
-		die "peer=hvkit-vmm needs aarch64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu)"
 	vmm_l1_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print image) ||
 		die "peer=hvkit-vmm: cannot fetch Debian trixie's arm64 kernel for L1"
-	vmm_root=$("$repo/scripts/fetch-debs.sh" arm64 busybox-static libfdt-dev) ||
-		die "peer=hvkit-vmm: cannot fetch busybox-static and libfdt-dev (arm64)"
-	# The lock: make check builds it from two lanes at once.
-	mkdir -p "$repo/build"
-	flock "$repo/build/.hvkit-vmm.lock" \
-		make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
-		LIBFDT="$vmm_root/usr/lib/aarch64-linux-gnu" >"$out/hvkit-vmm-build.log" 2>&1 ||
-		{ cat "$out/hvkit-vmm-build.log" >&2; die "peer=hvkit-vmm: building hvkit-vmm failed"; }
+	vmm_l1_mods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) ||
+		die "peer=hvkit-vmm: cannot fetch Debian trixie's arm64 modules for L1"
+	vmm_root=$("$repo/scripts/build-hvkit-vmm.sh" "$out/hvkit-vmm-build.log") ||
+		die "peer=hvkit-vmm: no hvkit-vmm to run"
 }
 
 machine_arm64_vmm() {
-	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys mods disks=() vty_args=()
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
 	vtys=$(boot_get "$b" vtys)
 	case "$method" in
@@ -763,11 +760,8 @@ machine_arm64_vmm() {
 	if [ -n "$vtys" ]; then
 		case "$vtys" in [1-7]) ;; *) die "boot $b: vtys=$vtys (1..7 beside hvkit-vmm's vty 0)" ;; esac
 		# L1's kernel has the virtio console built in, virtio-mmio as a
-		# module (xz, which busybox insmod cannot read).
-		mods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) ||
-			die "peer=hvkit-vmm: no modules of L1's kernel"
-		xz -dc "$mods/kernel/drivers/virtio/virtio_mmio.ko.xz" >"$l1/virtio_mmio.ko" ||
-			die "peer=hvkit-vmm: cannot unpack virtio_mmio.ko.xz from $mods"
+		# module.
+		l1_mods+=(virtio_mmio)
 		: >"$dd/vtys"
 		vty_args=(-device virtio-serial-device)
 		for k in $(seq 1 "$vtys"); do
@@ -793,6 +787,13 @@ machine_arm64_vmm() {
 		[ ${#disks[@]} -eq 0 ] || echo "0x30000100 vscsi IBM,v-scsi"
 	} >"$dd/devices"
 	vmm_net_setup "$bd" "$dd" "$b" "$l1"
+	[ ${#vmm_nic[@]} -eq 0 ] || l1_mods+=(virtio_mmio virtio_net bridge tun)
+	# L1's init loads them in this order (dependencies first).
+	if [ ${#l1_mods[@]} -gt 0 ]; then
+		kmod_paths "$vmm_l1_mods" "${l1_mods[@]}" >"$bd/l1-mods" ||
+			die "peer=hvkit-vmm: L1's modules are incomplete"
+		kmod_copy "$l1/lib/l1" <"$bd/l1-mods"
+	fi
 	# What the hv_scsi tests need to know of this peer (lib/scsi.sh).
 	cat >"$dd/scsi-peer" <<-EOF
 	HVS_UNIT=30000100
@@ -829,6 +830,11 @@ machine_arm64_vmm() {
 	mount -t tmpfs -o size=90% tmp /tmp
 	echo "hvkit L1: $(uname -r), starting hvkit-vmm"
 	while read -r f size; do truncate -s "$size" "$f"; done </luns
+	if [ -f /lib/l1/order ]; then
+		for k in $(cat /lib/l1/order); do
+			insmod "/lib/l1/$k" || echo "hvkit L1: insmod $k failed"
+		done
+	fi
 	[ ! -f /net-l1.sh ] || . /net-l1.sh
 	# /vports: the virtio console ports that become hvkit-vmm's vtys 1..N,
 	# one path both ways.
@@ -843,7 +849,6 @@ machine_arm64_vmm() {
 	}
 	set --
 	if [ -s /vports ]; then
-		insmod /virtio_mmio.ko || echo "hvkit L1: insmod virtio_mmio failed"
 		for name in $(cat /vports); do
 			i=0
 			until dev=$(port_dev "$name") && [ -c "$dev" ]; do
@@ -877,25 +882,18 @@ machine_arm64_vmm() {
 # network as on ppc64le. L0 QEMU has the ppc64le machine's user netdev
 # (net_agent_setup: the host agent at 10.0.2.100) on a virtio-net-device;
 # L1 loads trixie's virtio_mmio, virtio_net, bridge and tun (with their
-# dependencies, uncompressed for busybox's insmod) and bridges its virtio
+# dependencies: machine_arm64_vmm, scripts/lib/kmods.sh) and bridges its virtio
 # NIC with hvkit-vmm's TAP hvk0 (once hvkit-vmm has made it), so the l-lan
 # 0x30000200, with the MAC the ppc64le machine gives, sits directly on the
 # user network. Sets vmm_nic (hvkit-vmm's options) and vmm_l0_net (L0's).
 vmm_nic=()
 vmm_l0_net=()
-vmm_l1_mods=
 vmm_net_setup() { # bootdir datadir bootname l1dir
 	local bd=$1 dd=$2 b=$3 l1=$4
 	vmm_nic=()
 	vmm_l0_net=()
 	[ "$(boot_get "$b" net)" = agent ] || return 0
 	net_agent_setup "$bd" "$b"
-	[ -n "$vmm_l1_mods" ] ||
-		vmm_l1_mods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) ||
-		die "peer=hvkit-vmm: cannot fetch Debian trixie's arm64 modules for L1"
-	mkdir -p "$l1/lib/l1"
-	vmm_l1_seen=" "
-	vmm_l1_mod_paths virtio_mmio virtio_net bridge tun | vmm_l1_mod_copy "$l1/lib/l1"
 	# shellcheck disable=SC2054 # commas belong to the options
 	vmm_nic=(--nic mac=52:54:00:12:34:56,tap=hvk0)
 	# shellcheck disable=SC2054 # commas belong to the QEMU options
@@ -915,9 +913,6 @@ vmm_net_setup() { # bootdir datadir bootname l1dir
 	# MTUs as high as they go, so that no frame of hv_net_mtu's MTU 9000
 	# is dropped in L1 (slirp itself keeps to 1500-byte segments).
 	cat >"$l1/net-l1.sh" <<-'EOF'
-	for k in $(cat /lib/l1/order); do
-		insmod "/lib/l1/$k" || echo "hvkit L1: insmod $k failed"
-	done
 	[ -e /dev/net/tun ] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }
 	l1_mtu() { ip link set dev "$1" mtu 65521 2>/dev/null || ip link set dev "$1" mtu 9000; }
 	ip link add br0 type bridge && ip link set br0 type bridge stp_state 0 forward_delay 0 2>/dev/null
@@ -928,41 +923,6 @@ vmm_net_setup() { # bootdir datadir bootname l1dir
 		l1_mtu br0 && ip link set br0 up &&
 		echo "hvkit L1: hvk0 bridged with eth0, mtu $(cat /sys/class/net/br0/mtu)" ) &
 	EOF
-}
-
-# The paths of trixie's modules NAMES, each after the modules it depends
-# on (modinfo's depends), each once; built-in ones are left out.
-vmm_l1_mod_paths() { # names...
-	local n f d
-	for n in "$@"; do
-		n=${n//-/_}
-		case "$vmm_l1_seen" in *" $n "*) continue ;; esac
-		vmm_l1_seen="$vmm_l1_seen$n "
-		grep -q "/$n\.ko" "$vmm_l1_mods/modules.builtin" && continue
-		f=$(find "$vmm_l1_mods/kernel" -name "$n.ko*" -print -quit)
-		[ -n "$f" ] || die "peer=hvkit-vmm: trixie has no module $n"
-		d=$(modinfo -F depends "$f" | tr ',' ' ')
-		# shellcheck disable=SC2086 # module names have no spaces
-		[ -z "$d" ] || vmm_l1_mod_paths $d
-		echo "$f"
-	done
-}
-vmm_l1_seen=" "
-
-# Copies the modules (paths on stdin, in load order) uncompressed into
-# DIR, with DIR/order listing them.
-vmm_l1_mod_copy() { # dir
-	local f k
-	: >"$1/order"
-	while read -r f; do
-		k=$(basename "$f" .xz)
-		grep -qx "$k" "$1/order" && continue
-		case "$f" in
-		*.xz) xz -dc "$f" >"$1/$k" ;;
-		*) cp "$f" "$1/$k" ;;
-		esac
-		echo "$k" >>"$1/order"
-	done
 }
 
 # hvkit-vmm's l-lan line at power-off must show no guest mistake, but for

@@ -33,6 +33,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/lib/kmods.sh
+. "$repo/scripts/lib/kmods.sh"
 out=$repo/build/vmm-nested
 keep=0
 while [ $# -gt 0 ]; do
@@ -54,46 +56,16 @@ mkdir -p "$out"
 # What the three layers need: kernels, busybox, libfdt for a static VMM.
 l1_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print image) || die "no trixie arm64 kernel"
 l2_image=$("$repo/scripts/fetch-kernel.sh" arm64 6.1 --print image) || die "no bookworm arm64 kernel"
-root=$("$repo/scripts/fetch-debs.sh" arm64 busybox-static libfdt-dev) || die "cannot fetch busybox-static, libfdt-dev (arm64)"
 log "building hvkit-vmm (static, arm64) and the hvkit modules for 6.1"
-mkdir -p "$repo/build"
-flock "$repo/build/.hvkit-vmm.lock" \
-	make -s -C "$repo/tools/hvkit-vmm" CROSS_COMPILE=aarch64-linux-gnu- STATIC=1 \
-	LIBFDT="$root/usr/lib/aarch64-linux-gnu" >"$out/build.log" 2>&1 ||
-	{ cat "$out/build.log" >&2; die "building hvkit-vmm failed"; }
+root=$("$repo/scripts/build-hvkit-vmm.sh" "$out/build.log") || die "no hvkit-vmm to run"
 make -s -C "$repo" ARCH=arm64 HVKIT_SELFTEST=m >>"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; die "building the modules failed"; }
 
 # The distro modules hv_scsi and sd need (Debian builds SCSI as modules),
-# and L1's tun, with what they depend on, from the modules' own "depends"
-# fields. Trixie's are xz-compressed: copied out uncompressed, for busybox.
+# and L1's tun, with what they depend on, in load order, uncompressed for
+# busybox's insmod (scripts/lib/kmods.sh).
 kmods=$("$repo/scripts/fetch-kernel.sh" arm64 6.1 --print modules) || die "no bookworm arm64 modules"
 l1_kmods=$("$repo/scripts/fetch-kernel.sh" arm64 6.12 --print modules) || die "no trixie arm64 modules"
-distro_mod_paths() { # MODULES_DIR NAME...
-	local dir=$1 todo=("${@:2}") seen=" " n f
-	while [ ${#todo[@]} -gt 0 ]; do
-		n=${todo[0]//-/_}
-		todo=("${todo[@]:1}")
-		case "$seen" in *" $n "*) continue ;; esac
-		seen="$seen$n "
-		f=$(find "$dir/kernel" \( -name "$n.ko" -o -name "${n//_/-}.ko" -o -name "$n.ko.xz" \
-			-o -name "${n//_/-}.ko.xz" \) -print -quit)
-		[ -n "$f" ] || die "$(basename "$dir") has no module $n"
-		echo "$f"
-		# shellcheck disable=SC2207 # module names have no spaces
-		todo+=($(modinfo -F depends "$f" | tr ',' ' '))
-	done
-}
-copy_mods() { # DEST (paths on stdin)
-	local f
-	while read -r f; do
-		case "$f" in
-		*.xz) xz -dc "$f" >"$1/$(basename "$f" .xz)" ;;
-		*) cp "$f" "$1/" ;;
-		esac
-	done
-}
-
 initramfs() { # DIR OUT
 	(cd "$1" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$2"
 }
@@ -103,7 +75,9 @@ l2=$out/l2
 mkdir -p "$l2"/{bin,proc,sys,dev,tmp,lib/hvkit,lib/distro}
 cp "$root/bin/busybox" "$l2/bin/"
 cp "$repo/build/arm64-6.1"/{hv_vio,hv_console,hv_scsi,hv_net}.ko "$l2/lib/hvkit/"
-distro_mod_paths "$kmods" scsi_mod sd_mod crct10dif_generic crc64_rocksoft_generic | copy_mods "$l2/lib/distro"
+kmod_paths "$kmods" scsi_mod sd_mod crct10dif_generic crc64_rocksoft_generic >"$out/l2-mods" ||
+	die "bookworm's modules are incomplete"
+kmod_copy "$l2/lib/distro" <"$out/l2-mods"
 cat >"$l2/init" <<'L2'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -129,10 +103,8 @@ if [ -e /dev/hvc1 ]; then
 	kill $p 2>/dev/null
 	say "input $(wc -c </tmp/in) bytes sha256 $(sha256sum </tmp/in | cut -d' ' -f1)"
 fi
-# Distro modules in dependency order: insmod until none is left to load.
-for pass in 1 2 3 4 5 6; do
-	for k in /lib/distro/*.ko; do insmod "$k" 2>/dev/null; done
-done
+# Distro modules, dependencies first.
+for k in $(cat /lib/distro/order); do insmod "/lib/distro/$k" || say "insmod $k failed"; done
 insmod /lib/hvkit/hv_scsi.ko && say "hv_scsi loaded"
 i=0
 while [ $i -lt 60 ] && [ ! -b /dev/sda ]; do sleep 1; i=$((i + 1)); done
@@ -201,9 +173,8 @@ l1=$out/l1
 mkdir -p "$l1"/{bin,proc,sys,dev,tmp,lib/distro}
 cp "$root/bin/busybox" "$repo/tools/hvkit-vmm/hvkit-vmm" "$l1/bin/"
 # tun for hvkit-vmm's TAP, unless trixie builds it in.
-if ! grep -q '/tun\.ko' "$l1_kmods/modules.builtin"; then
-	distro_mod_paths "$l1_kmods" tun | copy_mods "$l1/lib/distro"
-fi
+kmod_paths "$l1_kmods" tun >"$out/l1-mods" || die "trixie's modules are incomplete"
+kmod_copy "$l1/lib/distro" <"$out/l1-mods"
 cp "$l2_image" "$l1/Image-l2"
 initramfs "$l2" "$l1/initrd-l2"
 cp "$out/vty1.in" "$out/disk.img" "$l1/"
@@ -212,9 +183,7 @@ cat >"$l1/init" <<'L1'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 echo "L1: $(uname -r) $(dmesg | grep -o 'kvm \[1\]: [A-Za-z]* mode initialized' | head -1), $(nproc) cpus"
-for pass in 1 2 3; do
-	for k in /lib/distro/*.ko; do [ -e "$k" ] && insmod "$k" 2>/dev/null; done
-done
+for k in $(cat /lib/distro/order); do insmod "/lib/distro/$k" || echo "L1: insmod $k failed"; done
 [ -e /dev/net/tun ] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }
 [ -d /sys/class/misc/tun ] && echo "L1: tun ready"
 # The far end of hvkit-vmm's TAP: 10.0.3.1 on hvk0 once hvkit-vmm made it,
