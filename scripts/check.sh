@@ -175,16 +175,29 @@ vm=selftests/vm/run.sh
 debug_io_boots="hv-net hv-scsi"
 # The arm64 boots under hvkit-vmm (a nested guest: L0 TCG, L1 KVM at EL2,
 # L2 the kit's guest): their own steps, not vm-arm64's. hv_scsi's suite
-# runs whole; of hv_console's and hv_net's, whose whole suites take 15 to
-# 25 minutes each nested, make check runs the tests below and check-full
-# all of them. On the debug kernel one boot runs two of its tests, since
-# the debug kernel nested takes minutes for what takes seconds on Debian's.
-vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-console vmm-net"
-vmm_console_tests="hv_console_load hv_console_crlf hv_console_shell hv_console_rmmod"
-vmm_net_tests="hv_net_basic hv_net_tcp hv_net_udp hv_net_link hv_net_rmmod"
-full && vmm_console_tests= && vmm_net_tests=
+# runs whole, split between the HVC and SMC boots. hv_console's and
+# hv_net's whole suites take 15 to 25 minutes each nested and conduit:
+# make check runs each of their tests once, split between the twin boots
+# (below), check-full both twins whole. On the debug kernel one boot runs
+# two of its tests, since the debug kernel nested takes minutes for what
+# takes seconds on Debian's.
+vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-console vmm-console-smc vmm-net vmm-net-hvc"
+vmm_console_tests="vmm-console:hv_console_load vmm-console:hv_console_crlf
+	vmm-console:hv_console_shell vmm-console:hv_console_rmmod
+	vmm-console-smc:hv_console_load vmm-console-smc:hv_console_random
+	vmm-console-smc:hv_console_multi vmm-console-smc:hv_console_fault
+	vmm-console-smc:hv_console_rmmod"
+vmm_net_tests="vmm-net:hv_net_basic vmm-net:hv_net_tcp vmm-net:hv_net_udp
+	vmm-net:hv_net_link vmm-net:hv_net_rmmod
+	vmm-net-hvc:hv_net_basic vmm-net-hvc:hv_net_mtu vmm-net-hvc:hv_net_stop_irq
+	vmm-net-hvc:hv_net_fault vmm-net-hvc:hv_net_rmmod"
 low=(nice -n 19)
 full() { [ "${HVKIT_CHECK_FULL:-0}" = 1 ]; }
+# check-full: whole suites (an empty --tests list is the plan's).
+if full; then
+	vmm_console_tests=
+	vmm_net_tests=
+fi
 
 # Lane "b": what does not need the foreground's results and can share the
 # machine with a one-vCPU guest. The newer Debian kernels (6.12, 7),
@@ -240,10 +253,10 @@ step demo 900 scripts/demo.sh
 # HVC and SMC: hv_scsi's, and hv_console's through the host vty agent
 # (selftests/vm/plans/arm64; Documentation/testing-vm.rst).
 step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "vmm-scsi-hvc vmm-scsi-smc"
-step_if "$vm" vm-arm64-vmm-console 3600 "$vm" --arch arm64 --boots vmm-console \
+step_if "$vm" vm-arm64-vmm-console 3600 "$vm" --arch arm64 --boots "vmm-console vmm-console-smc" \
 	${vmm_console_tests:+--tests "$vmm_console_tests"}
 # hv_net on hvkit-vmm's l-lan, through L1's bridge to the host agent.
-step_if "$vm" vm-arm64-vmm-net 3600 "$vm" --arch arm64 --boots vmm-net \
+step_if "$vm" vm-arm64-vmm-net 3600 "$vm" --arch arm64 --boots "vmm-net vmm-net-hvc" \
 	${vmm_net_tests:+--tests "$vmm_net_tests"}
 # The runner's own test: it must fail deliberately broken guest scripts.
 step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh

@@ -15,7 +15,8 @@
 #   --modules DIR       hvkit .ko files (default build/<karch>-<kver>/, built
 #                       with make when missing or older than the sources)
 #   --no-build          never run make; use the .ko files as they are
-#   --tests 'a b'       test scripts to run in every boot (default: the plan)
+#   --tests 'a b'       test scripts to run in every boot (default: the plan);
+#                       a word BOOT:TEST is for that boot only
 #   --boots 'x y'       boots of the plan to run (default: all)
 #   --skip-boots 'x y'  leave these boots out (of --boots, else of all)
 #   --tests-dir DIR     more test scripts (e.g. selftests/vm/meta)
@@ -1354,10 +1355,28 @@ finish() {
 # ----------------------------------------------------------------------------
 # Test mode
 
+# The tests of --tests that boot $1 runs: every plain word, and the TEST
+# of each BOOT:TEST word that names it.
+override_tests() {
+	local w out=
+	for w in $tests_override; do
+		case "$w" in
+		"$1":*) out="$out ${w#*:}" ;;
+		*:*) ;;
+		*) out="$out $w" ;;
+		esac
+	done
+	echo "${out# }"
+}
+
 if [ -z "$bench" ]; then
 	ids=()
 	for b in "${selected_boots[@]}"; do
-		tests=${tests_override:-$(boot_get "$b" tests)}
+		tests=$(boot_get "$b" tests)
+		if [ -n "$tests_override" ]; then
+			tests=$(override_tests "$b")
+			[ -n "$tests" ] || die "boot $b: --tests names none of its tests"
+		fi
 		[ -n "$tests" ] || die "boot $b has no tests"
 		for t in $tests; do
 			known_tests | grep -qx -- "$t" || die "no test script $t.sh (known: $(known_tests | tr '\n' ' '))"
