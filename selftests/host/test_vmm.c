@@ -132,6 +132,7 @@ struct sink {
 	unsigned int len;
 	unsigned int refuse_after;	/* 0: take everything */
 	unsigned int interrupts;
+	unsigned int rooms;		/* input_room reports */
 };
 
 static long sink_write(void *ctx, const u8 *buf, unsigned int len)
@@ -150,9 +151,15 @@ static void sink_ready(void *ctx)
 	((struct sink *)ctx)->interrupts++;
 }
 
+static void sink_room(void *ctx)
+{
+	((struct sink *)ctx)->rooms++;
+}
+
 static const struct hvm_vty_ops sink_ops = {
 	.write = sink_write,
 	.input_ready = sink_ready,
+	.input_room = sink_room,
 };
 
 TEST(vty_output_arrives_as_the_guest_packed_it)
@@ -270,6 +277,60 @@ TEST(vty_feed_stops_at_its_buffer)
 	EXPECT_EQ(hvm_vty_feed(&vty, big, sizeof(big)), HVM_VTY_INPUT);
 	EXPECT_EQ(hvm_vty_feed(&vty, big, 1), 0);
 	EXPECT_EQ(s.interrupts, 1);
+}
+
+/* Take one H_GET_TERM_CHAR's worth from the vty at unit 1; its count. */
+static u64 get_chars(struct hvm_hcall_table *t)
+{
+	struct hvm_smccc_regs r;
+
+	EXPECT_EQ(call(t, HVK_H_GET_TERM_CHAR, 1, 0, 0, 0, &r), HVK_H_SUCCESS);
+	return r.x[1];
+}
+
+/*
+ * The backend reader stops reading while the buffer is full and sleeps
+ * until told: a guest read that drains a full buffer to the low mark says
+ * so, once; reads of a buffer no feed filled say nothing.
+ */
+TEST(vty_reports_room_once_a_full_buffer_drains)
+{
+	struct hvm_hcall_table t;
+	struct hvm_vty vty;
+	struct sink s = { 0 };
+	static u8 big[HVM_VTY_INPUT];
+	unsigned int left = HVM_VTY_INPUT;
+
+	memset(big, 'x', sizeof(big));
+	hvm_table_init(&t);
+	hvm_vty_init(&vty, 1, &sink_ops, &s);
+	ASSERT_EQ(hvm_vty_attach(&vty, &t, false), 0);
+
+	/* Not full: the reader never stopped, nothing to report. */
+	EXPECT_EQ(hvm_vty_feed(&vty, big, HVM_VTY_INPUT - 1), HVM_VTY_INPUT - 1);
+	while (vty.input_len)
+		get_chars(&t);
+	EXPECT_EQ(s.rooms, 0);
+
+	/* Full: reported when the guest has taken it down to the low mark. */
+	EXPECT_EQ(hvm_vty_feed(&vty, big, HVM_VTY_INPUT), HVM_VTY_INPUT);
+	while (left > HVM_VTY_INPUT_LOW) {
+		EXPECT_EQ(s.rooms, 0);
+		left -= get_chars(&t);
+		EXPECT_EQ(vty.input_len, left);
+	}
+	EXPECT_EQ(s.rooms, 1);
+	/* Once per filling, not per read. */
+	while (vty.input_len)
+		get_chars(&t);
+	get_chars(&t);
+	EXPECT_EQ(s.rooms, 1);
+
+	/* A refill that fills it again arms the next report. */
+	EXPECT_EQ(hvm_vty_feed(&vty, big, HVM_VTY_INPUT), HVM_VTY_INPUT);
+	while (vty.input_len)
+		get_chars(&t);
+	EXPECT_EQ(s.rooms, 2);
 }
 
 TEST(guest_memory_bounds)
@@ -538,6 +599,7 @@ struct uart_sink {
 	unsigned int len;
 	bool level;
 	unsigned int edges;
+	unsigned int rooms;	/* rx_room reports */
 };
 
 static void uart_write(void *ctx, u8 c)
@@ -556,7 +618,16 @@ static void uart_irq(void *ctx, bool level)
 	s->edges++;
 }
 
-static const struct hvm_pl011_ops uart_ops = { .write = uart_write, .set_irq = uart_irq };
+static void uart_room(void *ctx)
+{
+	((struct uart_sink *)ctx)->rooms++;
+}
+
+static const struct hvm_pl011_ops uart_ops = {
+	.write = uart_write,
+	.set_irq = uart_irq,
+	.rx_room = uart_room,
+};
 
 /* What amba-pl011 does: probe the IDs, set up, send, take input by interrupt. */
 TEST(pl011_as_the_linux_driver_uses_it)
@@ -620,6 +691,34 @@ TEST(pl011_fifo_holds_32)
 	hvm_pl011_write(&u, 0x800, 4, 5);
 	EXPECT_EQ(hvm_pl011_read(&u, 0x800, 4), 0);
 	EXPECT_EQ(hvm_pl011_read(&u, 0xfe2, 1), 0);
+}
+
+/* As the vty: a full FIFO read down to half reports room, once. */
+TEST(pl011_reports_room_once_a_full_fifo_drains)
+{
+	struct hvm_pl011 u;
+	struct uart_sink s = { 0 };
+	static const u8 many[HVM_PL011_RXQ] = "0123456789abcdefghijklmnopqrstuv";
+	unsigned int i;
+
+	hvm_pl011_init(&u, &uart_ops, &s);
+	EXPECT_EQ(hvm_pl011_feed(&u, many, HVM_PL011_RXQ - 1), HVM_PL011_RXQ - 1);
+	for (i = 0; i < HVM_PL011_RXQ - 1; i++)
+		EXPECT_EQ(hvm_pl011_read(&u, 0x000, 4), many[i]);
+	EXPECT_EQ(s.rooms, 0);
+
+	EXPECT_EQ(hvm_pl011_feed(&u, many, HVM_PL011_RXQ), HVM_PL011_RXQ);
+	for (i = 0; i < HVM_PL011_RXQ - HVM_PL011_RXQ_LOW; i++) {
+		EXPECT_EQ(s.rooms, 0);
+		EXPECT_EQ(hvm_pl011_read(&u, 0x000, 4), many[i]);
+	}
+	EXPECT_EQ(s.rooms, 1);
+	/* Reads of other registers, and the rest of the FIFO: no more. */
+	EXPECT_EQ(hvm_pl011_read(&u, 0x018, 4) & 0x40, 0);
+	while (u.rx_len)
+		hvm_pl011_read(&u, 0x000, 4);
+	hvm_pl011_read(&u, 0x000, 4);
+	EXPECT_EQ(s.rooms, 1);
 }
 
 int main(int argc, char **argv)

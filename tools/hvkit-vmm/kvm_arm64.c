@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -126,6 +127,36 @@ static void irq_line(struct hvm_vm *vm, u32 spi, int level)
 		fail("KVM_IRQ_LINE", NULL);
 }
 
+/*
+ * A thread's wake-up: an eventfd in its poll set, so that the thread can
+ * leave a source out of the poll while it must not be read and still sleep
+ * without a timeout. Written from the models' callbacks with vm->lock held,
+ * so it never blocks (non-blocking; a counter at its limit is a wake
+ * already pending). The thread clears it before it looks at the devices
+ * again: a wake written after that look is still there for the next poll.
+ */
+static int wake_open(int *fd)
+{
+	*fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return *fd < 0 ? -1 : 0;
+}
+
+static void wake(int fd)
+{
+	u64 one = 1;
+
+	if (write(fd, &one, sizeof(one)) != sizeof(one))
+		return;	/* EAGAIN: the counter is full, the wake pending */
+}
+
+static void wake_clear(int fd)
+{
+	u64 count;
+
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		return;	/* EAGAIN: nothing pending */
+}
+
 static void uart_write(void *ctx, u8 c)
 {
 	(void)ctx;
@@ -138,7 +169,19 @@ static void uart_irq(void *ctx, bool level)
 	irq_line(ctx, HVM_UART_SPI, level);
 }
 
-static const struct hvm_pl011_ops uart_ops = { .write = uart_write, .set_irq = uart_irq };
+/* The guest read the FIFO down from full: stdin can be read again. */
+static void uart_room(void *ctx)
+{
+	struct hvm_vm *vm = ctx;
+
+	wake(vm->input_wake_fd);
+}
+
+static const struct hvm_pl011_ops uart_ops = {
+	.write = uart_write,
+	.set_irq = uart_irq,
+	.rx_room = uart_room,
+};
 
 static long vty_out(void *ctx, const u8 *buf, unsigned int len)
 {
@@ -156,7 +199,19 @@ static void vty_ready(void *ctx)
 	irq_line(b->vm, b->spi, 0);
 }
 
-static const struct hvm_vty_ops vty_ops = { .write = vty_out, .input_ready = vty_ready };
+/* The guest drained the vty's input from full: its file can be read again. */
+static void vty_room(void *ctx)
+{
+	struct hvm_vty_backend *b = ctx;
+
+	wake(b->vm->input_wake_fd);
+}
+
+static const struct hvm_vty_ops vty_ops = {
+	.write = vty_out,
+	.input_ready = vty_ready,
+	.input_room = vty_room,
+};
 
 /* Called inside the hcall, with vm->lock held. */
 static void vscsi_pulse(struct hvm_crq *crq)
@@ -498,19 +553,40 @@ static int *input_fd(struct hvm_vm *vm, unsigned int i)
 	return i ? &vm->vtys[i - 1].in_fd : &vm->uart_in_fd;
 }
 
+/* Read input source @i, which poll found ready, into its device. */
+static void feed_source(struct hvm_vm *vm, unsigned int i, int fd)
+{
+	u8 buf[256];
+	ssize_t got;
+
+	/* Take only what the device has room for: back-pressure. */
+	got = read(fd, buf, input_room(vm, i));
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (got <= 0) {
+		*input_fd(vm, i) = -1;
+		return;
+	}
+	pthread_mutex_lock(&vm->lock);
+	if (i)
+		hvm_vty_feed(&vm->vtys[i - 1].vty, buf, (unsigned int)got);
+	else
+		hvm_pl011_feed(&vm->uart, buf, (unsigned int)got);
+	pthread_mutex_unlock(&vm->lock);
+}
+
 /*
  * Backend input: stdin to the PL011, each vty's input file to its vty. A
- * source at end of file, or whose device has no room, is left out of the
- * poll until that changes (the 10 ms timeout looks again), so that neither
- * makes this thread spin beside the vCPU.
+ * source at end of file, or whose device is full, is left out of the poll,
+ * so that neither makes this thread spin beside the vCPU; a full device
+ * wakes the thread (vm->input_wake_fd) once the guest has drained it to
+ * half, so input flows at the guest's pace, not a timer's.
  */
 static void *input_thread(void *arg)
 {
 	struct hvm_vm *vm = arg;
-	struct pollfd p[1 + HVM_MAX_VTYS];
-	unsigned int i, n = 1 + vm->nr_vtys, room;
-	u8 buf[256];
-	ssize_t got;
+	struct pollfd p[2 + HVM_MAX_VTYS];
+	unsigned int i, n = 1 + vm->nr_vtys;
 	int *fd;
 
 	for (;;) {
@@ -521,27 +597,17 @@ static void *input_thread(void *arg)
 				.events = POLLIN,
 			};
 		}
-		if (poll(p, n, 10) < 0 && errno != EINTR)
+		p[n] = (struct pollfd){ .fd = vm->input_wake_fd, .events = POLLIN };
+		if (poll(p, n + 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			return NULL;
-		for (i = 0; i < n; i++) {
-			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			/* Take only what the device has room for: back-pressure. */
-			room = input_room(vm, i);
-			got = read(p[i].fd, buf, room);
-			if (got < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (got <= 0) {
-				*input_fd(vm, i) = -1;
-				continue;
-			}
-			pthread_mutex_lock(&vm->lock);
-			if (i)
-				hvm_vty_feed(&vm->vtys[i - 1].vty, buf, (unsigned int)got);
-			else
-				hvm_pl011_feed(&vm->uart, buf, (unsigned int)got);
-			pthread_mutex_unlock(&vm->lock);
 		}
+		if (p[n].revents & POLLIN)
+			wake_clear(vm->input_wake_fd);
+		for (i = 0; i < n; i++)
+			if (p[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP)))
+				feed_source(vm, i, p[i].fd);
 	}
 }
 
@@ -889,6 +955,10 @@ int hvm_kvm_run(struct hvm_vm *vm)
 
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->start_gate, NULL);
+	if (wake_open(&vm->input_wake_fd)) {
+		fail("creating the input thread's eventfd", NULL);
+		return 1;
+	}
 	if (attach_devices(vm) || create_vm(vm))
 		return 1;
 	if (pthread_create(&input, NULL, input_thread, vm)) {

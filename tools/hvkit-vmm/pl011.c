@@ -67,6 +67,21 @@ void hvm_pl011_init(struct hvm_pl011 *u, const struct hvm_pl011_ops *ops, void *
 	update_ris(u);
 }
 
+/*
+ * Once a full FIFO has been read down to the low mark, say so, once: the
+ * backend's reader stopped reading when it filled the FIFO and waits for
+ * this rather than polling for room. Half the FIFO, not one byte: a wake
+ * per byte would cost the reader more than the byte.
+ */
+static void report_room(struct hvm_pl011 *u)
+{
+	if (!u->rx_was_full || u->rx_len > HVM_PL011_RXQ_LOW)
+		return;
+	u->rx_was_full = false;
+	if (u->ops->rx_room)
+		u->ops->rx_room(u->ctx);
+}
+
 static u32 read_dr(struct hvm_pl011 *u)
 {
 	u32 c;
@@ -77,6 +92,7 @@ static u32 read_dr(struct hvm_pl011 *u)
 	u->rx_head = (u->rx_head + 1) % HVM_PL011_RXQ;
 	u->rx_len--;
 	update_ris(u);
+	report_room(u);
 	return c;
 }
 
@@ -164,6 +180,8 @@ unsigned int hvm_pl011_feed(struct hvm_pl011 *u, const u8 *buf, unsigned int len
 		u->rxq[(u->rx_head + u->rx_len) % HVM_PL011_RXQ] = buf[n++];
 		u->rx_len++;
 	}
+	if (u->rx_len == HVM_PL011_RXQ)
+		u->rx_was_full = true;
 	update_ris(u);
 	return n;
 }

@@ -117,6 +117,12 @@ struct hvm_vm {
 	struct hvm_lan_switch lan;	/* every l-lan, and the TAP */
 	struct hvm_tap tap;
 	int uart_in_fd;			/* stdin; -1 once at end of file */
+	/*
+	 * The input thread's wake-up (an eventfd), written from the models'
+	 * callbacks under lock: a guest read made room in an input buffer
+	 * that was full.
+	 */
+	int input_wake_fd;
 
 	/* KVM. */
 	int kvm_fd, vm_fd;

@@ -18,6 +18,20 @@ void hvm_vty_init(struct hvm_vty *vty, u32 unit, const struct hvm_vty_ops *ops,
 	vty->ctx = ctx;
 }
 
+/*
+ * Once a full buffer has drained to the low mark, say so, once: the
+ * backend's reader stopped reading when it filled the buffer and waits for
+ * this rather than polling for room.
+ */
+static void report_room(struct hvm_vty *vty)
+{
+	if (!vty->input_was_full || vty->input_len > HVM_VTY_INPUT_LOW)
+		return;
+	vty->input_was_full = false;
+	if (vty->ops->input_room)
+		vty->ops->input_room(vty->ctx);
+}
+
 static long get_term_char(void *dev, struct hvm_call *call)
 {
 	struct hvm_vty *vty = dev;
@@ -28,6 +42,7 @@ static long get_term_char(void *dev, struct hvm_call *call)
 	call->out[0] = n;
 	vty->input_len -= n;
 	memmove(vty->input, vty->input + n, vty->input_len);
+	report_room(vty);
 	return HVK_H_SUCCESS;
 }
 
@@ -76,6 +91,8 @@ unsigned int hvm_vty_feed(struct hvm_vty *vty, const u8 *buf, unsigned int len)
 		len = room;
 	memcpy(vty->input + vty->input_len, buf, len);
 	vty->input_len += len;
+	if (vty->input_len == HVM_VTY_INPUT)
+		vty->input_was_full = true;
 	if (was_empty && len && vty->ops->input_ready)
 		vty->ops->input_ready(vty->ctx);
 	return len;

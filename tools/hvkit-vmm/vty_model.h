@@ -13,12 +13,25 @@
 
 /* Input held for the guest; the backend is not read while it is full. */
 #define HVM_VTY_INPUT	256
+/*
+ * A buffer that a feed filled reports room (ops->input_room) once the guest
+ * has taken it down to this: one wake of the feeder per half buffer rather
+ * than one per H_GET_TERM_CHAR, and still half a buffer in hand for the
+ * guest while the feeder refills.
+ */
+#define HVM_VTY_INPUT_LOW	(HVM_VTY_INPUT / 2)
 
 struct hvm_vty_ops {
 	/* Guest output; returns the bytes taken, or < 0 (counted, dropped). */
 	long (*write)(void *ctx, const u8 *buf, unsigned int len);
 	/* Input became available while there was none: raise the interrupt. */
 	void (*input_ready)(void *ctx);
+	/*
+	 * The input buffer, full after a feed, has been drained to
+	 * HVM_VTY_INPUT_LOW: a backend left unread while it was full can be
+	 * read again. Called inside H_GET_TERM_CHAR; may be NULL.
+	 */
+	void (*input_room)(void *ctx);
 };
 
 struct hvm_vty {
@@ -27,6 +40,7 @@ struct hvm_vty {
 	void *ctx;
 	u8 input[HVM_VTY_INPUT];
 	unsigned int input_len;
+	bool input_was_full;	/* a feed filled it; input_room not yet reported */
 	/* Counters (guest behaviour and backend losses), for the logs. */
 	struct hvk_vty_rx put_rx; /* .bad_counts: H_PUT_TERM_CHAR counts above 16 */
 	u64 output_lost;	/* bytes the sink refused */
@@ -42,7 +56,10 @@ void hvm_vty_init(struct hvm_vty *vty, u32 unit, const struct hvm_vty_ops *ops,
  */
 int hvm_vty_attach(struct hvm_vty *vty, struct hvm_hcall_table *t, bool lowest);
 
-/* Input from the backend: takes what fits, returns how many bytes. */
+/*
+ * Input from the backend: takes what fits, returns how many bytes. A feed
+ * that fills the buffer arms one ops->input_room report.
+ */
 unsigned int hvm_vty_feed(struct hvm_vty *vty, const u8 *buf, unsigned int len);
 
 #endif /* _HVM_VTY_MODEL_H */
