@@ -35,6 +35,7 @@ static struct hvm_guest_mem mem = { .host = ram, .base = RAM_BASE, .size = RAM_S
 static struct hvm_hcall_table table;
 static struct hvm_llan la, lb;
 static unsigned int pulses_a, pulses_b;
+static unsigned int ready_a;	/* rx_ready reports of device A */
 
 static const u8 MAC_A[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
 static const u8 MAC_B[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b };
@@ -62,6 +63,12 @@ static void pulse(struct hvm_llan *l)
 		pulses_a++;
 	else
 		pulses_b++;
+}
+
+static void rx_ready(struct hvm_llan *l)
+{
+	if (l == &la)
+		ready_a++;
 }
 
 static long hcall9(u32 opcode, const u64 *in)
@@ -193,6 +200,7 @@ static void world(void)
 {
 	memset(ram, 0, sizeof(ram));
 	pulses_a = pulses_b = 0;
+	ready_a = 0;
 	sent_len = 0;
 	sent_count = 0;
 	hvm_table_init(&table);
@@ -749,6 +757,51 @@ TEST(free_then_register_again_starts_afresh)
 	EXPECT_EQ(ga.next, 1);
 	EXPECT_EQ(hcall9(HVK_H_SEND_LOGICAL_LAN, in), HVK_H_SUCCESS);
 	EXPECT_EQ(sent_count, 1);
+}
+
+/*
+ * The owner stops reading its backend while no device can receive: it is
+ * told when one can again (the first buffer after registering or after
+ * running out), once per such change, not per buffer.
+ */
+TEST(rx_ready_reports_when_the_device_can_receive_again)
+{
+	world();
+	hvm_llan_set_rx_ready(&la, rx_ready);
+	layout(&ga, 256, 3, 512, 1, 1024, 1);
+	EXPECT_EQ(post(&ga, 0, 0), HVK_H_RESOURCE);	/* not registered: refused */
+	ASSERT_EQ(reg(&ga, 8), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 0);			/* registered, no buffer: cannot */
+	EXPECT_TRUE(!hvm_llan_can_receive(&la));
+	ASSERT_EQ(post(&ga, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 1);
+	EXPECT_TRUE(hvm_llan_can_receive(&la));
+	ASSERT_EQ(post(&ga, 0, 1), HVK_H_SUCCESS);
+	ASSERT_EQ(post(&ga, 1, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 1);			/* more buffers: no news */
+	/* A bad buffer changes nothing. */
+	EXPECT_EQ(hcall(HVK_H_ADD_LOGICAL_LAN_BUFFER, UNIT_A, 0, 0, 0, 0), HVK_H_PARAMETER);
+	EXPECT_EQ(ready_a, 1);
+
+	/* Ran out: the next buffer is news again. */
+	deliver_and_check(100, 0, 1, 1);
+	deliver_and_check(100, 0, 0, 2);
+	deliver_and_check(100, 1, 0, 3);
+	EXPECT_TRUE(!hvm_llan_can_receive(&la));
+	ASSERT_EQ(post(&ga, 0, 2), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 2);
+
+	/* Freed with buffers held, then registered again: the first buffer. */
+	EXPECT_EQ(hcall(HVK_H_FREE_LOGICAL_LAN, UNIT_A, 0, 0, 0, 0), HVK_H_SUCCESS);
+	ASSERT_EQ(reg(&ga, 8), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 2);
+	ASSERT_EQ(post(&ga, 2, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 3);
+	/* Device B has no callback: its buffers tell nobody. */
+	layout(&gb, 256, 1, 512, 1, 1024, 1);
+	ASSERT_EQ(reg(&gb, 8), HVK_H_SUCCESS);
+	ASSERT_EQ(post(&gb, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 3);
 }
 
 int main(int argc, char **argv)

@@ -622,46 +622,96 @@ static bool lan_can_receive(struct hvm_vm *vm)
 	return false;
 }
 
+/* Whether the TAP may be read now: some l-lan could take a frame. */
+static bool tap_may_read(struct hvm_vm *vm)
+{
+	bool ok;
+
+	pthread_mutex_lock(&vm->lock);
+	ok = lan_can_receive(vm);
+	pthread_mutex_unlock(&vm->lock);
+	return ok;
+}
+
 /*
- * Frames from the TAP into the switch, one read() each (IFF_NO_PI: the
- * frame and nothing else). While no l-lan could receive (none registered,
- * or none holding a buffer) a frame is dropped and counted; one that finds
- * an l-lan without a buffer of its size is counted by that l-lan. The
- * descriptor is non-blocking; the poll's timeout only bounds a wait.
+ * Read frames from the TAP into the switch, one read() each (IFF_NO_PI:
+ * the frame and nothing else), until it is empty (0), no l-lan could
+ * receive any more (0: the caller pauses) or reading failed for good (-1).
+ */
+static int tap_read_frames(struct hvm_vm *vm)
+{
+	static u8 frame[HVK_LLAN_TX_MAX];
+	struct hvm_tap *t = &vm->tap;
+	ssize_t got;
+
+	while (tap_may_read(vm)) {
+		got = read(t->fd, frame, sizeof(frame));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno != EAGAIN) {
+			/* Would fail again at once: stop rather than spin. */
+			fprintf(stderr, "hvkit-vmm: tap %s: %s; no more frames from it\n",
+				t->name, strerror(errno));
+			return -1;
+		}
+		if (got <= 0)
+			return 0;	/* all read */
+		/*
+		 * An l-lan that lost its last buffer or registration since the
+		 * look above counts the frame itself, as one without a buffer
+		 * of the frame's size does.
+		 */
+		pthread_mutex_lock(&vm->lock);
+		t->frames_in++;
+		t->bytes_in += (u64)got;
+		hvm_lan_switch_input(&vm->lan, t->port, frame, (size_t)got);
+		pthread_mutex_unlock(&vm->lock);
+	}
+	return 0;
+}
+
+/* An l-lan can receive again (inside H_ADD_LOGICAL_LAN_BUFFER, vm->lock held). */
+static void llan_rx_ready(struct hvm_llan *l)
+{
+	struct hvm_vm *vm = l->owner;
+
+	wake(vm->tap_wake_fd);
+}
+
+/*
+ * Frames from the TAP into the switch. While no l-lan could receive (none
+ * registered, or none holding a buffer) the TAP is not read, as QEMU stops
+ * reading a backend its device cannot take from: the frames wait in the
+ * kernel's TAP queue (which drops, and counts, when it overflows) rather
+ * than being read only to be dropped here. An l-lan that can receive again
+ * wakes the thread (vm->tap_wake_fd); each stop is counted.
  */
 static void *tap_thread(void *arg)
 {
-	static u8 frame[HVK_LLAN_TX_MAX];
 	struct hvm_vm *vm = arg;
 	struct hvm_tap *t = &vm->tap;
-	struct pollfd p = { .fd = t->fd, .events = POLLIN };
-	ssize_t got;
+	struct pollfd p[2];
+	bool reading, was_reading = true;
 
 	for (;;) {
-		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-			return NULL;
-		for (;;) {
-			got = read(t->fd, frame, sizeof(frame));
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0 && errno != EAGAIN) {
-				/* Would fail again at once: stop rather than spin. */
-				fprintf(stderr, "hvkit-vmm: tap %s: %s; no more frames from it\n",
-					t->name, strerror(errno));
-				return NULL;
-			}
-			if (got <= 0)
-				break;	/* all read */
+		reading = tap_may_read(vm);
+		if (was_reading && !reading) {
 			pthread_mutex_lock(&vm->lock);
-			if (lan_can_receive(vm)) {
-				t->frames_in++;
-				t->bytes_in += (u64)got;
-				hvm_lan_switch_input(&vm->lan, t->port, frame, (size_t)got);
-			} else {
-				t->no_receiver++;
-			}
+			t->read_pauses++;	/* the report reads it under the lock */
 			pthread_mutex_unlock(&vm->lock);
 		}
+		was_reading = reading;
+		p[0] = (struct pollfd){ .fd = reading ? t->fd : -1, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = vm->tap_wake_fd, .events = POLLIN };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		if (p[1].revents & POLLIN)
+			wake_clear(vm->tap_wake_fd);
+		if ((p[0].revents & POLLIN) && tap_read_frames(vm) < 0)
+			return NULL;
 	}
 }
 
@@ -676,6 +726,7 @@ static int attach_llans(struct hvm_vm *vm)
 		struct hvm_llan *l = &vm->llans[i];
 
 		hvm_llan_init(l, HVM_LLAN_UNIT0 + i, &vm->mem, vm->llan_macs[i], llan_pulse, vm);
+		hvm_llan_set_rx_ready(l, llan_rx_ready);
 		if (hvm_lan_switch_add_llan(&vm->lan, l) < 0 || hvm_llan_attach(l, &vm->table)) {
 			fprintf(stderr, "hvkit-vmm: cannot attach l-lan %u\n", i);
 			return -1;
@@ -793,9 +844,9 @@ static void report_llans(struct hvm_vm *vm)
 			list);
 	}
 	if (t->fd >= 0)
-		fprintf(stderr, "hvkit-vmm: tap %s: %llu frames in, %llu out, %llu dropped with no l-lan to receive, %llu lost on write\n",
+		fprintf(stderr, "hvkit-vmm: tap %s: %llu frames in, %llu out, reading paused %llu times with no l-lan to receive, %llu lost on write\n",
 			t->name, (unsigned long long)t->frames_in,
-			(unsigned long long)t->frames_out, (unsigned long long)t->no_receiver,
+			(unsigned long long)t->frames_out, (unsigned long long)t->read_pauses,
 			(unsigned long long)t->write_errors);
 	pthread_mutex_unlock(&vm->lock);
 }
@@ -955,8 +1006,8 @@ int hvm_kvm_run(struct hvm_vm *vm)
 
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->start_gate, NULL);
-	if (wake_open(&vm->input_wake_fd)) {
-		fail("creating the input thread's eventfd", NULL);
+	if (wake_open(&vm->input_wake_fd) || wake_open(&vm->tap_wake_fd)) {
+		fail("creating the backend threads' eventfds", NULL);
 		return 1;
 	}
 	if (attach_devices(vm) || create_vm(vm))

@@ -47,6 +47,11 @@ void hvm_llan_set_output(struct hvm_llan *l, hvm_llan_output_fn fn, void *ctx)
 	l->output_ctx = ctx;
 }
 
+void hvm_llan_set_rx_ready(struct hvm_llan *l, void (*fn)(struct hvm_llan *l))
+{
+	l->rx_ready = fn;
+}
+
 bool hvm_llan_can_receive(const struct hvm_llan *l)
 {
 	return l->registered && l->rx_bufs > 0;
@@ -203,7 +208,9 @@ static long add_buffer(void *dev, struct hvm_call *call)
 	}
 	pool = &l->pool[p];
 	pool->bd[pool->count++] = bd;
-	l->rx_bufs++;
+	/* Registration alone cannot receive: the first buffer is the change. */
+	if (!l->rx_bufs++ && l->rx_ready)
+		l->rx_ready(l);
 	return HVK_H_SUCCESS;
 }
 

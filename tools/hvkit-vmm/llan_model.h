@@ -63,6 +63,8 @@ struct hvm_llan {
 	void (*pulse)(struct hvm_llan *l);	/* the interrupt line */
 	hvm_llan_output_fn output;
 	void *output_ctx;
+	/* hvm_llan_can_receive() became true (see hvm_llan_set_rx_ready()). */
+	void (*rx_ready)(struct hvm_llan *l);
 
 	/* The registration. */
 	bool registered;
@@ -106,6 +108,15 @@ void hvm_llan_init(struct hvm_llan *l, u32 unit, const struct hvm_guest_mem *mem
 
 /* Where frames the guest sends go; NULL drops them (counted as sent). */
 void hvm_llan_set_output(struct hvm_llan *l, hvm_llan_output_fn fn, void *ctx);
+
+/*
+ * @fn (may be NULL) is told, inside H_ADD_LOGICAL_LAN_BUFFER, each time
+ * hvm_llan_can_receive() turns true: the registered device got its first
+ * buffer, after registering or after running out. An owner that stopped
+ * reading its backend while no device could receive starts again there;
+ * once per transition, not per buffer.
+ */
+void hvm_llan_set_rx_ready(struct hvm_llan *l, void (*fn)(struct hvm_llan *l));
 
 /* Serve the l-lan opcodes and H_VIO_SIGNAL at the device's unit. */
 int hvm_llan_attach(struct hvm_llan *l, struct hvm_hcall_table *t);

@@ -78,7 +78,7 @@ struct hvm_tap {
 	int fd;				/* -1: none */
 	unsigned int port;		/* its port on vm->lan */
 	u64 frames_in, bytes_in;	/* read from the TAP, given to the switch */
-	u64 no_receiver;		/* read, dropped: no l-lan could receive */
+	u64 read_pauses;		/* reading stopped: no l-lan could receive */
 	u64 frames_out;			/* written to the TAP */
 	u64 write_errors;		/* frames the TAP refused (lost) */
 };
@@ -118,11 +118,11 @@ struct hvm_vm {
 	struct hvm_tap tap;
 	int uart_in_fd;			/* stdin; -1 once at end of file */
 	/*
-	 * The input thread's wake-up (an eventfd), written from the models'
-	 * callbacks under lock: a guest read made room in an input buffer
-	 * that was full.
+	 * Wake-ups (eventfds) of the input and TAP threads, written from the
+	 * models' callbacks under lock: a guest read made room in an input
+	 * buffer that was full, an l-lan can receive again.
 	 */
-	int input_wake_fd;
+	int input_wake_fd, tap_wake_fd;
 
 	/* KVM. */
 	int kvm_fd, vm_fd;
