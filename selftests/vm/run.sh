@@ -727,9 +727,10 @@ machine_arm64() {
 # KTAP document reaches console.log as from any other machine. The L1
 # initramfs is made once the boot's initramfs exists (machine_finish).
 # vtys=N (1..7): the agent's vty k is hvkit-vmm's vty k, unit address
-# 0x30000000 + k (vty 0, 0x30000000, writes to a file in L1), whose both
-# ends are L1's virtio console port "hvkit.vtyk"; L0 QEMU connects that
-# port to the socket the host agent serves, as spapr-vty k on ppc64le.
+# 0x30000000 + k (vty 0, 0x30000000, writes to a file in L1, or with
+# console=hv_console to L1's console), whose both ends are L1's virtio
+# console port "hvkit.vtyk"; L0 QEMU connects that port to the socket the
+# host agent serves, as spapr-vty k on ppc64le.
 vmm_l1_image=
 vmm_root=
 vmm_l1_mods=
@@ -744,7 +745,7 @@ vmm_prepare() {
 }
 
 machine_arm64_vmm() {
-	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys disks=() vty_args=() l1_mods=()
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
 	vtys=$(boot_get "$b" vtys)
 	case "$method" in
@@ -802,14 +803,24 @@ machine_arm64_vmm() {
 	HVS_MAX_TRANSFER=1048576
 	HVS_PEER_SYNC=1
 	EOF
+	# console=hv_console: L2's /init writes to hv_console's hvc0, hvkit-vmm's
+	# vty 0, so that vty goes to L1's console (hvkit-vmm's own stdout, where
+	# its PL011 goes too) instead of a file, and L2's printk follows with
+	# console=hvc0 (last, so the preferred one once hv_console makes it).
+	vty0=/tmp/vty0.out
+	l2_con=console=ttyAMA0
+	if [ "$(boot_get "$b" console)" = hv_console ]; then
+		vty0=/dev/console
+		l2_con="console=ttyAMA0 console=hvc0"
+	fi
 	{
 		printf '/bin/hvkit-vmm --kernel /Image --initrd /initrd --method %s' "$method"
 		printf ' --memory %s' "$(boot_get "$b" vmm_memory | grep . || echo 768)"
 		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
 		# stall for tens of seconds (a soft-lockup report in L2's early boot
 		# once, with four guests on two cores); 120 s still catches a loop.
-		printf ' --append %q' "console=ttyAMA0 panic=-1 watchdog_thresh=60 $K_CMDLINE $(boot_get "$b" cmdline)"
-		printf ' --vty out=/tmp/vty0.out'
+		printf ' --append %q' "$l2_con panic=-1 watchdog_thresh=60 $K_CMDLINE $(boot_get "$b" cmdline)"
+		printf ' --vty out=%s' "$vty0"
 		[ ${#disks[@]} -eq 0 ] || printf ' %q' "${disks[@]}"
 		[ ${#vmm_nic[@]} -eq 0 ] || printf ' %q' "${vmm_nic[@]}"
 		# The vtys of the virtio console ports, from init.
