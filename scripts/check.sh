@@ -247,8 +247,9 @@ step build-powerpc 900 make --no-print-directory -j"$jobs" ARCH=powerpc HVKIT_SE
 step build-arm64 900 make --no-print-directory -j"$jobs" ARCH=arm64 HVKIT_SELFTEST=m
 lane_start b lane_b
 step_if "$vm" vm-ppc64le 1800 "$vm" --arch ppc64le
-# The first Quick-start command, so that it cannot break unseen.
-step demo 900 scripts/demo.sh
+# The first Quick-start command, so that it cannot break unseen (both
+# halves: ppc64le, then arm64 nested under hvkit-vmm).
+step demo 1800 scripts/demo.sh
 # The drivers' suites on arm64 against hvkit-vmm, the kit's own peer, over
 # HVC and SMC: hv_scsi's, and hv_console's through the host vty agent
 # (selftests/vm/plans/arm64; Documentation/testing-vm.rst).
