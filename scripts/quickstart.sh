@@ -5,7 +5,7 @@
 # maybe not even make): install the host packages, then run a make target.
 #
 # usage: scripts/quickstart.sh demo | check | MAKE-TARGET...
-#   demo    build the modules and show them working in a pseries VM
+#   demo    build the modules, show them working in a pseries VM and under hvkit-vmm
 #   check   every test: lint, unit tests, builds, VM tests
 #
 # Run it as root, or as a user who may use sudo.
