@@ -72,6 +72,35 @@ u64 hvm_sg_copy_in(struct hvm_sg *sg, const u8 *buf, u64 len)
 	return done;
 }
 
+/*
+ * Copy @len bytes between @buf and the list, from byte @pos of the list
+ * (to the list when @to_sg); returns the bytes copied, less than @len
+ * where the list ends.
+ */
+u64 hvm_sg_copy_at(struct hvm_sg *sg, u64 pos, u8 *buf, u64 len, bool to_sg)
+{
+	u64 done = 0, skip = pos, take;
+	unsigned int i;
+
+	for (i = 0; i < sg->n && done < len; i++) {
+		u8 *host = sg->seg[i].host;
+		u64 seg = sg->seg[i].len;
+
+		if (skip >= seg) {
+			skip -= seg;
+			continue;
+		}
+		take = seg - skip < len - done ? seg - skip : len - done;
+		if (to_sg)
+			memcpy(host + skip, buf + done, take);
+		else
+			memcpy(buf + done, host + skip, take);
+		done += take;
+		skip = 0;
+	}
+	return done;
+}
+
 /* One segment's part of a transfer, at image offset @off; 0 or -errno. */
 static int seg_image_io(int fd, u8 *host, u64 len, u64 off, bool write)
 {
@@ -260,29 +289,68 @@ static void do_mode_sense(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
 	hvm_scsi_reply(res, sg, dir_in, buf, len, ten ? hvk_get_be16(cdb + 7) : cdb[4]);
 }
 
+bool hvm_scsi_is_rw(const u8 *cdb)
+{
+	return cdb[0] == 0x28 || cdb[0] == 0x2a || cdb[0] == 0x88 || cdb[0] == 0x8a;
+}
+
+bool hvm_scsi_is_sync(const u8 *cdb)
+{
+	return cdb[0] == 0x35 || cdb[0] == 0x91;
+}
+
+bool hvm_scsi_rw_prepare(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool dir_out,
+			 u64 sg_total, struct hvm_scsi_rw *rw, struct hvm_scsi_result *res)
+{
+	bool sixteen = cdb[0] == 0x88 || cdb[0] == 0x8a;
+	u64 lba = sixteen ? hvk_get_be64(cdb + 2) : hvk_get_be32(cdb + 2);
+	u64 count = sixteen ? hvk_get_be32(cdb + 10) : hvk_get_be16(cdb + 7);
+
+	memset(res, 0, sizeof(*res));
+	rw->write = cdb[0] == 0x2a || cdb[0] == 0x8a;
+	rw->off = lba * HVM_SCSI_BLOCK;
+	rw->bytes = count * HVM_SCSI_BLOCK;
+	if (lba > disk->blocks || count > disk->blocks - lba) {
+		hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LBA_RANGE, 0);
+		return false;
+	}
+	if (count && (rw->bytes > sg_total || (rw->write ? !dir_out : !dir_in))) {
+		hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
+		return false;
+	}
+	if (rw->write && disk->read_only) {
+		hvm_scsi_check(res, HVM_SENSE_PROTECT, ASC_WRITE_PROTECTED, 0);
+		return false;
+	}
+	return true;
+}
+
+int hvm_scsi_image_io(struct hvm_disk *disk, u8 *buf, u64 len, u64 off, bool write)
+{
+	return seg_image_io(disk->fd, buf, len, off, write);
+}
+
+void hvm_scsi_rw_failed(struct hvm_scsi_result *res, bool write)
+{
+	res->done = 0;
+	hvm_scsi_check(res, HVM_SENSE_MEDIUM, write ? ASC_WRITE_ERROR : ASC_READ_ERROR, 0);
+}
+
 static void do_rw(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool dir_out,
 		  struct hvm_sg *sg, struct hvm_scsi_result *res)
 {
-	bool sixteen = cdb[0] == 0x88 || cdb[0] == 0x8a;
-	bool write = cdb[0] == 0x2a || cdb[0] == 0x8a;
-	u64 lba = sixteen ? hvk_get_be64(cdb + 2) : hvk_get_be32(cdb + 2);
-	u64 count = sixteen ? hvk_get_be32(cdb + 10) : hvk_get_be16(cdb + 7);
-	u64 bytes = count * HVM_SCSI_BLOCK;
+	struct hvm_scsi_rw rw;
 
-	if (lba > disk->blocks || count > disk->blocks - lba)
-		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LBA_RANGE, 0);
-	if (count && (bytes > sg->total || (write ? !dir_out : !dir_in)))
-		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_FIELD, 0);
-	if (write && disk->read_only)
-		return hvm_scsi_check(res, HVM_SENSE_PROTECT, ASC_WRITE_PROTECTED, 0);
-	if (sg_image_io(sg, disk->fd, lba * HVM_SCSI_BLOCK, bytes, write))
-		return hvm_scsi_check(res, HVM_SENSE_MEDIUM,
-				      write ? ASC_WRITE_ERROR : ASC_READ_ERROR, 0);
-	res->done = bytes;
+	if (!hvm_scsi_rw_prepare(disk, cdb, dir_in, dir_out, sg->total, &rw, res))
+		return;
+	if (sg_image_io(sg, disk->fd, rw.off, rw.bytes, rw.write))
+		return hvm_scsi_rw_failed(res, rw.write);
+	res->done = rw.bytes;
 }
 
-static void do_sync(struct hvm_disk *disk, struct hvm_scsi_result *res)
+void hvm_scsi_sync(struct hvm_disk *disk, struct hvm_scsi_result *res)
 {
+	memset(res, 0, sizeof(*res));
 	if (fdatasync(disk->fd) && errno != EINVAL)
 		hvm_scsi_check(res, HVM_SENSE_MEDIUM, ASC_WRITE_ERROR, 0);
 }
@@ -317,7 +385,7 @@ void hvm_scsi_execute(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool di
 		return do_rw(disk, cdb, dir_in, dir_out, sg, res);
 	case 0x35:			/* SYNCHRONIZE CACHE (10) */
 	case 0x91:			/* SYNCHRONIZE CACHE (16) */
-		return do_sync(disk, res);
+		return hvm_scsi_sync(disk, res);
 	}
 	hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_OPCODE, 0);
 }

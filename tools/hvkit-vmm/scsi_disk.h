@@ -72,4 +72,41 @@ void hvm_scsi_reply(struct hvm_scsi_result *res, struct hvm_sg *sg, bool dir_in,
 /* Copy @len bytes of @buf into @sg from its start; returns the bytes copied. */
 u64 hvm_sg_copy_in(struct hvm_sg *sg, const u8 *buf, u64 len);
 
+/*
+ * The parts of a READ or WRITE for a caller that moves the data itself
+ * (the v-scsi worker: image I/O without the VM's lock, guest memory with
+ * it). hvm_scsi_execute() is these run back to back.
+ */
+struct hvm_scsi_rw {
+	u64 off;		/* in the image, bytes */
+	u64 bytes;
+	bool write;
+};
+
+/* READ/WRITE (10) or (16); SYNCHRONIZE CACHE (10) or (16). */
+bool hvm_scsi_is_rw(const u8 *cdb);
+bool hvm_scsi_is_sync(const u8 *cdb);
+
+/*
+ * Check a READ or WRITE as hvm_scsi_execute() would: true with @rw set
+ * when data is to move (@res GOOD so far), false with @res final.
+ */
+bool hvm_scsi_rw_prepare(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool dir_out,
+			 u64 sg_total, struct hvm_scsi_rw *rw, struct hvm_scsi_result *res);
+
+/* Move @len bytes between @buf and the image at @off; 0 or -errno. */
+int hvm_scsi_image_io(struct hvm_disk *disk, u8 *buf, u64 len, u64 off, bool write);
+
+/* The image I/O failed: MEDIUM ERROR, nothing done. */
+void hvm_scsi_rw_failed(struct hvm_scsi_result *res, bool write);
+
+/* SYNCHRONIZE CACHE on @disk (it touches no guest memory). */
+void hvm_scsi_sync(struct hvm_disk *disk, struct hvm_scsi_result *res);
+
+/*
+ * Copy @len bytes between @buf and @sg from byte @pos of the list (into
+ * the list when @to_sg); returns the bytes copied.
+ */
+u64 hvm_sg_copy_at(struct hvm_sg *sg, u64 pos, u8 *buf, u64 len, bool to_sg);
+
 #endif /* _HVM_SCSI_DISK_H */
