@@ -40,6 +40,8 @@ static long reg_crq(void *dev, struct hvm_call *call)
 	crq->bytes = bytes;
 	crq->next = 0;
 	crq->registered = true;
+	if (crq->ops->reset)
+		crq->ops->reset(crq);
 	return HVK_H_SUCCESS;
 }
 
@@ -50,6 +52,8 @@ static long free_crq(void *dev, struct hvm_call *call)
 
 	(void)call;
 	crq->registered = false;
+	if (crq->ops->reset)
+		crq->ops->reset(crq);
 	return HVK_H_SUCCESS;
 }
 

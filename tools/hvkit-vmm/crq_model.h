@@ -30,6 +30,11 @@ struct hvm_crq_ops {
 			enum hvk_crq_kind kind);
 	/* Pulse the device's interrupt (only while the guest enabled it). */
 	void (*pulse)(struct hvm_crq *crq);
+	/*
+	 * The queue was freed or registered anew (optional): nothing the
+	 * protocol still owes the old queue may be posted to the new one.
+	 */
+	void (*reset)(struct hvm_crq *crq);
 };
 
 struct hvm_crq {
