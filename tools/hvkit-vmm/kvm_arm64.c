@@ -213,7 +213,7 @@ static const struct hvm_vty_ops vty_ops = {
 	.input_room = vty_room,
 };
 
-/* Called inside the hcall, with vm->lock held. */
+/* Called inside the hcall or by the v-scsi worker, with vm->lock held. */
 static void vscsi_pulse(struct hvm_crq *crq)
 {
 	struct hvm_vm *vm = (struct hvm_vm *)((char *)crq - offsetof(struct hvm_vm, vscsi.crq));
@@ -866,12 +866,14 @@ static void report_devices(struct hvm_vm *vm)
 				(unsigned long long)t->put_rx.bad_counts);
 	}
 	if (vm->nr_disks)
-		fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused\n",
+		fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused, %llu cancelled, %llu over the credit, at most %u queued at once\n",
 			v->crq.unit, (unsigned long long)v->commands,
 			(unsigned long long)v->dropped_ius,
 			(unsigned long long)v->bad_descriptors,
 			(unsigned long long)v->lost_answers,
-			(unsigned long long)v->crq.bad_registrations);
+			(unsigned long long)v->crq.bad_registrations,
+			(unsigned long long)v->cancelled,
+			(unsigned long long)v->over_credit, v->peak_outstanding);
 	report_llans(vm);
 }
 
@@ -1003,6 +1005,7 @@ static int run_vcpus(struct hvm_vm *vm)
 int hvm_kvm_run(struct hvm_vm *vm)
 {
 	pthread_t input, tap;
+	int ret;
 
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_mutex_init(&vm->start_gate, NULL);
@@ -1020,7 +1023,15 @@ int hvm_kvm_run(struct hvm_vm *vm)
 		fprintf(stderr, "hvkit-vmm: cannot start the TAP thread\n");
 		return 1;
 	}
-	if (run_vcpus(vm) || vm->status)
+	/* v-scsi answers from its worker once the vCPUs run; joined when they stopped. */
+	if (vm->nr_disks && hvm_vscsi_start(&vm->vscsi, &vm->lock)) {
+		fprintf(stderr, "hvkit-vmm: cannot start the v-scsi worker\n");
+		return 1;
+	}
+	ret = run_vcpus(vm);
+	if (vm->nr_disks)
+		hvm_vscsi_stop(&vm->vscsi);
+	if (ret || vm->status)
 		return 1;
 	fprintf(stderr, "hvkit-vmm: guest %s after %llu hypercalls (vCPU %u of %u)\n",
 		vm->event_type == KVM_SYSTEM_EVENT_RESET ? "reset" : "powered off",

@@ -106,7 +106,9 @@ struct hvm_vm {
 	 * feed (vty input, frames from the TAP into the switch) runs whole
 	 * under it, so the models see one caller at a time, as they were
 	 * written for. Simple and obviously right; the price (vCPUs wait for
-	 * each other's hcalls, disk I/O included) is small at the guest's rates.
+	 * each other's hcalls) is small at the guest's rates. The v-scsi
+	 * worker takes it too, and lets go only around its image I/O (disk
+	 * reads and writes are the slow part, and touch no guest memory).
 	 */
 	pthread_mutex_t lock;
 	struct hvm_hcall_table table;

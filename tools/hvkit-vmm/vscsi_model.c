@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvkit-vmm's v-scsi target; see vscsi_model.h.
+ *
+ * One worker per adapter, not a pool: hvkit-vmm has one adapter, its
+ * disks are image files on the same host disk, and the host has few
+ * cores to share with the vCPUs; what the guest needs is commands
+ * accepted while one is served (its queue depth), which the queue gives.
+ * One worker also needs one bounce buffer, and serves in arrival order.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <hvkit/hcall_status.h>
@@ -19,6 +26,36 @@ struct vscsi_req {
 	u8 *iu;
 	unsigned int len;
 };
+
+/*
+ * An SRP_CMD accepted: everything of the guest's it needs, copied at
+ * H_SEND_CRQ (the guest may rewrite its IU and list once the hcall
+ * returned). Data addresses are checked when served.
+ */
+struct hvm_vscsi_req {
+	struct hvm_vscsi_req *next;
+	u64 gpa;			/* the IU: the answer goes there */
+	u64 gen;			/* v->gen when accepted */
+	bool cancelled;			/* by task management: no answer */
+	bool holds_credit;
+	bool table_bad;			/* the external list was outside RAM */
+	struct hvm_srp_cmd_req c;	/* parsed from iu (inline_descs points there) */
+	u8 iu[HVK_SRP_IU_MAX];
+	u8 table[HVM_SRP_MAX_DESCS * HVK_SRP_DESC_LEN];
+	struct hvm_sg sg;		/* built when served */
+};
+
+static void lock(struct hvm_vscsi *v)
+{
+	if (v->lock)
+		pthread_mutex_lock(v->lock);
+}
+
+static void unlock(struct hvm_vscsi *v)
+{
+	if (v->lock)
+		pthread_mutex_unlock(v->lock);
+}
 
 static struct hvm_vscsi_lun *find_lun(struct hvm_vscsi *v, u64 word)
 {
@@ -54,12 +91,12 @@ int hvm_vscsi_add_lun(struct hvm_vscsi *v, u8 channel, u8 id, u8 lun,
  * The answer goes over the request IU, as QEMU writes it; the CRQ entry
  * echoes the IU's tag (bytes 8-15), which the initiator matches.
  */
-static void answer(struct hvm_vscsi *v, const struct vscsi_req *req, const u8 *iu,
-		   unsigned int len)
+static void answer_at(struct hvm_vscsi *v, u64 gpa, u8 format, const u8 *iu,
+		      unsigned int len)
 {
-	struct hvk_crq_msg msg = { .valid = HVK_CRQ_PAYLOAD, .format = req->format,
+	struct hvk_crq_msg msg = { .valid = HVK_CRQ_PAYLOAD, .format = format,
 				   .iu_len = (u16)len, .token = hvk_srp_tag(iu) };
-	u8 *dst = hvm_mem_ptr(v->mem, req->gpa, len);
+	u8 *dst = hvm_mem_ptr(v->mem, gpa, len);
 
 	if (dst)
 		memcpy(dst, iu, len);
@@ -67,6 +104,12 @@ static void answer(struct hvm_vscsi *v, const struct vscsi_req *req, const u8 *i
 		msg.status = CRQ_STATUS_IU_UNWRITABLE;
 	if (hvm_crq_post(&v->crq, &msg))
 		v->lost_answers++;
+}
+
+static void answer(struct hvm_vscsi *v, const struct vscsi_req *req, const u8 *iu,
+		   unsigned int len)
+{
+	answer_at(v, req->gpa, req->format, iu, len);
 }
 
 static void serve_mad(struct hvm_vscsi *v, struct vscsi_req *req)
@@ -115,7 +158,89 @@ static void serve_login(struct hvm_vscsi *v, struct vscsi_req *req)
 	answer(v, req, rsp, len);
 }
 
-/* Requests are served inside the hcall: none is ever in flight to abort. */
+/* Give back @r's credit, once (it may be cancelled, then finish). */
+static void release(struct hvm_vscsi *v, struct hvm_vscsi_req *r)
+{
+	if (r->holds_credit) {
+		r->holds_credit = false;
+		v->outstanding--;
+	}
+}
+
+/* Whether @r must not be answered: cancelled, or its queue is gone. */
+static bool gone(const struct hvm_vscsi *v, const struct hvm_vscsi_req *r)
+{
+	return r->cancelled || r->gen != v->gen;
+}
+
+/*
+ * Cancel what @match selects, as QEMU's scsi_req_cancel() does for
+ * spapr-vscsi: no answer, ever, and the slot (credit) free at once. A
+ * queued command goes; the running one is flagged, and its worker drops
+ * it when it next takes the lock, touching no guest memory after that.
+ */
+static void cancel_where(struct hvm_vscsi *v,
+			 bool (*match)(const struct hvm_vscsi_req *r, const void *arg),
+			 const void *arg)
+{
+	struct hvm_vscsi_req *r, *prev = NULL, *next;
+
+	for (r = v->head; r; r = next) {
+		next = r->next;
+		if (!match(r, arg)) {
+			prev = r;
+			continue;
+		}
+		if (prev)
+			prev->next = next;
+		else
+			v->head = next;
+		if (v->tail == r)
+			v->tail = prev;
+		release(v, r);
+		v->cancelled++;
+		free(r);
+	}
+	r = v->running;
+	if (r && !r->cancelled && match(r, arg)) {
+		r->cancelled = true;
+		release(v, r);
+	}
+}
+
+static bool match_all(const struct hvm_vscsi_req *r, const void *arg)
+{
+	(void)r;
+	(void)arg;
+	return true;
+}
+
+static bool match_tag(const struct hvm_vscsi_req *r, const void *arg)
+{
+	return r->c.tag == *(const u64 *)arg;
+}
+
+static bool match_lun(const struct hvm_vscsi_req *r, const void *arg)
+{
+	return r->c.lun == *(const u64 *)arg;
+}
+
+/*
+ * The queue was freed, registered anew or the initiator reset its side:
+ * nothing accepted before may be answered into what the queue is now.
+ */
+static void cancel_all(struct hvm_vscsi *v)
+{
+	v->gen++;
+	cancel_where(v, match_all, NULL);
+}
+
+/*
+ * QEMU's spapr-vscsi: ABORT TASK cancels the command with that tag, the
+ * task-set functions and LUN RESET (a cold reset of the device) every
+ * command of the LUN; the cancelled ones are never answered. The task
+ * management function itself is answered at once.
+ */
 static void serve_tsk_mgmt(struct hvm_vscsi *v, struct vscsi_req *req)
 {
 	struct hvm_srp_rsp_args a = { .lim_delta = 1, .has_resp_code = true };
@@ -129,9 +254,13 @@ static void serve_tsk_mgmt(struct hvm_vscsi *v, struct vscsi_req *req)
 	a.tag = t.tag;
 	switch (t.func) {
 	case HVK_SRP_TSK_ABORT_TASK:
+		cancel_where(v, match_tag, &t.task_tag);
+		a.resp_code = HVK_SRP_TSK_COMPLETE;
+		break;
 	case HVK_SRP_TSK_ABORT_TASK_SET:
 	case HVK_SRP_TSK_CLEAR_TASK_SET:
 	case HVK_SRP_TSK_LUN_RESET:
+		cancel_where(v, match_lun, &t.lun);
 		a.resp_code = HVK_SRP_TSK_COMPLETE;
 		break;
 	default:
@@ -153,30 +282,28 @@ static int add_desc(struct hvm_vscsi *v, struct hvm_sg *sg, const struct hvk_srp
 }
 
 /*
- * The data buffers of @c as a list of checked guest memory. An indirect
- * list: entries below the inline count from the IU, the rest from the
- * table in guest memory, copied once.
+ * The data buffers of @r as a list of checked guest memory: entries below
+ * the inline count from the IU, the rest from the table copied when the
+ * command was accepted. Guest RAM stays where it is for the VM's life, so
+ * the pointers stay inside it; what the guest keeps there may change.
  */
-static int build_sg(struct hvm_vscsi *v, const struct hvm_srp_cmd_req *c, struct hvm_sg *sg)
+static int build_sg(struct hvm_vscsi *v, struct hvm_vscsi_req *r)
 {
+	const struct hvm_srp_cmd_req *c = &r->c;
 	unsigned int i, n = c->table.len / HVK_SRP_DESC_LEN;
 	struct hvk_srp_desc d;
-	const u8 *src;
 	int err;
 
+	memset(&r->sg, 0, sizeof(r->sg));
 	if (c->fmt == HVK_SRP_FMT_DIRECT)
-		return add_desc(v, sg, &c->direct);
+		return add_desc(v, &r->sg, &c->direct);
 	if (c->fmt != HVK_SRP_FMT_INDIRECT)
 		return 0;
-	if (c->inline_cnt < n) {
-		src = hvm_mem_ptr(v->mem, c->table.va, c->table.len);
-		if (!src)
-			return -EFAULT;
-		memcpy(v->table, src, c->table.len);
-	}
+	if (r->table_bad)
+		return -EFAULT;
 	for (i = 0; i < n; i++) {
-		hvm_srp_get_desc(i < c->inline_cnt ? c->inline_descs : v->table, i, &d);
-		err = add_desc(v, sg, &d);
+		hvm_srp_get_desc(i < c->inline_cnt ? c->inline_descs : r->table, i, &d);
+		err = add_desc(v, &r->sg, &d);
 		if (err)
 			return err;
 	}
@@ -220,46 +347,192 @@ static u32 residual(u64 total, u64 done)
 	return left > 0xffffffffULL ? 0xffffffffU : (u32)left;
 }
 
-static void serve_cmd(struct hvm_vscsi *v, struct vscsi_req *req)
+/*
+ * A READ or WRITE: the image I/O without the lock (other vCPUs' hcalls go
+ * on meanwhile), through the bounce buffer a chunk at a time; guest
+ * memory only with the lock, and only while @r is still to be answered.
+ * Returns false when @r was cancelled meanwhile.
+ */
+static bool serve_rw(struct hvm_vscsi *v, struct hvm_vscsi_req *r, struct hvm_disk *disk,
+		     struct hvm_scsi_result *res)
+{
+	const struct hvm_srp_cmd_req *c = &r->c;
+	struct hvm_scsi_rw rw;
+	u64 pos, n;
+	int err = 0;
+
+	if (!hvm_scsi_rw_prepare(disk, c->cdb, c->dir == HVK_SRP_DIR_IN,
+				 c->dir == HVK_SRP_DIR_OUT, r->sg.total, &rw, res))
+		return true;
+	for (pos = 0; pos < rw.bytes && !err; pos += n) {
+		n = rw.bytes - pos < HVM_VSCSI_CHUNK ? rw.bytes - pos : HVM_VSCSI_CHUNK;
+		if (rw.write)
+			hvm_sg_copy_at(&r->sg, pos, v->bounce, n, false);
+		unlock(v);
+		err = hvm_scsi_image_io(disk, v->bounce, n, rw.off + pos, rw.write);
+		lock(v);
+		if (gone(v, r))
+			return false;
+		if (!err && !rw.write)
+			hvm_sg_copy_at(&r->sg, pos, v->bounce, n, true);
+	}
+	if (err)
+		hvm_scsi_rw_failed(res, rw.write);
+	else
+		res->done = rw.bytes;
+	return true;
+}
+
+/* SYNCHRONIZE CACHE: fdatasync() can take long; it needs no guest memory. */
+static bool serve_sync(struct hvm_vscsi *v, struct hvm_vscsi_req *r, struct hvm_disk *disk,
+		       struct hvm_scsi_result *res)
+{
+	unlock(v);
+	hvm_scsi_sync(disk, res);
+	lock(v);
+	return !gone(v, r);
+}
+
+/* The SRP_RSP of @r, over its IU. */
+static void respond(struct hvm_vscsi *v, struct hvm_vscsi_req *r,
+		    const struct hvm_scsi_result *res)
 {
 	struct hvm_srp_rsp_args a = { .lim_delta = 1 };
-	struct hvm_srp_cmd_req c;
-	struct hvm_scsi_result res;
-	struct hvm_sg *sg = &v->sg;
-	struct hvm_vscsi_lun *l;
+	const struct hvm_srp_cmd_req *c = &r->c;
 	u8 rsp[HVK_SRP_IU_MAX];
 
-	if (hvm_srp_parse_cmd(req->iu, req->len, &c)) {
+	v->commands++;
+	a.tag = c->tag;
+	a.status = res->status;
+	if (res->status != HVM_SAM_GOOD) {
+		a.sense = res->sense;
+		a.sense_len = res->sense_len;
+	}
+	if (res->done < r->sg.total && c->dir == HVK_SRP_DIR_IN) {
+		a.flags = HVK_SRP_DIUNDER;
+		a.data_in_res = residual(r->sg.total, res->done);
+	} else if (res->done < r->sg.total && c->dir == HVK_SRP_DIR_OUT) {
+		a.flags = HVK_SRP_DOUNDER;
+		a.data_out_res = residual(r->sg.total, res->done);
+	}
+	/* The credit comes back with the answer: free it first. */
+	release(v, r);
+	answer_at(v, r->gpa, HVK_VIOSRP_SRP, rsp, hvm_srp_build_rsp(rsp, &a));
+}
+
+/* Serve @r, the running command, with the lock held (dropped for disk I/O). */
+static void serve_cmd(struct hvm_vscsi *v, struct hvm_vscsi_req *r)
+{
+	const struct hvm_srp_cmd_req *c = &r->c;
+	struct hvm_scsi_result res;
+	struct hvm_vscsi_lun *l;
+	bool keep = true;
+
+	memset(&res, 0, sizeof(res));
+	if (build_sg(v, r)) {
+		v->bad_descriptors++;
+		hvm_scsi_check(&res, SENSE_ABORTED, 0, 0);
+	} else if (c->cdb[0] == SCSI_REPORT_LUNS) {
+		report_luns(v, c, &r->sg, &res);
+	} else {
+		l = find_lun(v, c->lun);
+		if (l && hvm_scsi_is_rw(c->cdb))
+			keep = serve_rw(v, r, &l->disk, &res);
+		else if (l && hvm_scsi_is_sync(c->cdb))
+			keep = serve_sync(v, r, &l->disk, &res);
+		else
+			hvm_scsi_execute(l ? &l->disk : NULL, c->cdb, c->dir == HVK_SRP_DIR_IN,
+					 c->dir == HVK_SRP_DIR_OUT, &r->sg, &res);
+	}
+	if (keep)
+		respond(v, r, &res);
+}
+
+/* Take the next queued command and serve it; the lock held. */
+static void serve_next(struct hvm_vscsi *v)
+{
+	struct hvm_vscsi_req *r = v->head;
+
+	v->head = r->next;
+	if (!v->head)
+		v->tail = NULL;
+	v->running = r;
+	if (!gone(v, r))
+		serve_cmd(v, r);
+	v->running = NULL;
+	if (gone(v, r))
+		v->cancelled++;
+	release(v, r);
+	free(r);
+}
+
+unsigned int hvm_vscsi_run_queued(struct hvm_vscsi *v)
+{
+	unsigned int n = 0;
+
+	for (; v->head; n++)
+		serve_next(v);
+	return n;
+}
+
+/*
+ * Copy the external descriptor list now, once: the guest may rewrite it
+ * after the hcall. One outside guest RAM is ABORTED COMMAND when served.
+ */
+static void copy_table(struct hvm_vscsi *v, struct hvm_vscsi_req *r)
+{
+	const struct hvm_srp_cmd_req *c = &r->c;
+	const u8 *src;
+
+	if (c->fmt != HVK_SRP_FMT_INDIRECT || c->inline_cnt >= c->table.len / HVK_SRP_DESC_LEN)
+		return;
+	src = hvm_mem_ptr(v->mem, c->table.va, c->table.len);
+	if (src)
+		memcpy(r->table, src, c->table.len);
+	else
+		r->table_bad = true;
+}
+
+/*
+ * Accept an SRP_CMD: within the login's credit (queued and running count;
+ * beyond it the command vanishes, as on QEMU past its slots), parsed,
+ * copied, queued. Served at once unless deferred.
+ */
+static void queue_cmd(struct hvm_vscsi *v, struct vscsi_req *req)
+{
+	struct hvm_vscsi_req *r;
+
+	if (v->outstanding >= HVM_VSCSI_CREDIT) {
+		v->over_credit++;
 		v->dropped_ius++;
 		return;
 	}
-	memset(sg, 0, sizeof(*sg));
-	memset(&res, 0, sizeof(res));
-	if (build_sg(v, &c, sg)) {
-		v->bad_descriptors++;
-		hvm_scsi_check(&res, SENSE_ABORTED, 0, 0);
-	} else if (c.cdb[0] == SCSI_REPORT_LUNS) {
-		report_luns(v, &c, sg, &res);
-	} else {
-		l = find_lun(v, c.lun);
-		hvm_scsi_execute(l ? &l->disk : NULL, c.cdb, c.dir == HVK_SRP_DIR_IN,
-				 c.dir == HVK_SRP_DIR_OUT, sg, &res);
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		v->dropped_ius++;
+		return;
 	}
-	v->commands++;
-	a.tag = c.tag;
-	a.status = res.status;
-	if (res.status != HVM_SAM_GOOD) {
-		a.sense = res.sense;
-		a.sense_len = res.sense_len;
+	memcpy(r->iu, req->iu, req->len);
+	if (hvm_srp_parse_cmd(r->iu, req->len, &r->c)) {
+		free(r);
+		v->dropped_ius++;
+		return;
 	}
-	if (res.done < sg->total && c.dir == HVK_SRP_DIR_IN) {
-		a.flags = HVK_SRP_DIUNDER;
-		a.data_in_res = residual(sg->total, res.done);
-	} else if (res.done < sg->total && c.dir == HVK_SRP_DIR_OUT) {
-		a.flags = HVK_SRP_DOUNDER;
-		a.data_out_res = residual(sg->total, res.done);
-	}
-	answer(v, req, rsp, hvm_srp_build_rsp(rsp, &a));
+	copy_table(v, r);
+	r->gpa = req->gpa;
+	r->gen = v->gen;
+	r->holds_credit = true;
+	if (++v->outstanding > v->peak_outstanding)
+		v->peak_outstanding = v->outstanding;
+	if (v->tail)
+		v->tail->next = r;
+	else
+		v->head = r;
+	v->tail = r;
+	if (!v->deferred)
+		hvm_vscsi_run_queued(v);
+	else if (v->worker_started)
+		pthread_cond_signal(&v->work);
 }
 
 static void serve_srp(struct hvm_vscsi *v, struct vscsi_req *req)
@@ -270,7 +543,7 @@ static void serve_srp(struct hvm_vscsi *v, struct vscsi_req *req)
 	case HVK_SRP_TSK_MGMT:
 		return serve_tsk_mgmt(v, req);
 	case HVK_SRP_CMD:
-		return serve_cmd(v, req);
+		return queue_cmd(v, req);
 	default:
 		v->dropped_ius++;
 	}
@@ -309,6 +582,8 @@ static long vscsi_receive(struct hvm_crq *crq, const struct hvk_crq_msg *msg,
 	struct hvk_crq_msg done = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_COMPLETE };
 
 	if (kind == HVK_CRQ_K_INIT_REQUEST) {
+		/* The initiator starts again: it waits for no older answer. */
+		cancel_all(v);
 		v->logged_in = false;
 		if (hvm_crq_post(crq, &done))
 			v->lost_answers++;
@@ -327,13 +602,74 @@ static void vscsi_pulse(struct hvm_crq *crq)
 		v->pulse(crq);
 }
 
+static void vscsi_reset(struct hvm_crq *crq)
+{
+	cancel_all(crq->owner);
+}
+
 void hvm_vscsi_init(struct hvm_vscsi *v, u32 unit, const struct hvm_guest_mem *mem,
 		    void (*pulse)(struct hvm_crq *crq))
 {
-	static const struct hvm_crq_ops ops = { .receive = vscsi_receive, .pulse = vscsi_pulse };
+	static const struct hvm_crq_ops ops = { .receive = vscsi_receive, .pulse = vscsi_pulse,
+						.reset = vscsi_reset };
 
 	memset(v, 0, sizeof(*v));
 	v->mem = mem;
 	v->pulse = pulse;
 	hvm_crq_init(&v->crq, unit, &ops, v, mem);
+}
+
+void hvm_vscsi_defer(struct hvm_vscsi *v)
+{
+	v->deferred = true;
+}
+
+static void *worker(void *arg)
+{
+	struct hvm_vscsi *v = arg;
+
+	lock(v);
+	for (;;) {
+		while (!v->head && !v->stopping)
+			pthread_cond_wait(&v->work, v->lock);
+		if (v->stopping)
+			break;
+		serve_next(v);
+	}
+	unlock(v);
+	return NULL;
+}
+
+int hvm_vscsi_start(struct hvm_vscsi *v, pthread_mutex_t *lock)
+{
+	int err;
+
+	v->lock = lock;
+	v->deferred = true;
+	err = pthread_cond_init(&v->work, NULL);
+	if (err)
+		return -err;
+	err = pthread_create(&v->worker, NULL, worker, v);
+	if (err) {
+		pthread_cond_destroy(&v->work);
+		return -err;
+	}
+	v->worker_started = true;
+	return 0;
+}
+
+void hvm_vscsi_stop(struct hvm_vscsi *v)
+{
+	if (v->worker_started) {
+		lock(v);
+		v->stopping = true;
+		pthread_cond_signal(&v->work);
+		unlock(v);
+		pthread_join(v->worker, NULL);
+		pthread_cond_destroy(&v->work);
+		v->worker_started = false;
+	}
+	lock(v);
+	cancel_where(v, match_all, NULL);
+	unlock(v);
 }
