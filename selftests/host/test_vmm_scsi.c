@@ -263,6 +263,37 @@ TEST(scatter_list_is_bounded)
 	EXPECT_EQ(sg.total, HVM_SG_MAX);
 }
 
+/* The v-scsi worker's copies: any offset, across segments, to the list's end. */
+TEST(scatter_list_copy_at_an_offset)
+{
+	u8 a[5], b[3], c[8], buf[16], out[16];
+	struct hvm_sg sg;
+	unsigned int i;
+
+	memset(&sg, 0, sizeof(sg));
+	ASSERT_EQ(hvm_sg_add(&sg, a, sizeof(a)), 0);
+	ASSERT_EQ(hvm_sg_add(&sg, b, sizeof(b)), 0);
+	ASSERT_EQ(hvm_sg_add(&sg, c, sizeof(c)), 0);
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (u8)(i + 1);
+	EXPECT_EQ(hvm_sg_copy_at(&sg, 0, buf, 16, true), 16);
+	EXPECT_EQ(a[4], 5);
+	EXPECT_EQ(b[0], 6);
+	EXPECT_EQ(c[7], 16);
+	/* From byte 4 (the last of a) over b into c. */
+	memset(out, 0, sizeof(out));
+	EXPECT_EQ(hvm_sg_copy_at(&sg, 4, out, 6, false), 6);
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(out[i], i + 5);
+	/* Past the end: only what the list holds. */
+	EXPECT_EQ(hvm_sg_copy_at(&sg, 14, out, 8, false), 2);
+	EXPECT_EQ(out[1], 16);
+	EXPECT_EQ(hvm_sg_copy_at(&sg, 16, out, 8, false), 0);
+	buf[0] = 0xaa;
+	EXPECT_EQ(hvm_sg_copy_at(&sg, 8, buf, 1, true), 1);
+	EXPECT_EQ(c[0], 0xaa);
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);

@@ -5,8 +5,10 @@
  * the SMCCC front door, IUs built by hv_scsi's codec in guest memory,
  * answers read from the CRQ with the guest's decoders. Data written is
  * read back byte for byte; malformed requests are dropped or answered
- * with sense, and counted.
+ * with sense, and counted. Commands answered later (deferred, or by the
+ * worker thread) have their own tests at the end.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -325,6 +327,316 @@ TEST(a_full_queue_loses_the_answer_and_counts_it)
 		send(HVK_VIOSRP_SRP, IU, (unsigned int)hvk_srp_build_cmd(gp(IU), &a));
 	EXPECT_EQ(vs.commands, 257);
 	EXPECT_EQ(vs.lost_answers, 1);
+}
+
+/* Deferred commands: each with its IU and its data buffer of one block. */
+#define IUS		(RAM_BASE + 0x100000)
+#define BUFS		(RAM_BASE + 0x200000)
+#define iu_of(i)	(IUS + 0x100 * (u64)(i))
+#define buf_of(i)	(BUFS + 0x1000 * (u64)(i))
+
+static const u8 tur6[6];
+
+/* Send a command of tag @tag at IU @i moving block @i (@write: from buffer @i). */
+static void send_rw(unsigned int i, u64 tag, bool write)
+{
+	u8 cdb[10] = { write ? 0x2a : 0x28, 0, 0, 0, 0, (u8)i, 0, 0, 1, 0 };
+	struct hvk_srp_desc d = { buf_of(i), 512 };
+	struct hvk_srp_cmd_args a = {
+		.tag = tag, .lun = hvk_srp_lun(0, 0, 0), .cdb = cdb, .cdb_len = 10,
+		.dir = write ? HVK_SRP_DIR_OUT : HVK_SRP_DIR_IN, .descs = &d, .nr_descs = 1,
+		.total_len = 512, .max_iu_len = 256,
+	};
+	int len = hvk_srp_build_cmd(gp(iu_of(i)), &a);
+
+	ASSERT_TRUE(len > 0);
+	send(HVK_VIOSRP_SRP, iu_of(i), (unsigned int)len);
+}
+
+static void send_tur(unsigned int i, u64 tag)
+{
+	struct hvk_srp_cmd_args a = { .tag = tag, .lun = hvk_srp_lun(0, 0, 0), .cdb = tur6,
+				      .cdb_len = 6, .max_iu_len = 256 };
+
+	send(HVK_VIOSRP_SRP, iu_of(i), (unsigned int)hvk_srp_build_cmd(gp(iu_of(i)), &a));
+}
+
+/* The next answer: an SRP_RSP, GOOD, its credit back; returns its tag. */
+static u64 take_good(void)
+{
+	struct hvk_crq_msg m;
+	struct hvk_srp_rsp r;
+
+	if (take(&m) != HVK_CRQ_K_MESSAGE)
+		return 0;
+	EXPECT_EQ(hvk_srp_parse_rsp(gp(m.token >= 100 ? iu_of(m.token - 100) : iu_of(m.token)),
+				    m.iu_len, &r), 0);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.req_lim_delta, 1);
+	EXPECT_EQ(r.tag, m.token);
+	return m.token;
+}
+
+static void fill(unsigned int i, u8 seed)
+{
+	unsigned int j;
+
+	for (j = 0; j < 512; j++)
+		gp(buf_of(i))[j] = (u8)(seed + j * 7);
+}
+
+static unsigned int differs(unsigned int i, u8 seed)
+{
+	unsigned int j, bad = 0;
+
+	for (j = 0; j < 512; j++)
+		bad += gp(buf_of(i))[j] != (u8)(seed + j * 7);
+	return bad;
+}
+
+TEST(deferred_commands_are_not_answered_until_served)
+{
+	struct hvk_crq_msg m;
+
+	world();
+	hvm_vscsi_defer(&vs);
+	send_tur(0, 100);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(pulses, 0);
+	EXPECT_EQ(vs.commands, 0);
+	EXPECT_EQ(vs.outstanding, 1);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 1);
+	EXPECT_EQ(take_good(), 100);
+	EXPECT_EQ(pulses, 1);
+	EXPECT_EQ(vs.commands, 1);
+	EXPECT_EQ(vs.outstanding, 0);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 0);
+	hvm_vscsi_stop(&vs);
+}
+
+TEST(queued_commands_answered_with_their_own_tags_and_data)
+{
+	unsigned int i, n = 16, bad = 0;
+
+	world();
+	hvm_vscsi_defer(&vs);
+	for (i = 0; i < n; i++) {
+		fill(i, (u8)(i * 31));
+		send_rw(i, 100 + i, true);
+	}
+	/* The guest rewrites its IUs and buffers once the hcalls returned. */
+	for (i = 0; i < n; i++)
+		memset(gp(iu_of(i)) + 16, 0xee, 64);
+	EXPECT_EQ(vs.peak_outstanding, n);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(take_good(), 100 + i);
+	EXPECT_EQ(vs.commands, n);
+
+	for (i = 0; i < n; i++) {
+		memset(gp(buf_of(i)), 0, 512);
+		send_rw(i, 100 + i, false);
+	}
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(take_good(), 100 + i);
+		bad += differs(i, (u8)(i * 31));
+	}
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(vs.lost_answers, 0);
+	hvm_vscsi_stop(&vs);
+}
+
+/* Nothing accepted before a free, a new registration or an init is answered. */
+TEST(free_reregister_or_init_with_commands_queued_writes_nothing)
+{
+	struct hvk_crq_msg m, init = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_REQUEST };
+	u8 before[3][256];
+	unsigned int i;
+	u64 hi, lo;
+
+	world();
+	hvm_vscsi_defer(&vs);
+	for (i = 0; i < 3; i++) {
+		send_rw(i, 100 + i, false);
+		memcpy(before[i], gp(iu_of(i)), 256);
+		memset(gp(buf_of(i)), 0x5a, 512);
+	}
+	EXPECT_EQ(hcall(HVK_H_FREE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(vs.outstanding, 0);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 0);
+	EXPECT_EQ(vs.cancelled, 3);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(memcmp(before[i], gp(iu_of(i)), 256), 0);
+		EXPECT_EQ(gp(buf_of(i))[0], 0x5a);
+		EXPECT_EQ(memcmp(gp(buf_of(i)), gp(buf_of(i)) + 1, 511), 0);
+	}
+	EXPECT_EQ(vs.crq.dropped_closed, 0);
+
+	/* Queued, then the queue registered anew: still nothing. */
+	EXPECT_EQ(hcall(HVK_H_REG_CRQ, UNIT, QUEUE, 4096, 0), HVK_H_SUCCESS);
+	next_slot = 0;
+	send_rw(0, 100, false);
+	send_rw(1, 101, false);
+	EXPECT_EQ(hcall(HVK_H_FREE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hcall(HVK_H_REG_CRQ, UNIT, QUEUE, 4096, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 0);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.cancelled, 5);
+
+	/* An init request: the initiator starts again, the old answers go. */
+	send_tur(0, 100);
+	hvk_crq_encode(&init, &hi, &lo);
+	EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 0);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.cancelled, 6);
+	EXPECT_EQ(vs.commands, 0);
+	EXPECT_EQ(vs.lost_answers, 0);
+	hvm_vscsi_stop(&vs);
+}
+
+TEST(the_credit_counts_queued_commands)
+{
+	unsigned int i;
+
+	world();
+	hvm_vscsi_defer(&vs);
+	for (i = 0; i < HVM_VSCSI_CREDIT; i++)
+		send_tur(i, 100 + i);
+	EXPECT_EQ(vs.outstanding, HVM_VSCSI_CREDIT);
+	EXPECT_EQ(vs.dropped_ius, 0);
+	/* One more than the login granted: it vanishes, as past QEMU's slots. */
+	send_tur(HVM_VSCSI_CREDIT, 200);
+	EXPECT_EQ(vs.dropped_ius, 1);
+	EXPECT_EQ(vs.over_credit, 1);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), HVM_VSCSI_CREDIT);
+	for (i = 0; i < HVM_VSCSI_CREDIT; i++)
+		EXPECT_EQ(take_good(), 100 + i);
+	EXPECT_EQ(vs.outstanding, 0);
+	EXPECT_EQ(vs.peak_outstanding, HVM_VSCSI_CREDIT);
+	/* Every credit came back with its answer. */
+	send_tur(0, 100);
+	EXPECT_EQ(vs.outstanding, 1);
+	hvm_vscsi_stop(&vs);
+	EXPECT_EQ(vs.outstanding, 0);
+	EXPECT_EQ(vs.cancelled, 1);
+}
+
+/* spapr-vscsi: the cancelled commands are never answered, their slots free. */
+TEST(task_management_cancels_queued_commands)
+{
+	struct hvk_crq_msg m;
+	struct hvk_srp_rsp r;
+
+	world();
+	hvm_vscsi_defer(&vs);
+	send_tur(0, 100);
+	send_tur(1, 101);
+	send_tur(2, 102);
+	send(HVK_VIOSRP_SRP, IU, hvk_srp_build_tsk_mgmt(gp(IU), 7, hvk_srp_lun(0, 0, 0),
+							HVK_SRP_TSK_ABORT_TASK, 101));
+	/* The function is answered at once. */
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(hvk_srp_parse_rsp(gp(IU), m.iu_len, &r), 0);
+	EXPECT_EQ(r.tag, 7);
+	EXPECT_EQ(vs.outstanding, 2);
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 2);
+	EXPECT_EQ(take_good(), 100);
+	EXPECT_EQ(take_good(), 102);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.cancelled, 1);
+
+	/* LUN RESET: every command of that LUN, not the others'. */
+	send_tur(0, 100);
+	send_rw(1, 101, false);
+	send_rw(2, 102, false);
+	send(HVK_VIOSRP_SRP, IU, hvk_srp_build_tsk_mgmt(gp(IU), 8, hvk_srp_lun(0, 0, 0),
+							HVK_SRP_TSK_LUN_RESET, 0));
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m.token, 8);
+	/* All three went to 0:0:0: all three are gone. */
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 0);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.cancelled, 4);
+	EXPECT_EQ(vs.outstanding, 0);
+	hvm_vscsi_stop(&vs);
+}
+
+/*
+ * The worker thread: commands sent under the lock, as the vCPU threads
+ * send them, all answered with the right data; then stopped and joined.
+ * (Also the ThreadSanitizer build's test.)
+ */
+TEST(the_worker_answers_under_the_lock)
+{
+	static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
+	unsigned int i, n = 20, bad = 0, seen = 0, tries;
+	u64 got[20] = { 0 };
+
+	world();
+	ASSERT_EQ(hvm_vscsi_start(&vs, &lk), 0);
+	for (i = 0; i < n; i++) {
+		fill(i, (u8)(i * 5 + 1));
+		pthread_mutex_lock(&lk);
+		send_rw(i, 100 + i, true);
+		pthread_mutex_unlock(&lk);
+	}
+	for (tries = 0; tries < 5000 && seen < n; tries++) {
+		pthread_mutex_lock(&lk);
+		while (seen < n && (got[seen] = take_good()))
+			seen++;
+		pthread_mutex_unlock(&lk);
+		usleep(1000);
+	}
+	EXPECT_EQ(seen, n);
+	/* One worker serves in arrival order. */
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(got[i], 100 + i);
+	for (i = 0; i < n; i++) {
+		memset(gp(buf_of(i)), 0, 512);
+		pthread_mutex_lock(&lk);
+		send_rw(i, 100 + i, false);
+		pthread_mutex_unlock(&lk);
+	}
+	for (tries = 0, seen = 0; tries < 5000 && seen < n; tries++) {
+		pthread_mutex_lock(&lk);
+		while (seen < n && take_good())
+			seen++;
+		pthread_mutex_unlock(&lk);
+		usleep(1000);
+	}
+	EXPECT_EQ(seen, n);
+	hvm_vscsi_stop(&vs);
+	for (i = 0; i < n; i++)
+		bad += differs(i, (u8)(i * 5 + 1));
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(vs.commands, 2 * n);
+	EXPECT_EQ(vs.outstanding, 0);
+}
+
+/* A free while the worker is busy: what it was serving is never answered. */
+TEST(the_worker_drops_what_a_free_cancelled)
+{
+	static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
+	struct hvk_crq_msg m;
+	unsigned int i;
+
+	world();
+	ASSERT_EQ(hvm_vscsi_start(&vs, &lk), 0);
+	pthread_mutex_lock(&lk);
+	for (i = 0; i < 10; i++)
+		send_rw(i, 100 + i, false);
+	EXPECT_EQ(hcall(HVK_H_FREE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	memset(gp(QUEUE), 0, 4096);
+	pthread_mutex_unlock(&lk);
+	hvm_vscsi_stop(&vs);
+	EXPECT_EQ(vs.commands + vs.cancelled, 10);
+	EXPECT_EQ(vs.outstanding, 0);
+	EXPECT_EQ(vs.crq.dropped_closed, 0);
+	next_slot = 0;
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
 }
 
 int main(int argc, char **argv)
