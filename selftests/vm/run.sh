@@ -801,7 +801,7 @@ machine_arm64_vmm() {
 	HVS_UNIT=30000100
 	HVS_PARTITION=hvkit-vmm
 	HVS_MAX_TRANSFER=1048576
-	HVS_PEER_SYNC=1
+	HVS_PEER_SYNC=0
 	EOF
 	# console=hv_console: L2's /init writes to hv_console's hvc0, hvkit-vmm's
 	# vty 0, so that vty goes to L1's console (hvkit-vmm's own stdout, where
