@@ -16,12 +16,17 @@
  *                     command of some CDB over 1-12 descriptors, direct,
  *                     inline or external) at the IU page and sends it;
  *   op%4 == 3  queue: H_REG_CRQ (op&4) or H_FREE_CRQ (op&8), else the
- *                     guest takes the next entry (clears its byte 0).
+ *                     guest takes the next entry (clears its byte 0);
+ *                     with op&32 commands are queued from now on (the
+ *                     adapter starts out serving each inside its hcall),
+ *                     with op&64 the queued ones are served afterwards.
  *
  * After every record: H_SEND_CRQ answered H_SUCCESS, the disk did not
  * grow (no write past its end), every entry the adapter posted is one a
  * client can take (init complete, or a payload of its format with an IU
- * of at most 256 bytes), and the counters never went back.
+ * of at most 256 bytes), the counters never went back, and never more
+ * commands queued than the login's credit. At the end, what is still
+ * queued is dropped and freed.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -190,25 +195,24 @@ static void setup(struct world *w)
 	FUZZ_CHECK(!hvm_vscsi_add_lun(&w->vs, 0, 1, 0, &d), "lun 1");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The records of one input; the adapter is set up already. */
+static void run(struct world *w, const uint8_t *data, size_t size)
 {
-	static struct world w;
 	size_t off = 0;
 	struct stat st;
 
-	setup(&w);
 	while (off < size) {
 		u8 op = data[off++], rec[16] = { 0 };
-		u64 from = w.vs.crq.next, dropped = w.vs.dropped_ius, cmds = w.vs.commands;
+		u64 from = w->vs.crq.next, dropped = w->vs.dropped_ius, cmds = w->vs.commands;
 		size_t n;
 
 		fuzz_context("record at %zu, op %u", off - 1, op);
 		switch (op % 4) {
 		case 0:
 			if (size - off < 3)
-				return 0;
+				return;
 			n = data[off + 2] < size - off - 3 ? data[off + 2] : size - off - 3;
-			memcpy(w.ram + hvk_get_be16(data + off) % (RAM_SIZE - 256), data + off + 3, n);
+			memcpy(w->ram + hvk_get_be16(data + off) % (RAM_SIZE - 256), data + off + 3, n);
 			off += 3 + n;
 			break;
 		case 1:
@@ -220,30 +224,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				rec[1] = op & 8 ? HVK_VIOSRP_MAD : HVK_VIOSRP_SRP;
 				hvk_put_be64(rec + 8, RAM_BASE + hvk_get_be16(rec + 8) % RAM_SIZE);
 			}
-			send(&w, hvk_get_be64(rec), hvk_get_be64(rec + 8));
+			send(w, hvk_get_be64(rec), hvk_get_be64(rec + 8));
 			break;
 		case 2:
 			n = size - off < 6 ? size - off : 6;
 			memcpy(rec, data + off, n);
 			off += n;
-			build(&w, rec);
+			build(w, rec);
 			break;
 		case 3:
 			if (op & 4)
-				hcall(&w, HVK_H_REG_CRQ, UNIT, QUEUE, 4096);
+				hcall(w, HVK_H_REG_CRQ, UNIT, QUEUE, 4096);
 			else if (op & 8)
-				hcall(&w, HVK_H_FREE_CRQ, UNIT, 0, 0);
+				hcall(w, HVK_H_FREE_CRQ, UNIT, 0, 0);
 			else
-				w.ram[16 * (w.taken++ % 256)] = 0;
-			hcall(&w, HVK_H_VIO_SIGNAL, UNIT, op >> 4 & 1, 0);
+				w->ram[16 * (w->taken++ % 256)] = 0;
+			hcall(w, HVK_H_VIO_SIGNAL, UNIT, op >> 4 & 1, 0);
+			if (op & 32)
+				hvm_vscsi_defer(&w->vs);
+			if (op & 64)
+				hvm_vscsi_run_queued(&w->vs);
 			break;
 		}
 		/* A queue op may have registered the queue anew (next back to 0). */
-		if (op % 4 != 3)
-			check_posted(&w, from);
-		FUZZ_CHECK(w.vs.dropped_ius >= dropped && w.vs.commands >= cmds, "counters");
+		if (op % 4 != 3 || !(op & 12))
+			check_posted(w, from);
+		FUZZ_CHECK(w->vs.outstanding <= HVM_VSCSI_CREDIT, "%u queued",
+			   w->vs.outstanding);
+		FUZZ_CHECK(w->vs.dropped_ius >= dropped && w->vs.commands >= cmds, "counters");
 		FUZZ_CHECK(!fstat(disk_fd, &st) && st.st_size == DISK_BYTES,
 			   "the disk is %lld bytes", (long long)st.st_size);
 	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct world w;
+
+	setup(&w);
+	run(&w, data, size);
+	hvm_vscsi_stop(&w.vs);
+	FUZZ_CHECK(!w.vs.outstanding, "%u credits held after the stop", w.vs.outstanding);
 	return 0;
 }
