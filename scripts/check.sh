@@ -227,6 +227,10 @@ lane_b() {
 	# L1 Linux at EL2 (QEMU TCG), hv_vio and hv_console in its guest over
 	# HVC and SMC (Documentation/hvkit-vmm.rst, The nested check).
 	step_if selftests/vmm/nested.sh vm-arm64-kvm 1200 selftests/vmm/nested.sh
+	# The runner's own test: it must fail deliberately broken guest
+	# scripts (in lane b since the hvkit-vmm twins made the foreground
+	# the longer lane).
+	step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 	full || return 0
 	# A minute per fuzz target instead of the smoke's seconds.
 	step fuzz 3600 "${low[@]}" make --no-print-directory fuzz
@@ -259,8 +263,6 @@ step_if "$vm" vm-arm64-vmm-console 3600 "$vm" --arch arm64 --boots "vmm-console 
 # hv_net on hvkit-vmm's l-lan, through L1's bridge to the host agent.
 step_if "$vm" vm-arm64-vmm-net 3600 "$vm" --arch arm64 --boots "vmm-net vmm-net-hvc" \
 	${vmm_net_tests:+--tests "$vmm_net_tests"}
-# The runner's own test: it must fail deliberately broken guest scripts.
-step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 # The ppc64le plan on the debug kernel (3 to 4 times slower than on the
 # distro kernel) but for its I/O boots (lane b); its build in lane b holds
 # a lock that this waits for.
