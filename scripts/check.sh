@@ -186,7 +186,7 @@ vmm_console_tests="vmm-console:hv_console_load vmm-console:hv_console_crlf
 	vmm-console:hv_console_shell vmm-console:hv_console_rmmod
 	vmm-console-smc:hv_console_load vmm-console-smc:hv_console_random
 	vmm-console-smc:hv_console_multi vmm-console-smc:hv_console_fault
-	vmm-console-smc:hv_console_rmmod"
+	vmm-console-smc:hv_console_printk_busy vmm-console-smc:hv_console_rmmod"
 vmm_net_tests="vmm-net:hv_net_basic vmm-net:hv_net_tcp vmm-net:hv_net_udp
 	vmm-net:hv_net_link vmm-net:hv_net_rmmod
 	vmm-net-hvc:hv_net_basic vmm-net-hvc:hv_net_mtu vmm-net-hvc:hv_net_stop_irq
