@@ -232,6 +232,11 @@ lane_b() {
 	# the longer lane).
 	step_if selftests/vm/harness-check.sh vm-harness 1800 selftests/vm/harness-check.sh
 	full || return 0
+	# The drivers' whole suites on the debug kernel under hvkit-vmm, every
+	# hvkit-vmm boot (hours: the debug kernel nested is 12 times slower
+	# than Debian's kernel on QEMU; run.sh scales the limits).
+	step_if "$vm" vm-arm64-vmm-debug-full 14400 "$vm" --arch arm64 --kernel debug \
+		--boots "$vmm_boots"
 	# A minute per fuzz target instead of the smoke's seconds.
 	step fuzz 3600 "${low[@]}" make --no-print-directory fuzz
 	# The package the way a distribution user installs it: apt install
