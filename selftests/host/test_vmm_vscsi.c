@@ -564,6 +564,35 @@ TEST(task_management_cancels_queued_commands)
 	hvm_vscsi_stop(&vs);
 }
 
+/* The function's own answer: the response code QEMU 7.2 gives. */
+static u8 tsk_answer(u64 tag, u64 lun, u8 func)
+{
+	struct hvk_crq_msg m;
+	struct hvk_srp_rsp r;
+
+	send(HVK_VIOSRP_SRP, IU, hvk_srp_build_tsk_mgmt(gp(IU), tag, lun, func, 1));
+	if (take(&m) != HVK_CRQ_K_MESSAGE || hvk_srp_parse_rsp(gp(IU), m.iu_len, &r) ||
+	    r.tag != tag || !r.has_resp_code)
+		return 0xff;
+	return r.resp_code;
+}
+
+TEST(task_management_answers_as_qemu)
+{
+	world();
+	EXPECT_EQ(tsk_answer(9, hvk_srp_lun(0, 0, 0), HVK_SRP_TSK_ABORT_TASK),
+		  HVK_SRP_TSK_COMPLETE);
+	EXPECT_EQ(tsk_answer(10, hvk_srp_lun(0, 0, 3), HVK_SRP_TSK_LUN_RESET),
+		  HVK_SRP_TSK_COMPLETE);
+	/* No disk at 0:5:0: FIELDS INVALID, whatever the function. */
+	EXPECT_EQ(tsk_answer(11, hvk_srp_lun(0, 5, 0), HVK_SRP_TSK_LUN_RESET),
+		  HVK_SRP_TSK_FIELDS_INVALID);
+	EXPECT_EQ(tsk_answer(12, hvk_srp_lun(0, 0, 0), HVK_SRP_TSK_CLEAR_ACA),
+		  HVK_SRP_TSK_NOT_SUPPORTED);
+	EXPECT_EQ(tsk_answer(13, hvk_srp_lun(0, 0, 0), 0x20), HVK_SRP_TSK_FIELDS_INVALID);
+	EXPECT_EQ(vs.dropped_ius, 0);
+}
+
 /*
  * The worker thread: commands sent under the lock, as the vCPU threads
  * send them, all answered with the right data; then stopped and joined.

@@ -239,7 +239,9 @@ static void cancel_all(struct hvm_vscsi *v)
  * QEMU's spapr-vscsi: ABORT TASK cancels the command with that tag, the
  * task-set functions and LUN RESET (a cold reset of the device) every
  * command of the LUN; the cancelled ones are never answered. The task
- * management function itself is answered at once.
+ * management function itself is answered at once: FIELDS INVALID for a
+ * LUN with no disk or a function it does not know, NOT SUPPORTED for
+ * CLEAR ACA, else COMPLETE.
  */
 static void serve_tsk_mgmt(struct hvm_vscsi *v, struct vscsi_req *req)
 {
@@ -252,6 +254,11 @@ static void serve_tsk_mgmt(struct hvm_vscsi *v, struct vscsi_req *req)
 		return;
 	}
 	a.tag = t.tag;
+	if (!find_lun(v, t.lun)) {
+		a.resp_code = HVK_SRP_TSK_FIELDS_INVALID;
+		answer(v, req, rsp, hvm_srp_build_rsp(rsp, &a));
+		return;
+	}
 	switch (t.func) {
 	case HVK_SRP_TSK_ABORT_TASK:
 		cancel_where(v, match_tag, &t.task_tag);
@@ -263,8 +270,11 @@ static void serve_tsk_mgmt(struct hvm_vscsi *v, struct vscsi_req *req)
 		cancel_where(v, match_lun, &t.lun);
 		a.resp_code = HVK_SRP_TSK_COMPLETE;
 		break;
-	default:
+	case HVK_SRP_TSK_CLEAR_ACA:
 		a.resp_code = HVK_SRP_TSK_NOT_SUPPORTED;
+		break;
+	default:
+		a.resp_code = HVK_SRP_TSK_FIELDS_INVALID;
 	}
 	answer(v, req, rsp, hvm_srp_build_rsp(rsp, &a));
 }
