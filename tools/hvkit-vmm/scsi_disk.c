@@ -35,25 +35,31 @@ int hvm_sg_add(struct hvm_sg *sg, u8 *host, u32 len)
 }
 
 /*
- * The walk of a transfer of @len bytes over @sg from its start: @fn gets
- * each segment's part (@host, @take bytes) and where in the transfer it
- * begins (@pos), until @len bytes or the list end. Returns @fn's first
- * error, or 0; *@done is the bytes walked without error.
+ * The walk of a transfer of @len bytes over @sg from byte @from of the
+ * list: @fn gets each segment's part (@host, @take bytes) and where in the
+ * transfer it begins (@pos), until @len bytes or the list end. Returns
+ * @fn's first error, or 0; *@done is the bytes walked without error.
  */
-static int sg_walk(struct hvm_sg *sg, u64 len, u64 *done,
+static int sg_walk(struct hvm_sg *sg, u64 from, u64 len, u64 *done,
 		   int (*fn)(void *ctx, u8 *host, u64 take, u64 pos), void *ctx)
 {
-	u64 take;
+	u64 skip = from, seg, take;
 	unsigned int i;
 	int err;
 
 	*done = 0;
 	for (i = 0; i < sg->n && *done < len; i++) {
-		take = len - *done < sg->seg[i].len ? len - *done : sg->seg[i].len;
-		err = fn(ctx, sg->seg[i].host, take, *done);
+		seg = sg->seg[i].len;
+		if (skip >= seg) {
+			skip -= seg;
+			continue;
+		}
+		take = len - *done < seg - skip ? len - *done : seg - skip;
+		err = fn(ctx, sg->seg[i].host + skip, take, *done);
 		if (err)
 			return err;
 		*done += take;
+		skip = 0;
 	}
 	return 0;
 }
@@ -64,40 +70,26 @@ static int seg_copy_in(void *ctx, u8 *host, u64 take, u64 pos)
 	return 0;
 }
 
+static int seg_copy_out(void *ctx, u8 *host, u64 take, u64 pos)
+{
+	memcpy((u8 *)ctx + pos, host, take);
+	return 0;
+}
+
 u64 hvm_sg_copy_in(struct hvm_sg *sg, const u8 *buf, u64 len)
 {
 	u64 done;
 
-	sg_walk(sg, len, &done, seg_copy_in, (void *)buf);
+	/* seg_copy_in only reads its context. */
+	sg_walk(sg, 0, len, &done, seg_copy_in, (void *)buf);
 	return done;
 }
 
-/*
- * Copy @len bytes between @buf and the list, from byte @pos of the list
- * (to the list when @to_sg); returns the bytes copied, less than @len
- * where the list ends.
- */
 u64 hvm_sg_copy_at(struct hvm_sg *sg, u64 pos, u8 *buf, u64 len, bool to_sg)
 {
-	u64 done = 0, skip = pos, take;
-	unsigned int i;
+	u64 done;
 
-	for (i = 0; i < sg->n && done < len; i++) {
-		u8 *host = sg->seg[i].host;
-		u64 seg = sg->seg[i].len;
-
-		if (skip >= seg) {
-			skip -= seg;
-			continue;
-		}
-		take = seg - skip < len - done ? seg - skip : len - done;
-		if (to_sg)
-			memcpy(host + skip, buf + done, take);
-		else
-			memcpy(buf + done, host + skip, take);
-		done += take;
-		skip = 0;
-	}
+	sg_walk(sg, pos, len, &done, to_sg ? seg_copy_in : seg_copy_out, buf);
 	return done;
 }
 
@@ -138,7 +130,7 @@ static int sg_image_io(struct hvm_sg *sg, int fd, u64 off, u64 len, bool write)
 {
 	struct image_io io = { .fd = fd, .off = off, .write = write };
 	u64 done;
-	int err = sg_walk(sg, len, &done, seg_image_walk, &io);
+	int err = sg_walk(sg, 0, len, &done, seg_image_walk, &io);
 
 	if (err)
 		return err;
@@ -289,11 +281,13 @@ static void do_mode_sense(struct hvm_disk *disk, const u8 *cdb, bool dir_in,
 	hvm_scsi_reply(res, sg, dir_in, buf, len, ten ? hvk_get_be16(cdb + 7) : cdb[4]);
 }
 
+/* READ (10), WRITE (10), READ (16), WRITE (16) */
 bool hvm_scsi_is_rw(const u8 *cdb)
 {
 	return cdb[0] == 0x28 || cdb[0] == 0x2a || cdb[0] == 0x88 || cdb[0] == 0x8a;
 }
 
+/* SYNCHRONIZE CACHE (10), (16) */
 bool hvm_scsi_is_sync(const u8 *cdb)
 {
 	return cdb[0] == 0x35 || cdb[0] == 0x91;
@@ -365,6 +359,10 @@ void hvm_scsi_execute(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool di
 		return do_request_sense(cdb, dir_in, sg, res);
 	if (!disk)
 		return hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_LUN_NOT_SUPPORTED, 0);
+	if (hvm_scsi_is_rw(cdb))
+		return do_rw(disk, cdb, dir_in, dir_out, sg, res);
+	if (hvm_scsi_is_sync(cdb))
+		return hvm_scsi_sync(disk, res);
 	switch (cdb[0]) {
 	case 0x00:			/* TEST UNIT READY */
 	case 0x1e:			/* PREVENT ALLOW MEDIUM REMOVAL */
@@ -378,14 +376,6 @@ void hvm_scsi_execute(struct hvm_disk *disk, const u8 *cdb, bool dir_in, bool di
 	case 0x1a:			/* MODE SENSE (6) */
 	case 0x5a:			/* MODE SENSE (10) */
 		return do_mode_sense(disk, cdb, dir_in, sg, res);
-	case 0x28:			/* READ (10) */
-	case 0x2a:			/* WRITE (10) */
-	case 0x88:			/* READ (16) */
-	case 0x8a:			/* WRITE (16) */
-		return do_rw(disk, cdb, dir_in, dir_out, sg, res);
-	case 0x35:			/* SYNCHRONIZE CACHE (10) */
-	case 0x91:			/* SYNCHRONIZE CACHE (16) */
-		return hvm_scsi_sync(disk, res);
 	}
 	hvm_scsi_check(res, HVM_SENSE_ILLEGAL, ASC_INVALID_OPCODE, 0);
 }
