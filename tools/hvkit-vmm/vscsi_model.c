@@ -35,7 +35,6 @@ struct vscsi_req {
 struct hvm_vscsi_req {
 	struct hvm_vscsi_req *next;
 	u64 gpa;			/* the IU: the answer goes there */
-	u64 gen;			/* v->gen when accepted */
 	bool cancelled;			/* by task management: no answer */
 	bool holds_credit;
 	bool table_bad;			/* the external list was outside RAM */
@@ -167,10 +166,13 @@ static void release(struct hvm_vscsi *v, struct hvm_vscsi_req *r)
 	}
 }
 
-/* Whether @r must not be answered: cancelled, or its queue is gone. */
-static bool gone(const struct hvm_vscsi *v, const struct hvm_vscsi_req *r)
+/*
+ * Whether @r must not be answered: cancelled by task management, or its
+ * queue is gone (cancel_all() flags the running command as well).
+ */
+static bool gone(const struct hvm_vscsi_req *r)
 {
-	return r->cancelled || r->gen != v->gen;
+	return r->cancelled;
 }
 
 /*
@@ -228,10 +230,10 @@ static bool match_lun(const struct hvm_vscsi_req *r, const void *arg)
 /*
  * The queue was freed, registered anew or the initiator reset its side:
  * nothing accepted before may be answered into what the queue is now.
+ * Every such command is queued (freed here) or running (flagged here).
  */
 static void cancel_all(struct hvm_vscsi *v)
 {
-	v->gen++;
 	cancel_where(v, match_all, NULL);
 }
 
@@ -381,7 +383,7 @@ static bool serve_rw(struct hvm_vscsi *v, struct hvm_vscsi_req *r, struct hvm_di
 		unlock(v);
 		err = hvm_scsi_image_io(disk, v->bounce, n, rw.off + pos, rw.write);
 		lock(v);
-		if (gone(v, r))
+		if (gone(r))
 			return false;
 		if (!err && !rw.write)
 			hvm_sg_copy_at(&r->sg, pos, v->bounce, n, true);
@@ -400,7 +402,7 @@ static bool serve_sync(struct hvm_vscsi *v, struct hvm_vscsi_req *r, struct hvm_
 	unlock(v);
 	hvm_scsi_sync(disk, res);
 	lock(v);
-	return !gone(v, r);
+	return !gone(r);
 }
 
 /* The SRP_RSP of @r, over its IU. */
@@ -467,10 +469,10 @@ static void serve_next(struct hvm_vscsi *v)
 	if (!v->head)
 		v->tail = NULL;
 	v->running = r;
-	if (!gone(v, r))
+	if (!gone(r))
 		serve_cmd(v, r);
 	v->running = NULL;
-	if (gone(v, r))
+	if (gone(r))
 		v->cancelled++;
 	release(v, r);
 	free(r);
@@ -530,7 +532,6 @@ static void queue_cmd(struct hvm_vscsi *v, struct vscsi_req *req)
 	}
 	copy_table(v, r);
 	r->gpa = req->gpa;
-	r->gen = v->gen;
 	r->holds_credit = true;
 	if (++v->outstanding > v->peak_outstanding)
 		v->peak_outstanding = v->outstanding;

@@ -60,8 +60,6 @@ struct hvm_vscsi {
 	bool worker_started, stopping;
 	bool deferred;			/* queue only: a worker or run_queued serves */
 	struct hvm_vscsi_req *head, *tail, *running;
-	/* Bumped by a queue freed, registered or reset: older commands get no answer. */
-	u64 gen;
 	unsigned int outstanding;	/* credits held: queued + running */
 	unsigned int peak_outstanding;
 	/* The worker's, for image I/O outside the lock: one user at a time. */
