@@ -28,6 +28,14 @@
 #define HVK_H_ADD_LOGICAL_LAN_BUFFERS	0x248
 #define HVK_H_ENABLE_CRQ		0x2b0
 
+/*
+ * hvkit's own calls, for what PAPR leaves to the platform (arm64 only; a
+ * PAPR hypervisor never sees them). They sit in 0xe800..0xe8ff, clear of
+ * PAPR's opcodes, the ultravisor's 0xef00 and KVM's 0xf000 ranges.
+ * Documentation/hcall-abi.rst.
+ */
+#define HVK_H_VIO_SET_MSI		0xe800
+
 /* Largest opcode the conduit accepts: SMCCC leaves 16 bits for it. */
 #define HVK_OPCODE_MAX			0xffff
 
