@@ -25,6 +25,7 @@ static int papr_init_device(struct hvk_device *hdev, struct device_node *np,
 	hdev->dev.parent = &vdev->dev;
 	hdev->dma_dev = &vdev->dev;
 	hdev->irq = vdev->irq;
+	hdev->vectors = &hvk_vectors_papr;
 	return 0;
 }
 

@@ -12,6 +12,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <hvkit/busy.h>
+#include <hvkit/hcall_opcodes.h>
+
 #include "conduit.h"
 #include "internal.h"
 
@@ -52,6 +55,7 @@ static int hvk_bus_probe(struct device *dev)
 	struct hvk_device *hdev = to_hvk_device(dev);
 	struct hvk_driver *hdrv = to_hvk_driver(dev->driver);
 	const struct hvk_device_id *id;
+	int err;
 
 	id = hvk_match_id(hdrv->id_table, hdev);
 	if (!id)
@@ -61,15 +65,23 @@ static int hvk_bus_probe(struct device *dev)
 			 hdrv->name);
 		return -ENODEV;
 	}
-	return hdrv->probe ? hdrv->probe(hdev, id) : 0;
+	err = hvk_vectors_bind(hdev);
+	if (err)
+		return err;
+	err = hdrv->probe ? hdrv->probe(hdev, id) : 0;
+	if (err)
+		hvk_vectors_unbind(hdev);
+	return err;
 }
 
 static void hvk_bus_remove(struct device *dev)
 {
 	struct hvk_driver *hdrv = to_hvk_driver(dev->driver);
+	struct hvk_device *hdev = to_hvk_device(dev);
 
 	if (hdrv->remove)
-		hdrv->remove(to_hvk_device(dev));
+		hdrv->remove(hdev);
+	hvk_vectors_unbind(hdev);
 }
 
 static void hvk_bus_shutdown(struct device *dev)
@@ -125,6 +137,15 @@ static ssize_t irq_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(irq);
 
+static ssize_t interrupt_type_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	const struct hvk_vector_ops *v = to_hvk_device(dev)->vectors;
+
+	return sysfs_emit(buf, "%s\n", v ? v->kind : "none");
+}
+static DEVICE_ATTR_RO(interrupt_type);
+
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
@@ -141,6 +162,7 @@ static struct attribute *hvk_dev_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_method.attr,
 	&dev_attr_irq.attr,
+	&dev_attr_interrupt_type.attr,
 	&dev_attr_modalias.attr,
 	NULL,
 };
@@ -280,6 +302,33 @@ long hvk_dev_set_irq(struct hvk_device *hdev, bool enable)
 }
 EXPORT_SYMBOL_GPL(hvk_dev_set_irq);
 
+/*
+ * May run with interrupts off (the MSI core holds the descriptor's lock):
+ * busy answers get the atomic budget, and a failure is logged once per
+ * device; the vector then stays silent at the hypervisor.
+ */
+void hvk_dev_write_msi_msg(struct hvk_device *hdev, unsigned int index,
+			   u64 address, u32 data)
+{
+	struct hvk_busy b;
+	long status;
+
+	hvk_busy_start_atomic(&b, 0, 0);
+	do {
+		status = hvk_dev_hcall_norets(hdev, HVK_H_VIO_SET_MSI, index,
+					      address, data);
+	} while (hvk_busy_delay(&b, status));
+	if (hvk_busy_gave_up(&b)) {
+		hvk_busy_report(hdev, HVK_H_VIO_SET_MSI, &b);
+		return;
+	}
+	if (status == HVK_H_SUCCESS ||
+	    test_and_set_bit(HVK_DEV_MSI_WRITE_REPORTED, &hdev->flags))
+		return;
+	dev_err(&hdev->dev, "H_VIO_SET_MSI of vector %u (address 0x%llx, data 0x%x): %s (%ld); it will not interrupt\n",
+		index, address, data, hvk_hcall_status_name(status), status);
+}
+
 long hvk_dev_register_queue(struct hvk_device *hdev,
 			    const struct hvk_queue_reg_ops *ops, void *ctx,
 			    bool *reclaimed)
@@ -318,6 +367,7 @@ static void hvk_device_release(struct device *dev)
 {
 	struct hvk_device *hdev = to_hvk_device(dev);
 
+	hvk_vectors_release(hdev);
 	if (hdev->backend)
 		hdev->backend->release_device(hdev);
 	of_node_put(dev->of_node);

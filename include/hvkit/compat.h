@@ -52,4 +52,31 @@
 #define hvk_scsi_qc_t	int
 #endif
 
+/*
+ * Platform MSI. Kernels before 6.2 build it with GENERIC_MSI_IRQ_DOMAIN,
+ * later ones with GENERIC_MSI_IRQ; HVK_HAVE_PLATFORM_MSI says whether this
+ * kernel has it at all.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#ifdef CONFIG_GENERIC_MSI_IRQ
+#define HVK_HAVE_PLATFORM_MSI 1
+#endif
+#elif defined(CONFIG_GENERIC_MSI_IRQ_DOMAIN)
+#define HVK_HAVE_PLATFORM_MSI 1
+#endif
+
+/*
+ * platform_device_msi_init_and_alloc_irqs() and
+ * platform_device_msi_free_irqs_all() since 6.9; before, the same
+ * arguments went to platform_msi_domain_alloc_irqs() and
+ * platform_msi_domain_free_irqs().
+ */
+#if defined(HVK_HAVE_PLATFORM_MSI) && KERNEL_VERSION(6, 9, 0) > LINUX_VERSION_CODE
+/* Macros, not inlines: this header comes before every #include. */
+#define platform_device_msi_init_and_alloc_irqs(dev, nvec, write_msi_msg) \
+	platform_msi_domain_alloc_irqs(dev, nvec, write_msi_msg)
+#define platform_device_msi_free_irqs_all(dev) \
+	platform_msi_domain_free_irqs(dev)
+#endif
+
 #endif /* _HVKIT_COMPAT_H */

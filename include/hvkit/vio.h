@@ -11,6 +11,7 @@
 #include <hvkit/hcall.h>
 
 struct hvk_backend;
+struct hvk_vector_ops;
 
 struct hvk_device_stats {
 	atomic64_t hcalls;
@@ -25,7 +26,13 @@ struct hvk_device {
 	u32 unit_address;
 	const char *type;		/* device_type */
 	const char *compatible;		/* first compatible string, or "" */
-	unsigned int irq;		/* Linux irq, 0 if none */
+	/*
+	 * Linux irq, 0 if none. Wired and PAPR interrupts have it from the
+	 * device's creation on; an MSI vector only while a driver is bound.
+	 */
+	unsigned int irq;
+	const struct hvk_vector_ops *vectors;	/* NULL: no interrupt */
+	unsigned long flags;			/* HVK_DEV_* bits */
 	/* The device to hand to the DMA API (the vio device on PAPR). */
 	struct device *dma_dev;
 	const struct hvk_backend *backend;
