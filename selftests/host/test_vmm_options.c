@@ -67,6 +67,7 @@ TEST(defaults)
 	EXPECT_EQ(o.method, HVK_METHOD_HVC);
 	EXPECT_EQ(o.ram_size, 512ull << 20);
 	EXPECT_EQ(o.nr_cpus, 1);
+	EXPECT_EQ(o.irq, HVM_IRQ_WIRED);
 	EXPECT_EQ(o.nr_vtys, 0);
 	EXPECT_EQ(o.nr_disks, 0);
 	EXPECT_EQ(o.nr_nics, 0);
@@ -235,7 +236,7 @@ TEST(help_stops_there_and_lists_every_option)
 	static const char *const documented[] = {
 		"--kernel IMAGE", "--initrd FILE", "--append LINE", "--method hvc|smc",
 		"--memory MIB", "--cpus N", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
-		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200",
+		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200", "--irq wired|msi",
 		"-h, --help", "Exit status",
 	};
 	unsigned int i;
@@ -270,7 +271,7 @@ TEST(missing_values)
 {
 	static const char *const opts[] = {
 		"--kernel", "--initrd", "--append", "--method", "--memory", "--cpus", "--vty",
-		"--disk",
+		"--disk", "--irq",
 	};
 	unsigned int i;
 
@@ -294,6 +295,23 @@ TEST(bad_method_and_memory)
 			   methods[i]);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		EXPECT_BAD("--memory", "16 to 32768", "--kernel", "k", "--memory", sizes[i]);
+}
+
+TEST(irq_wired_or_msi)
+{
+	static const char *const bad_irqs[] = { "MSI", "", "msix", "wired,msi", "spi", "1" };
+	unsigned int i;
+
+	EXPECT_EQ(PARSE("--kernel", "k", "--irq", "msi"), 0);
+	EXPECT_EQ(o.irq, HVM_IRQ_MSI);
+	EXPECT_EQ(PARSE("--irq=msi", "--kernel", "k", "--irq", "wired"), 0);
+	EXPECT_EQ(o.irq, HVM_IRQ_WIRED);
+	EXPECT_EQ(PARSE("--kernel", "k", "--irq=wired", "--irq=msi"), 0);
+	EXPECT_EQ(o.irq, HVM_IRQ_MSI);
+	for (i = 0; i < ARRAY_SIZE(bad_irqs); i++)
+		EXPECT_BAD("--irq", "expected wired or msi", "--kernel", "k", "--irq", bad_irqs[i]);
+	/* "--i" is --initrd or --irq. */
+	EXPECT_BAD("--i", "ambiguous option", "--i", "x", "--kernel", "k");
 }
 
 TEST(cpus_from_one_to_eight)

@@ -50,6 +50,11 @@ const char hvm_options_usage[] =
 "                        NAME (created if need be; needs the tun module and\n"
 "                        CAP_NET_ADMIN) as its port to the host; one tap=\n"
 "                        in all; up to 4\n"
+"  --irq wired|msi       how the hvkit devices interrupt (default wired): a\n"
+"                        wired GIC SPI each, or an MSI each through an ITS\n"
+"                        (the in-kernel vGICv3 ITS; each device's node has\n"
+"                        msi-parent instead of interrupts); the PL011 keeps\n"
+"                        its SPI\n"
 "  -h, --help            this text\n"
 "\n"
 "The boot console is a PL011 on stdin/stdout. Every file is opened before\n"
@@ -66,6 +71,7 @@ static const struct option long_opts[] = {
 	{ "vty", required_argument, NULL, 'v' },
 	{ "disk", required_argument, NULL, 'd' },
 	{ "nic", optional_argument, NULL, 'n' },
+	{ "irq", required_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -92,6 +98,7 @@ void hvm_options_init(struct hvm_options *o)
 	o->method = HVK_METHOD_HVC;
 	o->ram_size = (u64)HVM_RAM_MIB_DEFAULT << 20;
 	o->nr_cpus = 1;
+	o->irq = HVM_IRQ_WIRED;
 	o->kernel_fd = -1;
 	o->initrd_fd = -1;
 	o->tap_fd = -1;
@@ -352,6 +359,15 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 				o->method = HVK_METHOD_SMC;
 			else
 				return bad(err, err_len, "--method", "\"%s\": expected hvc or smc",
+					   optarg);
+			break;
+		case 'q':
+			if (!strcmp(optarg, "wired"))
+				o->irq = HVM_IRQ_WIRED;
+			else if (!strcmp(optarg, "msi"))
+				o->irq = HVM_IRQ_MSI;
+			else
+				return bad(err, err_len, "--irq", "\"%s\": expected wired or msi",
 					   optarg);
 			break;
 		case 'M':

@@ -35,6 +35,12 @@
 /* The exit status of a bad option, and of a file an option names that will not do. */
 #define HVM_EXIT_BAD_OPTION	2
 
+/* How the hvkit devices interrupt (--irq): wired SPIs, or MSIs through the vGIC's ITS. */
+enum hvm_irq_mode {
+	HVM_IRQ_WIRED,
+	HVM_IRQ_MSI,
+};
+
 struct hvm_opt_vty {
 	const char *out, *in;	/* in: NULL for none */
 	int out_fd, in_fd;	/* -1 until opened */
@@ -55,6 +61,7 @@ struct hvm_options {
 	enum hvk_method method;
 	u64 ram_size;			/* bytes */
 	unsigned int nr_cpus;		/* vCPUs, HVM_CPUS_MIN..HVM_MAX_CPUS */
+	enum hvm_irq_mode irq;		/* --irq, default wired */
 	bool help;			/* --help: nothing else was looked at after it */
 	unsigned int nr_vtys;
 	struct hvm_opt_vty vtys[HVM_MAX_VTYS];
@@ -72,7 +79,7 @@ struct hvm_options {
 /* The --help text. */
 extern const char hvm_options_usage[];
 
-/* The defaults: hvc, 512 MiB, one vCPU, console=ttyAMA0, nothing open. */
+/* The defaults: hvc, 512 MiB, one vCPU, wired interrupts, console=ttyAMA0, nothing open. */
 void hvm_options_init(struct hvm_options *o);
 
 /*
