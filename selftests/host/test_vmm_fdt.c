@@ -224,6 +224,152 @@ TEST(mac_and_initrd_are_where_the_kernel_looks)
 	EXPECT_EQ(fdt64_to_cpu(v), s.initrd_end);
 }
 
+/* @s with an ITS and every hvkit device on it, DeviceID = its index. */
+static void example_msi(struct hvm_fdt_spec *s)
+{
+	unsigned int i;
+
+	example(s, HVK_METHOD_HVC);
+	s->its_base = 0x08080000;
+	for (i = 0; i < s->nr_devices; i++) {
+		s->devices[i].msi = true;
+		s->devices[i].devid = i;
+	}
+}
+
+static uint32_t cell(const void *fdt, int node, const char *name, int at, int *len)
+{
+	const fdt32_t *p = fdt_getprop(fdt, node, name, len);
+
+	return p && *len >= (at + 1) * 4 ? fdt32_to_cpu(p[at]) : 0xdeadbeef;
+}
+
+TEST(msi_tree_has_the_its_and_each_device_its_msi_parent)
+{
+	struct hvm_fdt_spec s;
+	char why[128] = "", path[64];
+	const fdt64_t *reg;
+	uint32_t its_phandle;
+	unsigned int i;
+	int gic, its, node, len;
+
+	example_msi(&s);
+	if (!EXPECT_TRUE(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)) > 0)) {
+		ktest_diag("%s", why);
+		return;
+	}
+	gic = fdt_path_offset(blob, "/intc@8000000");
+	ASSERT_TRUE(gic >= 0);
+	EXPECT_EQ(cell(blob, gic, "#address-cells", 0, &len), 2);
+	EXPECT_EQ(cell(blob, gic, "#size-cells", 0, &len), 2);
+	EXPECT_TRUE(fdt_getprop(blob, gic, "ranges", &len) && len == 0);
+	its = fdt_path_offset(blob, "/intc@8000000/its@8080000");
+	ASSERT_TRUE(its >= 0);
+	EXPECT_STREQ(fdt_getprop(blob, its, "compatible", NULL), "arm,gic-v3-its");
+	EXPECT_TRUE(fdt_getprop(blob, its, "msi-controller", &len) && len == 0);
+	EXPECT_EQ(cell(blob, its, "#msi-cells", 0, &len), 1);
+	reg = fdt_getprop(blob, its, "reg", &len);
+	ASSERT_TRUE(reg && len == 16);
+	EXPECT_EQ(fdt64_to_cpu(reg[0]), 0x08080000);
+	EXPECT_EQ(fdt64_to_cpu(reg[1]), 0x20000);
+	its_phandle = fdt_get_phandle(blob, its);
+	EXPECT_TRUE(its_phandle && its_phandle != 0xffffffff);
+	EXPECT_TRUE(fdt_node_offset_by_phandle(blob, its_phandle) == its);
+	for (i = 0; i < s.nr_devices; i++) {
+		static const char *const base[] = { "vty", "l-lan", "v-scsi" };
+
+		snprintf(path, sizeof(path), "/hypervisor/%s@%x", base[s.devices[i].kind],
+			 s.devices[i].unit);
+		node = fdt_path_offset(blob, path);
+		if (!EXPECT_TRUE(node >= 0)) {
+			ktest_diag("no %s", path);
+			continue;
+		}
+		EXPECT_EQ(cell(blob, node, "msi-parent", 0, &len), its_phandle);
+		EXPECT_EQ(len, 8);
+		EXPECT_EQ(cell(blob, node, "msi-parent", 1, &len), i);
+		EXPECT_TRUE(!fdt_getprop(blob, node, "interrupts", NULL));
+	}
+	/* The PL011 keeps its wired SPI. */
+	node = fdt_path_offset(blob, "/pl011@9000000");
+	EXPECT_EQ(cell(blob, node, "interrupts", 1, &len), 1);
+}
+
+TEST(msi_tree_reads_back_through_the_guest_parser)
+{
+	struct hvk_fdt_reader r = { 0 };
+	struct hvk_dt_config *cfg = malloc(sizeof(*cfg));
+	struct hvm_fdt_spec s;
+	char why[128] = "";
+	unsigned int i;
+	int size;
+
+	ASSERT_TRUE(cfg);
+	example_msi(&s);
+	size = hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why));
+	if (!EXPECT_TRUE(size > 0) || !EXPECT_EQ(hvk_fdt_reader_init(&r, blob, size), 0)) {
+		free(cfg);
+		return;
+	}
+	EXPECT_EQ(hvk_dt_select(&hvk_fdt_ops, &r, HVK_ARCH_ARM64, cfg), 0);
+	EXPECT_EQ(cfg->nr_skipped, 0);
+	EXPECT_EQ(cfg->nr_children, s.nr_devices);
+	for (i = 0; i < cfg->nr_children && i < s.nr_devices; i++) {
+		EXPECT_EQ(cfg->children[i].unit_address, s.devices[i].unit);
+		EXPECT_TRUE(!cfg->children[i].has_interrupts);
+	}
+	hvk_fdt_reader_release(&r);
+	free(cfg);
+}
+
+TEST(a_wired_tree_has_no_its)
+{
+	struct hvm_fdt_spec s;
+	char why[128];
+	int len;
+
+	example(&s, HVK_METHOD_HVC);
+	ASSERT_TRUE(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)) > 0);
+	EXPECT_TRUE(fdt_path_offset(blob, "/intc@8000000/its@8080000") < 0);
+	EXPECT_TRUE(!fdt_getprop(blob, fdt_path_offset(blob, "/intc@8000000"), "ranges", &len));
+	EXPECT_TRUE(!fdt_getprop(blob, fdt_path_offset(blob, "/hypervisor/vty@30000000"),
+				 "msi-parent", &len));
+}
+
+TEST(msi_specs_the_guest_could_not_use_are_refused)
+{
+	struct hvm_fdt_spec s;
+	char why[128];
+
+	example_msi(&s);
+	s.its_base = 0;
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "without an ITS");
+	example_msi(&s);
+	s.its_base = 0x08081000;
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "64 KiB");
+	example_msi(&s);
+	s.its_base = 0x080b0000;	/* in the redistributors */
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "overlaps");
+	example_msi(&s);
+	s.its_base = 0x07ff0000;	/* runs into the distributor */
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "overlaps");
+	example_msi(&s);
+	s.devices[3].devid = s.devices[1].devid;
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "one DeviceID");
+	example_msi(&s);
+	s.devices[2].devid = 0x10000;
+	EXPECT_EQ(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "16 bits");
+	example_msi(&s);
+	s.devices[2].devid = 0xffff;
+	EXPECT_TRUE(hvm_fdt_build(&s, blob, sizeof(blob), why, sizeof(why)) > 0);
+}
+
 TEST(specs_the_guest_would_refuse_are_refused)
 {
 	struct hvm_fdt_spec s;

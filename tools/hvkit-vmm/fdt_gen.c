@@ -15,6 +15,7 @@
 
 #define GIC_PHANDLE	1
 #define CLK_PHANDLE	2
+#define ITS_PHANDLE	3
 /* GIC interrupt specifier: type, number, flags. */
 #define GIC_SPI		0
 #define GIC_PPI		1
@@ -138,6 +139,22 @@ static void write_gic_timer(struct gen *g, const struct hvm_fdt_spec *s)
 	prop(g, "interrupt-controller", NULL, 0);
 	prop_reg64(g, reg, 2);
 	prop_u32(g, "phandle", GIC_PHANDLE);
+	if (s->its_base) {
+		const uint64_t its_reg[] = { s->its_base, HVM_ITS_SIZE };
+
+		/* The ITS's reg in the root's cells: an empty ranges maps them 1:1. */
+		prop_u32(g, "#address-cells", 2);
+		prop_u32(g, "#size-cells", 2);
+		prop(g, "ranges", NULL, 0);
+		node_name(name, sizeof(name), "its", s->its_base);
+		begin(g, name);
+		prop_str(g, "compatible", "arm,gic-v3-its");
+		prop(g, "msi-controller", NULL, 0);
+		prop_u32(g, "#msi-cells", 1);
+		prop_reg64(g, its_reg, 1);
+		prop_u32(g, "phandle", ITS_PHANDLE);
+		end(g);
+	}
 	end(g);
 
 	begin(g, "timer");
@@ -210,6 +227,7 @@ static void write_device(struct gen *g, const struct hvm_device_spec *d)
 	static const char *const type[] = { "serial", "network", "vscsi" };
 	static const char *const compat[] = { "hvterm1", "IBM,l-lan", "IBM,v-scsi" };
 	const uint32_t irq[] = { GIC_SPI, d->spi, IRQ_EDGE_RISING };
+	const uint32_t msi_parent[] = { ITS_PHANDLE, d->devid };
 	char name[32];
 
 	node_name(name, sizeof(name), base[d->kind], d->unit);
@@ -217,7 +235,9 @@ static void write_device(struct gen *g, const struct hvm_device_spec *d)
 	prop_str(g, "compatible", compat[d->kind]);
 	prop_str(g, "device_type", type[d->kind]);
 	prop_u32(g, "reg", d->unit);
-	if (d->spi)
+	if (d->msi)
+		prop_cells(g, "msi-parent", msi_parent, 2);
+	else if (d->spi)
 		prop_cells(g, "interrupts", irq, 3);
 	if (d->kind == HVM_DEV_LLAN)
 		prop(g, "local-mac-address", d->mac, 6);
@@ -236,6 +256,11 @@ static void write_hypervisor(struct gen *g, const struct hvm_fdt_spec *s)
 	for (i = 0; i < s->nr_devices; i++)
 		write_device(g, &s->devices[i]);
 	end(g);
+}
+
+static bool overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a < b + b_size && b < a + a_size;
 }
 
 /* What the guest would refuse or the tree could not say. */
@@ -260,12 +285,26 @@ static const char *spec_problem(const struct hvm_fdt_spec *s)
 		return "no guest memory";
 	if (s->nr_devices > HVM_MAX_DEVICES)
 		return "too many devices";
+	if (s->its_base % HVM_ITS_ALIGN)
+		return "ITS base not 64 KiB aligned";
+	if (s->its_base && (overlap(s->its_base, HVM_ITS_SIZE, s->gicd_base, s->gicd_size) ||
+			    overlap(s->its_base, HVM_ITS_SIZE, s->gicr_base, s->gicr_size)))
+		return "ITS overlaps the GIC's distributor or redistributors";
 	for (i = 0; i < s->nr_devices; i++) {
-		if (s->devices[i].kind > HVM_DEV_VSCSI)
+		const struct hvm_device_spec *d = &s->devices[i];
+
+		if (d->kind > HVM_DEV_VSCSI)
 			return "unknown device kind";
-		for (j = 0; j < i; j++)
-			if (s->devices[j].unit == s->devices[i].unit)
+		if (d->msi && !s->its_base)
+			return "an MSI device without an ITS";
+		if (d->msi && d->devid >= HVM_ITS_DEVID_LIMIT)
+			return "DeviceID beyond the ITS's 16 bits";
+		for (j = 0; j < i; j++) {
+			if (s->devices[j].unit == d->unit)
 				return "two devices with one unit address";
+			if (s->devices[j].msi && d->msi && s->devices[j].devid == d->devid)
+				return "two MSI devices with one DeviceID";
+		}
 	}
 	return NULL;
 }

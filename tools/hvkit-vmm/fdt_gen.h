@@ -9,6 +9,7 @@
 #ifndef _HVM_FDT_GEN_H
 #define _HVM_FDT_GEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,9 @@
 #define HVM_MAX_CPUS		8
 #define HVM_GICR_FRAME_SIZE	0x20000u	/* one cpu's RD_base + SGI_base frames */
 #define HVM_MPIDR_AFF_MASK	0x00ffffffu	/* Aff2..Aff0: a cpu's one-cell reg */
+#define HVM_ITS_SIZE		0x20000u	/* the ITS's control and translation frames */
+#define HVM_ITS_ALIGN		0x10000u	/* KVM wants its base 64 KiB aligned */
+#define HVM_ITS_DEVID_LIMIT	0x10000u	/* KVM's vITS: 16 DeviceID bits */
 
 enum hvm_device_kind {
 	HVM_DEV_VTY,
@@ -29,6 +33,8 @@ struct hvm_device_spec {
 	enum hvm_device_kind kind;
 	uint32_t unit;		/* unit address, the reg of its node */
 	uint32_t spi;		/* wired interrupt, GIC SPI number; 0: none */
+	bool msi;		/* an MSI through the ITS instead of the SPI */
+	uint32_t devid;		/* with msi: its DeviceID, distinct per device */
 	uint8_t mac[6];		/* HVM_DEV_LLAN */
 };
 
@@ -43,6 +49,7 @@ struct hvm_fdt_spec {
 	uint32_t cpu_reg[HVM_MAX_CPUS];
 	uint64_t gicd_base, gicd_size;
 	uint64_t gicr_base, gicr_size;	/* one 128 KiB frame pair per cpu, at least */
+	uint64_t its_base;	/* 0: no ITS; else HVM_ITS_SIZE there, a child of the GIC */
 	uint64_t uart_base;
 	uint32_t uart_spi;
 	uint64_t initrd_start, initrd_end;	/* both 0: no initrd */
