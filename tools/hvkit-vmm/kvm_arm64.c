@@ -128,6 +128,41 @@ static void irq_line(struct hvm_vm *vm, u32 spi, int level)
 }
 
 /*
+ * An hvkit device's interrupt, with vm->lock held, wherever its model
+ * raises it (the guest's H_VIO_SIGNAL mask already let it through). Wired:
+ * a pulse of its SPI (edge, as a VIO interrupt on pseries). MSI: the
+ * message the guest stored with H_VIO_SET_MSI, signalled to the ITS with
+ * the device's DeviceID, or counted when there is none (msi_table.c);
+ * KVM's answer is counted too: 1 delivered, 0 blocked (the guest's ITS
+ * has no translation for it), EBUSY the guest has not enabled its ITS. Any
+ * other failure is logged once per device.
+ */
+static void raise_irq(struct hvm_vm *vm, u32 spi, struct hvm_msi_dev *m)
+{
+	struct hvm_msi_message msg;
+	struct kvm_msi k;
+	int ret, err;
+
+	if (vm->irq == HVM_IRQ_WIRED) {
+		irq_line(vm, spi, 1);
+		irq_line(vm, spi, 0);
+		return;
+	}
+	if (!hvm_msi_raise(m, 0, &msg))
+		return;
+	k = (struct kvm_msi){
+		.address_lo = (u32)msg.address, .address_hi = (u32)(msg.address >> 32),
+		.data = msg.data, .flags = KVM_MSI_VALID_DEVID, .devid = msg.devid,
+	};
+	ret = ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &k);
+	err = ret < 0 ? errno : 0;
+	hvm_msi_result(m, ret, err);
+	if (ret < 0 && err != EBUSY && m->failed == 1)
+		fprintf(stderr, "hvkit-vmm: KVM_SIGNAL_MSI for unit %#x (DeviceID %u): %s; counted from now on\n",
+			m->unit, m->devid, strerror(err));
+}
+
+/*
  * A thread's wake-up: an eventfd in its poll set, so that the thread can
  * leave a source out of the poll while it must not be read and still sleep
  * without a timeout. Written from the models' callbacks with vm->lock held,
@@ -195,8 +230,7 @@ static void vty_ready(void *ctx)
 {
 	struct hvm_vty_backend *b = ctx;
 
-	irq_line(b->vm, b->spi, 1);
-	irq_line(b->vm, b->spi, 0);
+	raise_irq(b->vm, b->spi, &b->msi);
 }
 
 /* The guest drained the vty's input from full: its file can be read again. */
@@ -218,18 +252,16 @@ static void vscsi_pulse(struct hvm_crq *crq)
 {
 	struct hvm_vm *vm = (struct hvm_vm *)((char *)crq - offsetof(struct hvm_vm, vscsi.crq));
 
-	irq_line(vm, HVM_VSCSI_SPI, 1);
-	irq_line(vm, HVM_VSCSI_SPI, 0);
+	raise_irq(vm, HVM_VSCSI_SPI, &vm->vscsi_msi);
 }
 
 /* Called inside the hcall or the TAP's feed, with vm->lock held. */
 static void llan_pulse(struct hvm_llan *l)
 {
 	struct hvm_vm *vm = l->owner;
-	u32 spi = HVM_LLAN_SPI0 + (u32)(l - vm->llans);
+	u32 i = (u32)(l - vm->llans);
 
-	irq_line(vm, spi, 1);
-	irq_line(vm, spi, 0);
+	raise_irq(vm, HVM_LLAN_SPI0 + i, &vm->llan_msi[i]);
 }
 
 /*
@@ -298,6 +330,31 @@ static int init_gic(int gic)
 	if (gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) ||
 	    gic_attr(gic, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
 		return fail("initialising the vGICv3", NULL);
+	return 0;
+}
+
+/*
+ * --irq msi: the in-kernel ITS at HVM_ITS_BASE, after the vGIC's init.
+ * The guest programs it (its tables in its own RAM); the VMM only signals
+ * into it with KVM_SIGNAL_MSI and a DeviceID, which needs both caps.
+ */
+static int create_its(struct hvm_vm *vm)
+{
+	static const char hint[] = "--irq msi needs KVM's vGICv3 ITS (Linux 4.8 or later); use --irq wired";
+	struct kvm_create_device d = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	u64 base = HVM_ITS_BASE;
+
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SIGNAL_MSI) <= 0 ||
+	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MSI_DEVID) <= 0) {
+		errno = ENOTSUP;
+		return fail("KVM cannot signal MSIs with a DeviceID", hint);
+	}
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &d))
+		return fail("creating the vGICv3 ITS", hint);
+	if (gic_attr(d.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, &base))
+		return fail("placing the vGICv3 ITS", NULL);
+	if (gic_attr(d.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
+		return fail("initialising the vGICv3 ITS", NULL);
 	return 0;
 }
 
@@ -372,6 +429,7 @@ static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm
 	s->gicd_size = HVM_GICD_SIZE;
 	s->gicr_base = HVM_GICR_BASE;
 	s->gicr_size = (u64)vm->nr_cpus * HVM_GICR_FRAME_SIZE;
+	s->its_base = vm->irq == HVM_IRQ_MSI ? HVM_ITS_BASE : 0;
 	s->uart_base = HVM_UART_BASE;
 	s->uart_spi = HVM_UART_SPI;
 	s->initrd_start = l->initrd;
@@ -380,18 +438,21 @@ static void describe(struct hvm_vm *vm, struct hvm_fdt_spec *s, const struct hvm
 	for (i = 0; i < vm->nr_vtys; i++) {
 		s->devices[i] = (struct hvm_device_spec){
 			.kind = HVM_DEV_VTY, .unit = vm->vtys[i].vty.unit, .spi = vm->vtys[i].spi,
+			.msi = vm->vtys[i].msi.nr_vectors > 0, .devid = vm->vtys[i].msi.devid,
 		};
 	}
 	s->nr_devices = vm->nr_vtys;
 	if (vm->nr_disks)
 		s->devices[s->nr_devices++] = (struct hvm_device_spec){
 			.kind = HVM_DEV_VSCSI, .unit = HVM_VSCSI_UNIT, .spi = HVM_VSCSI_SPI,
+			.msi = vm->vscsi_msi.nr_vectors > 0, .devid = vm->vscsi_msi.devid,
 		};
 	for (i = 0; i < vm->nr_llans; i++) {
 		struct hvm_device_spec *d = &s->devices[s->nr_devices++];
 
 		*d = (struct hvm_device_spec){
 			.kind = HVM_DEV_LLAN, .unit = vm->llans[i].unit, .spi = HVM_LLAN_SPI0 + i,
+			.msi = vm->llan_msi[i].nr_vectors > 0, .devid = vm->llan_msi[i].devid,
 		};
 		memcpy(d->mac, vm->llans[i].perm_mac, sizeof(d->mac));
 	}
@@ -479,6 +540,8 @@ static int create_vm(struct hvm_vm *vm)
 	    install_filter(vm, HVK_SMCCC_CALL_UID, 1))
 		return -1;
 	if (create_gic(vm, &gic) || create_vcpus(vm) || init_gic(gic))
+		return -1;
+	if (vm->irq == HVM_IRQ_MSI && create_its(vm))
 		return -1;
 	return load_guest(vm, &info, &layout);
 }
@@ -763,6 +826,39 @@ static int attach_vscsi(struct hvm_vm *vm)
 	return 0;
 }
 
+/*
+ * H_VIO_SET_MSI for the device at @unit, which is @devid'th in the VM's
+ * device list (its DeviceID). Wired: no vector, every call answers H_P2.
+ */
+static int attach_msi(struct hvm_vm *vm, struct hvm_msi_dev *m, u32 unit, u32 devid)
+{
+	hvm_msi_init(m, unit, vm->irq == HVM_IRQ_MSI ? 1 : 0, devid, HVM_ITS_BASE);
+	if (hvm_msi_attach(m, &vm->table)) {
+		fprintf(stderr, "hvkit-vmm: cannot serve H_VIO_SET_MSI for unit %#x\n", unit);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Every device's MSI side, its DeviceID its index in the device list as
+ * describe() writes it: the vtys, the v-scsi adapter, the l-lans.
+ */
+static int attach_msis(struct hvm_vm *vm)
+{
+	unsigned int i, devid = 0;
+
+	for (i = 0; i < vm->nr_vtys; i++)
+		if (attach_msi(vm, &vm->vtys[i].msi, vm->vtys[i].vty.unit, devid++))
+			return -1;
+	if (vm->nr_disks && attach_msi(vm, &vm->vscsi_msi, HVM_VSCSI_UNIT, devid++))
+		return -1;
+	for (i = 0; i < vm->nr_llans; i++)
+		if (attach_msi(vm, &vm->llan_msi[i], vm->llans[i].unit, devid++))
+			return -1;
+	return 0;
+}
+
 static int attach_devices(struct hvm_vm *vm)
 {
 	unsigned int i;
@@ -782,7 +878,9 @@ static int attach_devices(struct hvm_vm *vm)
 	}
 	if (vm->nr_disks && attach_vscsi(vm))
 		return -1;
-	return attach_llans(vm);
+	if (attach_llans(vm))
+		return -1;
+	return attach_msis(vm);
 }
 
 /* What the guest got wrong on l-lan @l, in all. */
@@ -851,6 +949,32 @@ static void report_llans(struct hvm_vm *vm)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+/* With --irq msi, each device's MSI counts (msi_table.c's wording). */
+static void report_msi(const char *kind, const struct hvm_msi_dev *m)
+{
+	char text[384];
+
+	hvm_msi_report(m, text, sizeof(text));
+	fprintf(stderr, "hvkit-vmm: %s %#x: %s\n", kind, m->unit, text);
+}
+
+static void report_msis(struct hvm_vm *vm)
+{
+	unsigned int i;
+
+	if (vm->irq != HVM_IRQ_MSI)
+		return;
+	/* The input and TAP threads still run: a raise may be under way. */
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_vtys; i++)
+		report_msi("vty", &vm->vtys[i].msi);
+	if (vm->nr_disks)
+		report_msi("v-scsi", &vm->vscsi_msi);
+	for (i = 0; i < vm->nr_llans; i++)
+		report_msi("l-lan", &vm->llan_msi[i]);
+	pthread_mutex_unlock(&vm->lock);
+}
+
 /* What the devices counted of the guest's mistakes and the losses, once. */
 static void report_devices(struct hvm_vm *vm)
 {
@@ -875,6 +999,7 @@ static void report_devices(struct hvm_vm *vm)
 			(unsigned long long)v->cancelled,
 			(unsigned long long)v->over_credit, v->peak_outstanding);
 	report_llans(vm);
+	report_msis(vm);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "guest_mem.h"
 #include "hcall_table.h"
 #include "llan_model.h"
+#include "msi_table.h"
 #include "options.h"
 #include "pl011.h"
 #include "vscsi_model.h"
@@ -23,6 +24,8 @@
 #define HVM_GICD_BASE	0x08000000ull
 #define HVM_GICD_SIZE	0x00010000ull
 #define HVM_GICR_BASE	0x080a0000ull	/* HVM_GICR_FRAME_SIZE per vCPU from here */
+/* The vGICv3 ITS of --irq msi (HVM_ITS_SIZE), between the GICD and the GICR. */
+#define HVM_ITS_BASE	0x08080000ull
 #define HVM_UART_BASE	0x09000000ull
 #define HVM_UART_SPI	1
 #define HVM_RAM_BASE	0x40000000ull
@@ -45,6 +48,12 @@ _Static_assert(32 + HVM_LLAN_SPI0 + HVM_MAX_NICS <= HVM_GIC_NR_IRQS,
 	       "l-lan SPIs beyond the vGIC's lines");
 _Static_assert(HVM_UNIT0 + HVM_MAX_VTYS <= HVM_VSCSI_UNIT &&
 	       HVM_VSCSI_UNIT < HVM_LLAN_UNIT0, "unit addresses overlap");
+
+_Static_assert(HVM_ITS_BASE % HVM_ITS_ALIGN == 0, "ITS base not 64 KiB aligned");
+_Static_assert(HVM_GICD_BASE + HVM_GICD_SIZE <= HVM_ITS_BASE &&
+	       HVM_ITS_BASE + HVM_ITS_SIZE <= HVM_GICR_BASE, "ITS overlaps the GICD or GICR");
+/* One DeviceID per hvkit device, its index in the VM's device list. */
+_Static_assert(HVM_MAX_DEVICES <= HVM_ITS_DEVID_LIMIT, "DeviceIDs beyond the vITS's");
 
 /* The redistributors of HVM_MAX_CPUS vCPUs fit between the distributor and the PL011. */
 _Static_assert(HVM_GICD_BASE + HVM_GICD_SIZE <= HVM_GICR_BASE, "GICD overlaps GICR");
@@ -70,6 +79,7 @@ struct hvm_vty_backend {
 	struct hvm_vm *vm;
 	struct hvm_vty vty;
 	u32 spi;
+	struct hvm_msi_dev msi;		/* --irq msi: its vector; wired: none */
 };
 
 /* The TAP behind the l-lans' switch (--nic tap=NAME). */
@@ -89,6 +99,7 @@ struct hvm_vm {
 	int kernel_fd, initrd_fd;		/* initrd_fd: -1 for none */
 	u64 kernel_size, initrd_size;
 	enum hvk_method method;
+	enum hvm_irq_mode irq;			/* --irq */
 	u64 ram_size;
 	unsigned int nr_vtys;
 	struct hvm_vty_backend vtys[HVM_MAX_VTYS];
@@ -116,6 +127,13 @@ struct hvm_vm {
 	struct hvm_pl011 uart;
 	struct hvm_vscsi vscsi;		/* when there are disks */
 	struct hvm_llan llans[HVM_MAX_NICS];
+	/*
+	 * The MSI side of the v-scsi adapter and the l-lans (the vtys' is in
+	 * their backends): H_VIO_SET_MSI's messages and what became of each
+	 * raise, under lock like the models.
+	 */
+	struct hvm_msi_dev vscsi_msi;
+	struct hvm_msi_dev llan_msi[HVM_MAX_NICS];
 	struct hvm_lan_switch lan;	/* every l-lan, and the TAP */
 	struct hvm_tap tap;
 	int uart_in_fd;			/* stdin; -1 once at end of file */
