@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Fuzz target: hvkit-vmm's hcall front door (tools/hvkit-vmm: smccc.c,
- * hcall_table.c, vty_model.c, crq_model.c, guest_mem.c) under
- * guest-controlled registers. Three vtys are attached (the first also at
- * unit address 0) and a CRQ device over 64 KiB of guest memory whose
+ * hcall_table.c, vty_model.c, crq_model.c, guest_mem.c, msi_table.c)
+ * under guest-controlled registers. Three vtys are attached (the first
+ * also at unit address 0; the first two with an MSI vector, the third
+ * wired, all answering H_VIO_SET_MSI) and a CRQ device over 64 KiB of guest memory whose
  * partner answers init requests; the input is a sequence of records, each
  * one of:
  *
  *   op%4 == 0  feed:  a length byte, then that many bytes of input for vty
- *                     op/4%3 (what a socket would deliver);
+ *                     op/4%3 (what a socket would deliver), then a raise
+ *                     of its vector;
  *   op%4 == 1  call:  x0..x9 as 80 raw bytes; with op&4, x0 becomes one
  *                     of the opcodes the devices serve, with op&8 also x1
- *                     one of their unit addresses (the rest stays raw);
+ *                     one of their unit addresses, with op&32 x3 the ITS
+ *                     doorbell (the rest stays raw);
  *   op%4 == 2  get:   H_GET_TERM_CHAR on vty op/4%3;
  *   op%4 == 3  put:   a count byte and 16 bytes, H_PUT_TERM_CHAR on vty
  *                     op/4%3.
  *
  * After every call: x0 is a status the VMM may give (success, H_PARAMETER,
- * H_FUNCTION, H_RESOURCE, NOT_SUPPORTED, or the identity answer), an
+ * H_FUNCTION, H_RESOURCE, NOT_SUPPORTED, or the identity answer;
+ * H_P2..H_P4 from H_VIO_SET_MSI only), a stored message is the doorbell
+ * and a raise signals only it with the vty's own DeviceID, an
  * answer the guest's codec decodes is exactly the input the model took
  * from its vty, output reaches the sink exactly when the count is valid,
  * and a registered queue lies in guest memory with its next slot inside.
@@ -30,6 +35,7 @@
 
 #include "crq_model.h"
 #include "fuzz.h"
+#include "msi_table.h"
 #include "smccc.h"
 #include "vty_model.h"
 #include "vty_codec.h"
@@ -38,10 +44,12 @@
 #define CRQ_UNIT	0x30000010
 #define RAM_BASE	0x40000000ull
 #define RAM_SIZE	0x10000
+#define ITS_BASE	0x08080000ull
+#define MSI_VTYS	2	/* vtys 0 and 1; vty 2 is wired */
 
 static const u32 opcodes[] = {
 	HVK_H_GET_TERM_CHAR, HVK_H_PUT_TERM_CHAR, HVK_H_REG_CRQ, HVK_H_FREE_CRQ,
-	HVK_H_SEND_CRQ, HVK_H_VIO_SIGNAL, HVK_H_ENABLE_CRQ,
+	HVK_H_SEND_CRQ, HVK_H_VIO_SIGNAL, HVK_H_ENABLE_CRQ, HVK_H_VIO_SET_MSI,
 };
 static const u32 units[] = { 0, 0x30000000, 0x30000001, 0x30000002, CRQ_UNIT };
 
@@ -81,6 +89,7 @@ struct world {
 	struct hvm_hcall_table table;
 	struct hvm_vty vty[VTYS];
 	struct sink sink[VTYS];
+	struct hvm_msi_dev msi[VTYS];
 	struct hvm_crq crq;
 	struct hvm_guest_mem mem;
 	u8 ram[RAM_SIZE];
@@ -98,7 +107,26 @@ static void check_crq(const struct hvm_crq *crq)
 		   (unsigned long long)crq->bytes);
 }
 
-static void check_status(const struct hvm_smccc_regs *r, enum hvm_smccc_kind kind)
+/* What any guest may have stored, and what a raise then signals. */
+static void check_msi(struct hvm_msi_dev *m)
+{
+	struct hvm_msi_message msg;
+	u64 counted = m->unwritten + m->after_free;
+
+	FUZZ_CHECK(!m->vec[0].written || m->vec[0].address == ITS_BASE + HVM_GITS_TRANSLATER,
+		   "unit %#x stored address %llx", m->unit,
+		   (unsigned long long)m->vec[0].address);
+	if (hvm_msi_raise(m, 0, &msg)) {
+		FUZZ_CHECK(m->nr_vectors && m->vec[0].written, "unit %#x signals unwritten", m->unit);
+		FUZZ_CHECK(msg.address == m->doorbell && msg.devid == m->devid &&
+			   msg.data == m->vec[0].data, "unit %#x signals another message", m->unit);
+	} else {
+		FUZZ_CHECK(m->unwritten + m->after_free == counted + 1, "raise not counted");
+	}
+}
+
+static void check_status(const struct hvm_smccc_regs *r, enum hvm_smccc_kind kind,
+			 u32 opcode)
 {
 	long st = (long)r->x[0];
 
@@ -112,7 +140,9 @@ static void check_status(const struct hvm_smccc_regs *r, enum hvm_smccc_kind kin
 		return;
 	}
 	FUZZ_CHECK(st == HVK_H_SUCCESS || st == HVK_H_PARAMETER ||
-		   st == HVK_H_FUNCTION || st == HVK_H_RESOURCE, "status %ld", st);
+		   st == HVK_H_FUNCTION || st == HVK_H_RESOURCE ||
+		   (opcode == HVK_H_VIO_SET_MSI && st <= HVK_H_P2 && st >= HVK_H_P4),
+		   "status %ld", st);
 	if (st != HVK_H_SUCCESS)
 		FUZZ_CHECK(!(r->x[1] | r->x[2] | r->x[3]), "outputs with status %ld", st);
 }
@@ -133,8 +163,10 @@ static void run(struct world *w, struct hvm_smccc_regs *r)
 	}
 	hvm_smccc_classify(r->x[0], &opcode);
 	kind = hvm_smccc_answer(&w->table, r);
-	check_status(r, kind);
+	check_status(r, kind, opcode);
 	check_crq(&w->crq);
+	for (i = 0; i < VTYS; i++)
+		FUZZ_CHECK(!w->msi[i].vec[0].written || i < MSI_VTYS, "wired vty %u stored", i);
 
 	for (i = 0; i < VTYS; i++) {
 		struct hvm_vty *v = &w->vty[i];
@@ -182,6 +214,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&w.sink[i], 0, sizeof(w.sink[i]));
 		hvm_vty_init(&w.vty[i], 0x30000000 + i, &ops, &w.sink[i]);
 		FUZZ_CHECK(!hvm_vty_attach(&w.vty[i], &w.table, i == 0), "attach %u", i);
+		hvm_msi_init(&w.msi[i], 0x30000000 + i, i < MSI_VTYS, i, ITS_BASE);
+		FUZZ_CHECK(!hvm_msi_attach(&w.msi[i], &w.table), "attach msi %u", i);
 	}
 	while (off < size) {
 		uint8_t op = data[off++];
@@ -196,6 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i = data[off] < size - off - 1 ? data[off] : size - off - 1;
 			hvm_vty_feed(v, data + off + 1, i);
 			off += 1 + i;
+			check_msi(&w.msi[op / 4 % VTYS]);
 			continue;
 		case 1:
 			if (size - off < sizeof(r.x))
@@ -211,6 +246,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* Queue addresses near guest memory, now and then. */
 			if (op & 16)
 				r.x[2] = RAM_BASE + (r.x[2] & 0x1ffff);
+			/* The doorbell, for H_VIO_SET_MSI's address. */
+			if (op & 32)
+				r.x[3] = ITS_BASE + HVM_GITS_TRANSLATER;
 			break;
 		case 2:
 			r.x[0] = HVK_SMCCC_FN_BASE | HVK_H_GET_TERM_CHAR;

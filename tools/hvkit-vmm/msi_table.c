@@ -90,7 +90,9 @@ bool hvm_msi_raise(struct hvm_msi_dev *d, unsigned int vec, struct hvm_msi_messa
 			d->unwritten++;
 		return false;
 	}
-	*msg = (struct hvm_msi_message){ .address = v->address, .data = v->data, .devid = d->devid };
+	*msg = (struct hvm_msi_message){
+		.address = v->address, .data = v->data, .devid = d->devid,
+	};
 	return true;
 }
 
