@@ -220,6 +220,28 @@ TEST(report_wording)
 	EXPECT_EQ(strlen(buf), 19);
 }
 
+TEST(report_total_over_devices)
+{
+	struct hvm_msi_dev sum = { 0 }, other;
+	struct hvm_msi_message m;
+	char buf[512];
+
+	setup();
+	EXPECT_EQ(set_msi(UNIT_MSI, 0, DOORBELL, 1), HVK_H_SUCCESS);
+	EXPECT_TRUE(hvm_msi_raise(&msi, 0, &m));
+	hvm_msi_result(&msi, 1, 0);
+	hvm_msi_add(&sum, &msi);
+	hvm_msi_report_total(&sum, buf, sizeof(buf));
+	EXPECT_STREQ(buf, "0 blocked by the ITS, 0 while the ITS was disabled, 0 failed, 0 guest mistakes (1 signalled, 0 raised after free)");
+	/* One device's loss spoils the line over all of them. */
+	hvm_msi_init(&other, UNIT_MSI, 1, 4, ITS_BASE);
+	other.blocked = 1;
+	other.unwritten = 2;
+	hvm_msi_add(&sum, &other);
+	hvm_msi_report_total(&sum, buf, sizeof(buf));
+	EXPECT_STREQ(buf, "1 blocked by the ITS, 0 while the ITS was disabled, 0 failed, 2 guest mistakes (1 signalled, 0 raised after free)");
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);

@@ -950,16 +950,20 @@ static void report_llans(struct hvm_vm *vm)
 }
 
 /* With --irq msi, each device's MSI counts (msi_table.c's wording). */
-static void report_msi(const char *kind, const struct hvm_msi_dev *m)
+static void report_msi(const char *kind, const struct hvm_msi_dev *m,
+		       struct hvm_msi_dev *sum)
 {
 	char text[384];
 
 	hvm_msi_report(m, text, sizeof(text));
 	fprintf(stderr, "hvkit-vmm: %s %#x: %s\n", kind, m->unit, text);
+	hvm_msi_add(sum, m);
 }
 
 static void report_msis(struct hvm_vm *vm)
 {
+	struct hvm_msi_dev sum = { 0 };
+	char text[384];
 	unsigned int i;
 
 	if (vm->irq != HVM_IRQ_MSI)
@@ -967,12 +971,14 @@ static void report_msis(struct hvm_vm *vm)
 	/* The input and TAP threads still run: a raise may be under way. */
 	pthread_mutex_lock(&vm->lock);
 	for (i = 0; i < vm->nr_vtys; i++)
-		report_msi("vty", &vm->vtys[i].msi);
+		report_msi("vty", &vm->vtys[i].msi, &sum);
 	if (vm->nr_disks)
-		report_msi("v-scsi", &vm->vscsi_msi);
+		report_msi("v-scsi", &vm->vscsi_msi, &sum);
 	for (i = 0; i < vm->nr_llans; i++)
-		report_msi("l-lan", &vm->llan_msi[i]);
+		report_msi("l-lan", &vm->llan_msi[i], &sum);
 	pthread_mutex_unlock(&vm->lock);
+	hvm_msi_report_total(&sum, text, sizeof(text));
+	fprintf(stderr, "hvkit-vmm: msi, every device: %s\n", text);
 }
 
 /* What the devices counted of the guest's mistakes and the losses, once. */

@@ -132,3 +132,23 @@ void hvm_msi_report(const struct hvm_msi_dev *d, char *buf, size_t size)
 		snprintf(buf + at, size - at, ": %llu raised without a message, %llu messages refused",
 			 (unsigned long long)d->unwritten, (unsigned long long)d->refused);
 }
+
+void hvm_msi_add(struct hvm_msi_dev *sum, const struct hvm_msi_dev *d)
+{
+	sum->signalled += d->signalled;
+	sum->blocked += d->blocked;
+	sum->its_disabled += d->its_disabled;
+	sum->failed += d->failed;
+	sum->after_free += d->after_free;
+	sum->unwritten += d->unwritten;
+	sum->refused += d->refused;
+}
+
+void hvm_msi_report_total(const struct hvm_msi_dev *sum, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "%llu blocked by the ITS, %llu while the ITS was disabled, %llu failed, %llu guest mistakes (%llu signalled, %llu raised after free)",
+		 (unsigned long long)sum->blocked, (unsigned long long)sum->its_disabled,
+		 (unsigned long long)sum->failed, (unsigned long long)hvm_msi_mistakes(sum),
+		 (unsigned long long)sum->signalled, (unsigned long long)sum->after_free);
+}

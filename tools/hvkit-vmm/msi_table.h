@@ -89,5 +89,12 @@ u64 hvm_msi_mistakes(const struct hvm_msi_dev *d);
  * wording is Documentation/hvkit-vmm.rst's.
  */
 void hvm_msi_report(const struct hvm_msi_dev *d, char *buf, size_t size);
+/* Add @d's counts to @sum's, for the report's line over every device. */
+void hvm_msi_add(struct hvm_msi_dev *sum, const struct hvm_msi_dev *d);
+/*
+ * That line's text: what was lost and the mistakes first, so that a
+ * runner can require "0 ... 0 guest mistakes" as one fixed string.
+ */
+void hvm_msi_report_total(const struct hvm_msi_dev *sum, char *buf, size_t size);
 
 #endif /* _HVM_MSI_TABLE_H */
