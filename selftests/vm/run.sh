@@ -745,12 +745,29 @@ vmm_prepare() {
 }
 
 machine_arm64_vmm() {
-	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con disks=() vty_args=() l1_mods=()
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq l0_smp=1
+	local disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
 	vtys=$(boot_get "$b" vtys)
+	cpus=$(boot_get "$b" cpus)
+	irq=$(boot_get "$b" irq)
 	case "$method" in
 	hvc | smc) ;;
 	*) die "boot $b: peer=hvkit-vmm needs method=hvc or method=smc (got '$method')" ;;
+	esac
+	# cpus=N: L2's vCPUs (hvkit-vmm --cpus); with more than one, L0 gets
+	# two, so that L1's KVM can run two of them at once. Unset: neither
+	# option changes.
+	case "$cpus" in
+	"") ;;
+	[1-8]) [ "$cpus" -lt 2 ] || l0_smp=2 ;;
+	*) die "boot $b: cpus=$cpus (1..8, hvkit-vmm --cpus)" ;;
+	esac
+	# irq=wired|msi: how hvkit-vmm signals L2's devices (hvkit-vmm --irq);
+	# unset, hvkit-vmm's default.
+	case "$irq" in
+	"" | wired | msi) ;;
+	*) die "boot $b: irq=$irq (wired or msi, hvkit-vmm --irq)" ;;
 	esac
 	vmm_prepare
 	l1=$bd/l1
@@ -816,6 +833,8 @@ machine_arm64_vmm() {
 	{
 		printf '/bin/hvkit-vmm --kernel /Image --initrd /initrd --method %s' "$method"
 		printf ' --memory %s' "$(boot_get "$b" vmm_memory | grep . || echo 768)"
+		[ -z "$cpus" ] || printf ' --cpus %s' "$cpus"
+		[ -z "$irq" ] || printf ' --irq %s' "$irq"
 		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
 		# stall for tens of seconds (a soft-lockup report in L2's early boot
 		# once, with four guests on two cores); 120 s still catches a loop.
@@ -882,7 +901,7 @@ machine_arm64_vmm() {
 	machine_finish=machine_arm64_vmm_finish
 	# shellcheck disable=SC2054 # commas belong to the QEMU options
 	QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,its=on
-		-cpu max,pauth-impdef=on -m 2560 -smp 1 -nodefaults -nographic -no-reboot
+		-cpu max,pauth-impdef=on -m 2560 -smp "$l0_smp" -nodefaults -nographic -no-reboot
 		-chardev "file,id=con0,path=$bd/console.log" -serial chardev:con0
 		"${vmm_l0_net[@]}"
 		"${vty_args[@]}"
