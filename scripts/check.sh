@@ -178,17 +178,19 @@ debug_io_boots="hv-net hv-scsi"
 # runs whole, split between the HVC and SMC boots. hv_console's and
 # hv_net's whole suites take 15 to 25 minutes each nested and conduit:
 # make check runs each of their tests once, split between the twin boots
-# (below), check-full both twins whole. On the debug kernel one boot runs
-# two of its tests, since the debug kernel nested takes minutes for what
-# takes seconds on Debian's.
+# (below), check-full both twins whole. The SMC boots have two vCPUs and
+# MSIs (irq=msi), which their affinity tests move between the CPUs. On
+# the debug kernel one boot runs two of its tests, since the debug kernel
+# nested takes minutes for what takes seconds on Debian's.
 vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-console vmm-console-smc vmm-net vmm-net-hvc"
 vmm_console_tests="vmm-console:hv_console_load vmm-console:hv_console_crlf
 	vmm-console:hv_console_shell vmm-console:hv_console_rmmod
 	vmm-console-smc:hv_console_load vmm-console-smc:hv_console_random
 	vmm-console-smc:hv_console_multi vmm-console-smc:hv_console_fault
-	vmm-console-smc:hv_console_printk_busy vmm-console-smc:hv_console_rmmod"
+	vmm-console-smc:hv_console_printk_busy vmm-console-smc:hv_console_affinity
+	vmm-console-smc:hv_console_rmmod"
 vmm_net_tests="vmm-net:hv_net_basic vmm-net:hv_net_tcp vmm-net:hv_net_udp
-	vmm-net:hv_net_link vmm-net:hv_net_rmmod
+	vmm-net:hv_net_link vmm-net:hv_net_affinity vmm-net:hv_net_rmmod
 	vmm-net-hvc:hv_net_basic vmm-net-hvc:hv_net_mtu vmm-net-hvc:hv_net_stop_irq
 	vmm-net-hvc:hv_net_fault vmm-net-hvc:hv_net_rmmod"
 low=(nice -n 19)

@@ -59,7 +59,25 @@ aff_irq() {
 		AFF_ERR="irq $irq of ${1#0x} is not in /proc/interrupts (not requested)"
 		return 1
 	fi
+	aff_irq_type "${1#0x}" "$irq" || return 1
 	echo "$irq"
+}
+
+# aff_irq_type UNIT IRQ : under hvkit-vmm, the device took its interrupt
+# the way the boot's irq= key had hvkit-vmm offer it (wired by default):
+# sysfs interrupt_type, and for msi an MSI chip in /proc/interrupts.
+aff_irq_type() {
+	local want=${BOOT_IRQ:-wired} type
+	[ "${BOOT_PEER:-}" = hvkit-vmm ] || return 0
+	type=$(cat "/sys/bus/hvkit/devices/$1/interrupt_type" 2>/dev/null)
+	if [ "$type" != "$want" ]; then
+		AFF_ERR="device $1 has interrupt_type '$type'; the boot has hvkit-vmm offer irq=$want"
+		return 1
+	fi
+	if [ "$want" = msi ] && ! grep "^ *$2:" /proc/interrupts | grep -q MSI; then
+		AFF_ERR="irq $2 of $1 is no MSI in /proc/interrupts: $(grep "^ *$2:" /proc/interrupts | tr -s ' ')"
+		return 1
+	fi
 }
 
 # aff_cpu_online K : CPU K is online (cpu0 may have no online file).
