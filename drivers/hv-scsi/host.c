@@ -286,8 +286,13 @@ static bool hvs_take_credit(struct hvs_host *hvs, struct hvs_slot *slot,
 	return true;
 }
 
+/*
+ * A command's send returns busy answers to the midlayer, which retries
+ * the command; a management request (HVK_BUSY_SLEEPING) rides them out
+ * here, since nobody would send it again.
+ */
 static long hvs_send_iu(struct hvs_host *hvs, u8 format, dma_addr_t ioba,
-			unsigned int len, unsigned int timeout)
+			unsigned int len, unsigned int timeout, bool patient)
 {
 	struct hvk_crq_msg msg = {
 		.valid = HVK_CRQ_PAYLOAD,
@@ -297,6 +302,8 @@ static long hvs_send_iu(struct hvs_host *hvs, u8 format, dma_addr_t ioba,
 		.token = ioba,
 	};
 
+	if (patient)
+		return hvk_crq_send_retry(&hvs->crq, &msg, HVK_BUSY_SLEEPING);
 	return hvk_crq_send(&hvs->crq, &msg);
 }
 
@@ -521,7 +528,7 @@ static int hvs_mgmt_exec(struct hvs_host *hvs, u64 tag, u8 format,
 	reinit_completion(&hvs->mgmt_done);
 	spin_unlock_irq(&hvs->lock);
 
-	status = hvs_send_iu(hvs, format, slot->iu_ioba, len, secs);
+	status = hvs_send_iu(hvs, format, slot->iu_ioba, len, secs, true);
 	if (status == HVK_H_SUCCESS &&
 	    wait_for_completion_timeout(&hvs->mgmt_done, secs * HZ))
 		return hvs->mgmt_resp_len ? 0 : -EIO;
@@ -880,7 +887,7 @@ static hvk_scsi_qc_t hvs_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd 
 		return 0;
 	}
 	status = hvs_send_iu(hvs, HVK_VIOSRP_SRP, slot->iu_ioba, len,
-			     scsi_cmd_to_rq(cmd)->timeout / HZ);
+			     scsi_cmd_to_rq(cmd)->timeout / HZ, false);
 	if (status != HVK_H_SUCCESS) {
 		hvs_release(hvs, slot, 1);
 		hvs_send_failed(hvs, status);

@@ -111,17 +111,40 @@ long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 	status = crq_hcall(crq, HVK_H_SEND_CRQ, hi, lo);
 	if (status == HVK_H_CLOSED)
 		atomic64_inc(&crq->counters[HVK_CRQ_SEND_CLOSED]);
-	else if (status != HVK_H_SUCCESS)
+	else if (status != HVK_H_SUCCESS && !hvk_hcall_is_busy(status, NULL))
 		atomic64_inc(&crq->counters[HVK_CRQ_SEND_ERRORS]);
 	return status;
 }
 EXPORT_SYMBOL_GPL(hvk_crq_send);
 
-static long crq_send_init(struct hvk_crq *crq, u8 format)
+long hvk_crq_send_retry(struct hvk_crq *crq, const struct hvk_crq_msg *msg,
+			enum hvk_busy_form form)
+{
+	struct hvk_busy b;
+	long status;
+
+	if (form == HVK_BUSY_ATOMIC)
+		hvk_busy_start_atomic(&b, 0, 0);
+	else
+		hvk_busy_start_sleep(&b, 0, 0);
+	do {
+		status = hvk_crq_send(crq, msg);
+	} while (form == HVK_BUSY_ATOMIC ? hvk_busy_delay(&b, status) :
+					   hvk_busy_sleep(&b, status));
+	if (hvk_busy_gave_up(&b)) {
+		atomic64_inc(&crq->counters[HVK_CRQ_SEND_ERRORS]);
+		hvk_busy_report(crq->hdev, HVK_H_SEND_CRQ, &b);
+	}
+	return status;
+}
+EXPORT_SYMBOL_GPL(hvk_crq_send_retry);
+
+static long crq_send_init(struct hvk_crq *crq, u8 format,
+			  enum hvk_busy_form form)
 {
 	struct hvk_crq_msg msg = { .valid = HVK_CRQ_INIT, .format = format };
 
-	return hvk_crq_send(crq, &msg);
+	return hvk_crq_send_retry(crq, &msg, form);
 }
 
 /* With crq->lock held. */
@@ -208,8 +231,13 @@ static bool crq_dispatch(struct hvk_crq *crq, const u8 *entry,
 		dev_warn_ratelimited(dev, "CRQ message before the handshake, dropped\n");
 		break;
 	case HVK_CRQ_A_ANSWER_UP:
-		/* A partner that did not get the answer cannot start. */
-		status = crq_send_init(crq, HVK_CRQ_INIT_COMPLETE);
+		/*
+		 * A partner that did not get the answer cannot start, and
+		 * will not ask again: ride out a busy hypervisor here (the
+		 * consumer cannot sleep).
+		 */
+		status = crq_send_init(crq, HVK_CRQ_INIT_COMPLETE,
+				       HVK_BUSY_ATOMIC);
 		if (status == HVK_H_SUCCESS)
 			crq_up(crq);
 		else
@@ -452,7 +480,7 @@ static int crq_setup(struct hvk_crq *crq)
 		crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 		return err;
 	}
-	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
+	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
 	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED)
 		dev_warn_ratelimited(&crq->hdev->dev,
 				     "init request failed: %s (%ld); waiting for the partner\n",
@@ -514,7 +542,7 @@ static void crq_reenable(struct hvk_crq *crq)
 		return;
 	}
 	crq_set_state(crq, HVK_CRQ_ST_WAITING);
-	crq_send_init(crq, HVK_CRQ_INIT_REQUEST);
+	crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
 	/* The signal's state after migration is not ours to assume. */
 	hvk_drain_kick(&crq->drain);
 	mutex_unlock(&crq->reset_mutex);

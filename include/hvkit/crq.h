@@ -99,8 +99,19 @@ int hvk_crq_open(struct hvk_crq *crq, struct hvk_device *hdev,
 		 const struct hvk_crq_ops *ops, void *priv);
 /* Free the queue and the interrupt; no callback runs after it returns. */
 void hvk_crq_close(struct hvk_crq *crq);
-/* Send one 16-byte message; returns the PAPR status of H_SEND_CRQ. */
+/*
+ * Send one 16-byte message; returns the PAPR status of H_SEND_CRQ. Busy
+ * answers are returned too: the I/O path hands them back to its caller
+ * (the SCSI midlayer retries the command).
+ */
 long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg);
+/*
+ * The same, riding out busy answers with the busy policy's @form
+ * (HVK_BUSY_ATOMIC where the caller cannot sleep): for the messages
+ * nobody would send again, the handshake and management requests.
+ */
+long hvk_crq_send_retry(struct hvk_crq *crq, const struct hvk_crq_msg *msg,
+			enum hvk_busy_form form);
 /*
  * Free the queue, register it again and restart the handshake (process
  * context, may sleep). 0 or -errno.

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash
+#
+# hv_scsi when the hypervisor answers H_BUSY to the CRQ messages nobody
+# sends twice: the init request of the handshake and the management
+# requests before the login (hv_vio fault injection on H_SEND_CRQ, while
+# hv_scsi loads). A command's send hands a busy answer back to the SCSI
+# midlayer, which retries; these have no such caller, so hv_vio rides the
+# busy answers out (hvk_crq_send_retry()). Before it did, a busy init
+# request left the adapter waiting for a partner that never spoke, and a
+# busy ADAPTER_INFO or login failed the adapter until hv_scsi was reloaded.
+# Each case reloads hv_scsi with the fault armed and reads back data
+# written before.
+
+. /lib/hvkit/ktap.sh
+. /lib/hvkit/scsi.sh
+
+ktap_plan 3
+MIB=1048576
+
+if ! hvs_load; then
+	ktap_diag "$HVS_ERR"
+	ktap_fail "loaded, data written"
+	ktap_skip "busy init request" "no disks"
+	ktap_skip "busy management request" "no disks"
+	ktap_finish
+fi
+A=$(hvs_disk 0 0 0)
+head -c $MIB /dev/urandom >/tmp/bh.data
+WANT=$(sha_of /tmp/bh.data)
+hvk-dio write "$A" $((40 * MIB)) $MIB 65536 </tmp/bh.data || expect_bad "write to $A"
+ktap_result "loaded, data written"
+
+dev_busy() {
+	cat "/sys/bus/hvkit/devices/$HVS_UNIT/stats/busy"
+}
+
+# reload_busy WHAT INTERVAL TIMES NTH: reload hv_scsi with H_BUSY armed on
+# the adapter's H_SEND_CRQ; the disk must come back with the data.
+reload_busy() {
+	local b0 got
+	rmmod hv_scsi || expect_bad "$1: rmmod hv_scsi"
+	b0=$(dev_busy)
+	hvk_fault_on H_BUSY 0x108 "0x$HVS_UNIT" "$2" "$3" "$4"
+	if ! hvs_load; then
+		hvk_fault_off
+		ktap_diag "$HVS_ERR; partner: $(rd "$(hvs_sysfs)/partner" 2>/dev/null)"
+		expect_bad "$1: no disks after the reload"
+		return 1
+	fi
+	ktap_diag "$1: $(cat "$HVK_FAULT/injected") busy answers injected," \
+		"the device counted $(($(dev_busy) - b0))"
+	[ "$(cat "$HVK_FAULT/injected")" -ge 1 ] || expect_bad "$1: nothing injected"
+	hvk_fault_off
+	A=$(hvs_disk 0 0 0)
+	got=$(hvk-dio read "$A" $((40 * MIB)) $MIB 65536 | sha256sum | cut -d' ' -f1)
+	expect_eq "$1: data read back" "$WANT" "$got"
+}
+
+# Three busy answers to the first sends: the init request.
+reload_busy "busy init request" 1 3 0
+ktap_result "busy init request: retried, logged in, data intact"
+
+# The second send, after the handshake: the first management request.
+reload_busy "busy management request" 0 1 2
+ktap_result "busy management request: retried, logged in, data intact"
+
+ktap_finish
