@@ -152,6 +152,14 @@ bench-scsi:
 	selftests/vm/run.sh --arch ppc64le --kver $(KVER) --bench scsi --alternate 3 \
 		--boots scsi-bench --set-a 'sd_mod ibmvscsi' --set-b 'sd_mod hv_vio hv_scsi'
 
+# An hvkit-vmm device's interrupt as an MSI against a wired line
+# (Documentation/testing-vm.rst, "Interrupts: MSI against wired").
+.PHONY: bench-irq
+bench-irq:
+	selftests/vm/run.sh --arch arm64 --bench irq --alternate 3 \
+		--boots 'vmm-bench-wired vmm-bench-msi' \
+		--set-a 'sd_mod hv_vio hv_scsi' --set-b 'sd_mod hv_vio hv_scsi'
+
 check:
 	scripts/check.sh
 
