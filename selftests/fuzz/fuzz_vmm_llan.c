@@ -2,14 +2,18 @@
 /*
  * Fuzz target: hvkit-vmm's l-lan devices and switch (tools/hvkit-vmm/
  * llan_model.c) under a guest that writes what it likes into its memory
- * and makes any l-lan hypercall. Two devices, A and B, and an external
- * port on one switch, 64 KiB of guest RAM. The input is a sequence of
- * records; bit 3 of the op picks the device:
+ * and makes any l-lan hypercall. Two devices, A (playing PowerVM: it takes
+ * H_ADD_LOGICAL_LAN_BUFFERS and H_ILLAN_ATTRIBUTES) and B (QEMU), and an
+ * external port on one switch, 64 KiB of guest RAM. The input is a
+ * sequence of records; bit 3 of the op picks the device:
  *
  *   op%8 == 0  poke:     offset (2 bytes), a length byte, that many bytes;
  *   op%8 == 1  register: 4 bytes shape the buffer list, filter list and
  *                        queue (mostly in RAM, sometimes not, or unaligned);
  *   op%8 == 2  add:      offset (2 bytes) and a length byte for one buffer;
+ *                        with bit 4 of the op, H_ADD_LOGICAL_LAN_BUFFERS:
+ *                        a byte (count - 1, 3 bits; where a BD loses its
+ *                        valid bit), then 3 bytes per BD as above;
  *   op%8 == 3  send:     a byte (count, invalid-BD mask), then 4 bytes per
  *                        descriptor (offset, length); count 7 sets the
  *                        continuation token;
@@ -20,14 +24,17 @@
  *   op%8 == 6  misc:     free, H_VIO_SIGNAL, change the MAC, multicast;
  *   op%8 == 7  hv_net:   register as hv_net does (codec layout, correlators,
  *                        every buffer posted), or take the queue's entries
- *                        with hv_net's parser and post their buffers again.
+ *                        with hv_net's parser and post their buffers again;
+ *                        eight per call on A, as hv_net on PowerVM.
  *
  * After every record: each status is one QEMU gives for that call; no
  * byte of RAM changed outside the buffer lists, queues and posted buffers
  * of the devices (before or after the record); the pools are QEMU's
  * (sorted, none over 4096, every buffer in RAM, rx_bufs their sum); the
- * counters never went back. At every interrupt: the entry just written
- * is valid, in the right lap, at offset 8, as long as the frame.
+ * counters never went back. H_ADD_LOGICAL_LAN_BUFFERS added its whole
+ * list or, failing, left the pools exactly as they were; H_ILLAN_ATTRIBUTES
+ * said only what A does. At every interrupt: the entry just written is
+ * valid, in the right lap, at offset 8, as long as the frame.
  */
 #include <string.h>
 
@@ -71,7 +78,7 @@ struct guest {
 };
 
 struct counters {
-	u64 v[19];
+	u64 v[26];
 };
 
 struct world {
@@ -108,6 +115,8 @@ static void snapshot_counters(const struct hvm_llan *l, struct counters *c)
 		l->bad_send_addresses, l->bad_signals, l->rx_no_buffer, l->rx_closed,
 		l->rx_bad_addresses, l->rx_frames, l->rx_bytes, l->tx_frames, l->tx_bytes,
 		w.sw.flooded + w.sw.forwarded + w.sw.filtered, w.sw.runts + w.sw.bad_ports,
+		l->bad_batches, l->failed_batches, l->bad_attributes, l->single_adds,
+		l->multi_calls, l->multi_adds, l->attribute_calls,
 	};
 
 	_Static_assert(sizeof(v) == sizeof(c->v), "every counter");
@@ -142,15 +151,81 @@ static void ext_out(void *ctx, const u8 *frame, size_t len)
 	FUZZ_CHECK(len >= HVK_LLAN_ETH_HLEN && len <= HVK_LLAN_TX_MAX, "%zu bytes out", len);
 }
 
+/* The pools of @l, every field, for the all-or-nothing check. */
+struct pools {
+	u32 size[HVM_LLAN_POOLS], count[HVM_LLAN_POOLS], rx_bufs;
+	u8 order[HVM_LLAN_POOLS];
+	u64 top[HVM_LLAN_POOLS];
+};
+
+static void snapshot_pools(const struct hvm_llan *l, struct pools *p)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < HVM_LLAN_POOLS; i++) {
+		p->size[i] = l->pool[i].size;
+		p->count[i] = l->pool[i].count;
+		p->order[i] = l->order[i];
+		p->top[i] = l->pool[i].count ? l->pool[i].bd[l->pool[i].count - 1] : 0;
+	}
+	p->rx_bufs = l->rx_bufs;
+}
+
+static struct hvm_llan *dev_at(u64 unit)
+{
+	return unit == UNIT_A ? &w.dev[0] : unit == UNIT_B ? &w.dev[1] : NULL;
+}
+
+/* H_ADD_LOGICAL_LAN_BUFFERS: every valid BD of the list added, or none. */
+static void check_multi_add(const u64 *in, long st, const struct pools *before)
+{
+	struct hvm_llan *l = dev_at(in[0]);
+	struct pools after;
+	unsigned int n = 0;
+
+	FUZZ_CHECK(st == HVK_H_SUCCESS || st == HVK_H_PARAMETER || st == HVK_H_RESOURCE,
+		   "multi add: %ld", st);
+	FUZZ_CHECK(st != HVK_H_SUCCESS || l == &w.dev[0], "multi add served on %#llx",
+		   (unsigned long long)in[0]);
+	if (!l)
+		return;
+	snapshot_pools(l, &after);
+	if (st != HVK_H_SUCCESS) {
+		FUZZ_CHECK(!memcmp(&after, before, sizeof(after)),
+			   "a refused list changed the pools (%u -> %u buffers)", before->rx_bufs,
+			   after.rx_bufs);
+		return;
+	}
+	while (n < HVM_LLAN_ADD_MAX && (in[1 + n] & HVK_LLAN_BD_VALID))
+		n++;
+	FUZZ_CHECK(n && after.rx_bufs == before->rx_bufs + n, "a list of %u added %u", n,
+		   after.rx_bufs - before->rx_bufs);
+}
+
 static long call(u32 opcode, const u64 *in)
 {
 	struct hvm_smccc_regs r = { .x = { HVK_SMCCC_FN_BASE | opcode } };
+	struct hvm_llan *l = dev_at(in[0]);
+	struct pools before;
 	long st;
 
+	if (l)
+		snapshot_pools(l, &before);
 	memcpy(&r.x[1], in, HVM_CALL_REGS * sizeof(u64));
 	hvm_smccc_answer(&w.table, &r);
 	st = (long)r.x[0];
 	switch (opcode) {
+	case HVK_H_ADD_LOGICAL_LAN_BUFFERS:
+		check_multi_add(in, st, &before);
+		break;
+	case HVK_H_ILLAN_ATTRIBUTES:
+		FUZZ_CHECK(st == HVK_H_PARAMETER ||
+			   (st == HVK_H_SUCCESS && l == &w.dev[0] &&
+			    r.x[1] == HVM_ILLAN_RX_MULTI_BUFF),
+			   "attributes on %#llx: %ld, %#llx", (unsigned long long)in[0], st,
+			   (unsigned long long)r.x[1]);
+		break;
 	case HVK_H_REGISTER_LOGICAL_LAN:
 	case HVK_H_ADD_LOGICAL_LAN_BUFFER:
 		FUZZ_CHECK(st == HVK_H_SUCCESS || st == HVK_H_PARAMETER || st == HVK_H_RESOURCE,
@@ -186,6 +261,32 @@ static long call2(u32 opcode, u32 unit, u64 a1, u64 a2)
 	return call(opcode, in);
 }
 
+/* Buffers hv_net is about to post: eight per call on A, one on B. */
+static u64 pending[HVM_LLAN_ADD_MAX];
+static unsigned int nr_pending;
+
+static void hv_flush(unsigned int d)
+{
+	u64 in[HVM_CALL_REGS] = { w.dev[d].unit };
+
+	if (!nr_pending)
+		return;
+	if (nr_pending == 1) {
+		call2(HVK_H_ADD_LOGICAL_LAN_BUFFER, w.dev[d].unit, pending[0], 0);
+	} else {
+		memcpy(&in[1], pending, nr_pending * sizeof(u64));
+		call(HVK_H_ADD_LOGICAL_LAN_BUFFERS, in);
+	}
+	nr_pending = 0;
+}
+
+static void hv_post(unsigned int d, u64 bd)
+{
+	pending[nr_pending++] = bd;
+	if (d || nr_pending == HVM_LLAN_ADD_MAX)
+		hv_flush(d);
+}
+
 static void hv_register(unsigned int d)
 {
 	struct guest *g = &w.g[d];
@@ -210,10 +311,10 @@ static void hv_register(unsigned int d)
 	for (c = 0; c < g->lay.nr_classes; c++) {
 		for (i = 0; i < g->lay.cls[c].count; i++, at += g->lay.cls[c].size) {
 			hvk_put_be64(gp(at), hvk_llan_correlator(g->lay.gen, c, i));
-			call2(HVK_H_ADD_LOGICAL_LAN_BUFFER, w.dev[d].unit,
-			      hvk_llan_bd((u32)at, g->lay.cls[c].size), 0);
+			hv_post(d, hvk_llan_bd((u32)at, g->lay.cls[c].size));
 		}
 	}
+	hv_flush(d);
 	call2(HVK_H_VIO_SIGNAL, w.dev[d].unit, 1, 0);
 }
 
@@ -244,9 +345,9 @@ static void hv_poll(unsigned int d)
 			at += (u64)g->lay.cls[c].size * g->lay.cls[c].count;
 		at += (u64)rx.index * g->lay.cls[rx.cls].size;
 		hvk_put_be64(gp(at), hvk_llan_correlator(g->lay.gen, rx.cls, rx.index));
-		call2(HVK_H_ADD_LOGICAL_LAN_BUFFER, w.dev[d].unit,
-		      hvk_llan_bd((u32)at, g->lay.cls[rx.cls].size), 0);
+		hv_post(d, hvk_llan_bd((u32)at, g->lay.cls[rx.cls].size));
 	}
+	hv_flush(d);
 }
 
 static HARNESS void allow(u64 gpa, u64 len)
@@ -338,6 +439,8 @@ static void setup(void)
 	hvm_table_init(&w.table);
 	hvm_llan_init(&w.dev[0], UNIT_A, &w.mem, MAC_A, pulse, NULL);
 	hvm_llan_init(&w.dev[1], UNIT_B, &w.mem, MAC_B, pulse, NULL);
+	hvm_llan_set_powervm(&w.dev[0], true);
+	nr_pending = 0;
 	FUZZ_CHECK(!hvm_llan_attach(&w.dev[0], &w.table) &&
 		   !hvm_llan_attach(&w.dev[1], &w.table), "attach");
 	hvm_lan_switch_init(&w.sw);
@@ -439,14 +542,38 @@ static void reg(unsigned int d, const u8 *p)
 	call(HVK_H_REGISTER_LOGICAL_LAN, in);
 }
 
-static void add(unsigned int d, const u8 *p)
+/* A buffer's BD from offset (2 bytes) and a length byte. */
+static u64 add_bd(const u8 *p)
 {
 	u8 b = p[2];
 	u32 len = b & 0x80 ? b & 0x7f : (64u << (b & 7)) + (b >> 3 & 0xf) * 4;
 
-	call2(HVK_H_ADD_LOGICAL_LAN_BUFFER, w.dev[d].unit,
-	      hvk_llan_bd((u32)(RAM_BASE + hvk_get_be16(p)), len) ^
-	      (b & 0x40 ? HVK_LLAN_BD_VALID : 0), 0);
+	return hvk_llan_bd((u32)(RAM_BASE + hvk_get_be16(p)), len) ^
+	       (b & 0x40 ? HVK_LLAN_BD_VALID : 0);
+}
+
+static void add(unsigned int d, const u8 *p)
+{
+	call2(HVK_H_ADD_LOGICAL_LAN_BUFFER, w.dev[d].unit, add_bd(p), 0);
+}
+
+/*
+ * H_ADD_LOGICAL_LAN_BUFFERS: (ctl & 7) + 1 BDs; ctl >> 3 names one (of 32:
+ * mostly none) that loses its valid bit, a hole or the list's end.
+ */
+static void add_many(unsigned int d, const u8 *data, size_t size, size_t *off, u8 ctl)
+{
+	u64 in[HVM_CALL_REGS] = { w.dev[d].unit };
+	unsigned int i, n = (ctl & 7) + 1;
+	u8 rec[3];
+
+	for (i = 0; i < n; i++) {
+		take(data, size, off, rec, 3);
+		in[1 + i] = add_bd(rec) | HVK_LLAN_BD_VALID;
+	}
+	if ((ctl >> 3) < HVM_LLAN_ADD_MAX)
+		in[1 + (ctl >> 3)] &= ~HVK_LLAN_BD_VALID;
+	call(HVK_H_ADD_LOGICAL_LAN_BUFFERS, in);
 }
 
 static void raw_call(const u8 *p)
@@ -491,6 +618,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			reg(d, rec);
 			break;
 		case 2:
+			if (op & 0x10) {
+				take(data, size, &off, rec, 1);
+				add_many(d, data, size, &off, rec[0]);
+				break;
+			}
 			take(data, size, &off, rec, 3);
 			add(d, rec);
 			break;

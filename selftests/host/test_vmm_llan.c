@@ -804,6 +804,323 @@ TEST(rx_ready_reports_when_the_device_can_receive_again)
 	EXPECT_EQ(ready_a, 3);
 }
 
+/* ---------------------------------------------------------------------- */
+/* PowerVM's H_ADD_LOGICAL_LAN_BUFFERS and H_ILLAN_ATTRIBUTES */
+
+/* Device A plays PowerVM: attached again into a fresh table. */
+static void powervm_world(void)
+{
+	world();
+	hvm_table_init(&table);
+	hvm_llan_init(&la, UNIT_A, &mem, MAC_A, pulse, NULL);
+	hvm_llan_set_rx_ready(&la, rx_ready);
+	hvm_llan_set_powervm(&la, true);
+	ASSERT_EQ(hvm_llan_attach(&la, &table), 0);
+	ASSERT_EQ(hvm_llan_attach(&lb, &table), 0);
+	hvm_llan_set_output(&la, capture, NULL);
+}
+
+/* The BD of buffer (cls, index), its correlator written, as hv_net posts. */
+static u64 bd_of(struct guest *g, unsigned int cls, u32 index)
+{
+	u64 gpa = buf_gpa(g, cls, index);
+
+	hvk_put_be64(gp(gpa), hvk_llan_correlator(g->lay.gen, cls, index));
+	return hvk_llan_bd((u32)gpa, g->lay.cls[cls].size);
+}
+
+/* H_ADD_LOGICAL_LAN_BUFFERS with @n BDs of @bd, zeros after them. */
+static long add_many(u32 unit, const u64 *bd, unsigned int n)
+{
+	u64 in[HVM_CALL_REGS] = { unit };
+
+	memcpy(&in[1], bd, n * sizeof(u64));
+	return hcall9(HVK_H_ADD_LOGICAL_LAN_BUFFERS, in);
+}
+
+/* How many buffers of each pool, by length: a fingerprint of the pools. */
+static u64 pools_sum(const struct hvm_llan *l)
+{
+	u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < HVM_LLAN_POOLS; i++)
+		sum = sum * 1000003 + (u64)l->pool[l->order[i]].size * 4099 +
+		      l->pool[l->order[i]].count;
+	return sum;
+}
+
+TEST(qemu_mode_serves_neither_powervm_call)
+{
+	u64 bd[2];
+
+	world();
+	layout(&ga, 256, 4, 512, 1, 1024, 1);
+	ASSERT_EQ(reg(&ga, 8), HVK_H_SUCCESS);
+	bd[0] = bd_of(&ga, 0, 0);
+	bd[1] = bd_of(&ga, 0, 1);
+	EXPECT_EQ(add_many(UNIT_A, bd, 2), HVK_H_FUNCTION);
+	EXPECT_EQ(la.rx_bufs, 0);
+	EXPECT_EQ(table.unknown_opcodes, 1);
+	EXPECT_TRUE(!la.powervm);
+}
+
+TEST(multi_add_takes_eight_and_frames_use_them)
+{
+	u64 bd[HVM_LLAN_ADD_MAX];
+	struct hvk_llan_rx rx;
+	unsigned int i;
+
+	powervm_world();
+	layout(&ga, 256, 16, 512, 4, 1024, 4);
+	ASSERT_EQ(reg(&ga, 64), HVK_H_SUCCESS);
+	for (i = 0; i < 8; i++)
+		bd[i] = bd_of(&ga, 0, i);
+	EXPECT_EQ(ready_a, 0);
+	EXPECT_EQ(add_many(UNIT_A, bd, 8), HVK_H_SUCCESS);
+	EXPECT_EQ(ready_a, 1);
+	EXPECT_EQ(la.rx_bufs, 8);
+	EXPECT_EQ(la.multi_calls, 1);
+	EXPECT_EQ(la.multi_adds, 8);
+	/* Three of two classes, zeros after: the list ends there. */
+	bd[0] = bd_of(&ga, 1, 0);
+	bd[1] = bd_of(&ga, 2, 0);
+	bd[2] = bd_of(&ga, 1, 1);
+	EXPECT_EQ(add_many(UNIT_A, bd, 3), HVK_H_SUCCESS);
+	EXPECT_EQ(la.rx_bufs, 11);
+	EXPECT_EQ(la.multi_adds, 11);
+	EXPECT_EQ(ready_a, 1);
+	/* One is a list too. */
+	bd[0] = bd_of(&ga, 0, 8);
+	EXPECT_EQ(add_many(UNIT_A, bd, 1), HVK_H_SUCCESS);
+	EXPECT_EQ(la.multi_calls, 3);
+	EXPECT_EQ(la.single_adds, 0);
+	/* Last added of the shortest pool that fits, as with single adds. */
+	deliver_and_check(100, 0, 8, 1);
+	deliver_and_check(100, 0, 7, 2);
+	deliver_and_check(300, 1, 1, 3);
+	deliver_and_check(600, 2, 0, 4);
+	deliver_and_check(400, 1, 0, 5);
+	EXPECT_EQ(la.rx_bufs, 7);
+	EXPECT_EQ(take(&ga, &rx), HVK_LLAN_RX_EMPTY);
+	/* The single call still works beside it. */
+	EXPECT_EQ(post(&ga, 0, 9), HVK_H_SUCCESS);
+	EXPECT_EQ(la.single_adds, 1);
+	EXPECT_EQ(la.bad_buffers + la.refused_buffers + la.bad_batches + la.failed_batches, 0);
+}
+
+/* A bad BD anywhere in the list: its status, nothing added, the pools unchanged. */
+TEST(a_bad_descriptor_in_the_middle_adds_nothing)
+{
+	u64 bd[HVM_LLAN_ADD_MAX], good, before;
+	static const u64 bad_bd_of[] = { 2, 0, 1, 3 };	/* kinds, see below */
+	unsigned int i, k, at;
+
+	powervm_world();
+	layout(&ga, 256, 16, 512, 4, 1024, 4);
+	ASSERT_EQ(reg(&ga, 64), HVK_H_SUCCESS);
+	ASSERT_EQ(post(&ga, 2, 0), HVK_H_SUCCESS);	/* one pool in use */
+	good = bd_of(&ga, 0, 0);
+	for (k = 0; k < ARRAY_SIZE(bad_bd_of); k++) {
+		for (at = 0; at < HVM_LLAN_ADD_MAX; at++) {
+			u64 bad;
+
+			for (i = 0; i < HVM_LLAN_ADD_MAX; i++)
+				bd[i] = i & 1 ? bd_of(&ga, 1, i / 2) : bd_of(&ga, 0, i);
+			switch (bad_bd_of[k]) {
+			case 0:		/* address not a multiple of 4 */
+				bad = good + 2;
+				break;
+			case 1:		/* shorter than 16 bytes */
+				bad = hvk_llan_bd((u32)buf_gpa(&ga, 0, 0), 12);
+				break;
+			case 2:		/* outside guest memory */
+				bad = hvk_llan_bd((u32)(RAM_BASE + RAM_SIZE - 128), 256);
+				break;
+			default:	/* length not a multiple of 4 */
+				bad = hvk_llan_bd((u32)buf_gpa(&ga, 0, 0), 254);
+				break;
+			}
+			bd[at] = bad;
+			before = pools_sum(&la);
+			EXPECT_EQ(add_many(UNIT_A, bd, HVM_LLAN_ADD_MAX), HVK_H_PARAMETER);
+			EXPECT_EQ(la.rx_bufs, 1);
+			EXPECT_EQ(pools_sum(&la), before);
+		}
+	}
+	EXPECT_EQ(la.bad_buffers, ARRAY_SIZE(bad_bd_of) * HVM_LLAN_ADD_MAX);
+	EXPECT_EQ(la.failed_batches, ARRAY_SIZE(bad_bd_of) * HVM_LLAN_ADD_MAX);
+	EXPECT_EQ(la.multi_calls, 0);
+	/* Delivery still sees only the one buffer posted. */
+	deliver_and_check(600, 2, 0, 9);
+	EXPECT_EQ(hvm_llan_deliver(&la, make_frame(MAC_A, MAC_B, 100, 1), 100), -ENOBUFS);
+}
+
+/* H_RESOURCE partway: the pools as they were, even lengths claimed in the call. */
+TEST(a_refused_descriptor_takes_back_the_ones_before_it)
+{
+	u64 bd[HVM_LLAN_ADD_MAX], before;
+	unsigned int i;
+
+	powervm_world();
+	layout(&ga, 256, 16, 512, 4, 1024, 4);
+	/* Not registered: H_RESOURCE for a good list, nothing kept. */
+	for (i = 0; i < 4; i++)
+		bd[i] = bd_of(&ga, 0, i);
+	EXPECT_EQ(add_many(UNIT_A, bd, 4), HVK_H_RESOURCE);
+	EXPECT_EQ(la.refused_buffers, 1);
+	/* ... and H_PARAMETER for a bad BD before any good one fails. */
+	bd[0] = bd[1] + 2;
+	EXPECT_EQ(add_many(UNIT_A, bd, 4), HVK_H_PARAMETER);
+	ASSERT_EQ(reg(&ga, 64), HVK_H_SUCCESS);
+	/* Four lengths take four pools. */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(post(&ga, 0, i), HVK_H_SUCCESS);
+	ASSERT_EQ(hcall(HVK_H_ADD_LOGICAL_LAN_BUFFER, UNIT_A,
+			hvk_llan_bd((u32)buf_gpa(&ga, 0, 4), 20), 0, 0, 0), HVK_H_SUCCESS);
+	ASSERT_EQ(hcall(HVK_H_ADD_LOGICAL_LAN_BUFFER, UNIT_A,
+			hvk_llan_bd((u32)buf_gpa(&ga, 0, 5), 24), 0, 0, 0), HVK_H_SUCCESS);
+	ASSERT_EQ(hcall(HVK_H_ADD_LOGICAL_LAN_BUFFER, UNIT_A,
+			hvk_llan_bd((u32)buf_gpa(&ga, 0, 6), 28), 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(la.rx_bufs, 7);
+	/*
+	 * 256s, then a fifth length (512, takes the last pool), then a sixth
+	 * (1024: no pool): H_RESOURCE, and the fifth pool is free again.
+	 */
+	before = pools_sum(&la);
+	bd[0] = bd_of(&ga, 0, 7);
+	bd[1] = bd_of(&ga, 0, 8);
+	bd[2] = bd_of(&ga, 1, 0);
+	bd[3] = bd_of(&ga, 1, 1);
+	bd[4] = bd_of(&ga, 2, 0);
+	bd[5] = bd_of(&ga, 0, 9);
+	EXPECT_EQ(add_many(UNIT_A, bd, 6), HVK_H_RESOURCE);
+	EXPECT_EQ(la.rx_bufs, 7);
+	EXPECT_EQ(pools_sum(&la), before);
+	EXPECT_EQ(la.refused_buffers, 2);
+	EXPECT_EQ(la.failed_batches, 3);
+	/* Without the 1024 the same list goes in whole. */
+	bd[4] = bd_of(&ga, 0, 10);
+	EXPECT_EQ(add_many(UNIT_A, bd, 6), HVK_H_SUCCESS);
+	EXPECT_EQ(la.rx_bufs, 13);
+	/* The 512s were added, the taken-back ones are not there twice. */
+	deliver_and_check(400, 1, 1, 1);
+	deliver_and_check(400, 1, 0, 2);
+	EXPECT_EQ(hvm_llan_deliver(&la, make_frame(MAC_A, MAC_B, 400, 3), 400), -ENOBUFS);
+	deliver_and_check(200, 0, 9, 4);
+	deliver_and_check(200, 0, 10, 5);
+	deliver_and_check(200, 0, 8, 6);
+	deliver_and_check(200, 0, 7, 7);
+	deliver_and_check(200, 0, 3, 8);
+}
+
+TEST(a_full_pool_refuses_the_whole_list)
+{
+	u64 bd[HVM_LLAN_ADD_MAX], good;
+	unsigned int i;
+
+	powervm_world();
+	layout(&ga, 256, 4, 512, 1, 1024, 1);
+	ASSERT_EQ(reg(&ga, 8), HVK_H_SUCCESS);
+	good = bd_of(&ga, 0, 0);
+	for (i = 0; i < HVM_LLAN_ADD_MAX; i++)
+		bd[i] = good;
+	/* 4096 = 512 lists of 8; one more list finds the pool full at its first. */
+	for (i = 0; i < HVM_LLAN_POOL_BDS / HVM_LLAN_ADD_MAX - 1; i++)
+		ASSERT_EQ(add_many(UNIT_A, bd, HVM_LLAN_ADD_MAX), HVK_H_SUCCESS);
+	ASSERT_EQ(add_many(UNIT_A, bd, 5), HVK_H_SUCCESS);
+	EXPECT_EQ(la.rx_bufs, HVM_LLAN_POOL_BDS - 3);
+	/* Room for three, the list has four: the fourth is refused, none kept. */
+	EXPECT_EQ(add_many(UNIT_A, bd, 4), HVK_H_RESOURCE);
+	EXPECT_EQ(la.rx_bufs, HVM_LLAN_POOL_BDS - 3);
+	EXPECT_EQ(add_many(UNIT_A, bd, 3), HVK_H_SUCCESS);
+	EXPECT_EQ(la.rx_bufs, HVM_LLAN_POOL_BDS);
+	EXPECT_EQ(add_many(UNIT_A, bd, 1), HVK_H_RESOURCE);
+	EXPECT_EQ(la.refused_buffers, 2);
+	EXPECT_EQ(la.pool[la.order[0]].bd[HVM_LLAN_POOL_BDS - 1], good);
+}
+
+TEST(a_list_must_start_valid_and_have_no_holes)
+{
+	u64 bd[HVM_LLAN_ADD_MAX] = { 0 };
+	u64 in[HVM_CALL_REGS] = { UNIT_A };
+
+	powervm_world();
+	layout(&ga, 256, 16, 512, 4, 1024, 4);
+	ASSERT_EQ(reg(&ga, 64), HVK_H_SUCCESS);
+	/* Empty: nothing to add is a bad call. */
+	EXPECT_EQ(add_many(UNIT_A, bd, 0), HVK_H_PARAMETER);
+	/* BD1 not valid, a valid one after it: a hole. */
+	bd[0] = bd_of(&ga, 0, 0) & ~HVK_LLAN_BD_VALID;
+	bd[1] = bd_of(&ga, 0, 1);
+	EXPECT_EQ(add_many(UNIT_A, bd, 2), HVK_H_PARAMETER);
+	/* A hole at BD8. */
+	memset(bd, 0, sizeof(bd));
+	bd[0] = bd_of(&ga, 0, 0);
+	bd[7] = bd_of(&ga, 0, 7);
+	EXPECT_EQ(add_many(UNIT_A, bd, 8), HVK_H_PARAMETER);
+	EXPECT_EQ(la.bad_batches, 3);
+	EXPECT_EQ(la.rx_bufs, 0);
+	/* An invalid BD with an address after the end is just the end. */
+	bd[7] = bd_of(&ga, 0, 7) & ~HVK_LLAN_BD_VALID;
+	EXPECT_EQ(add_many(UNIT_A, bd, 8), HVK_H_SUCCESS);
+	EXPECT_EQ(la.rx_bufs, 1);
+	/*
+	 * Another unit's list never reaches this device; B plays QEMU, so
+	 * the table has no handler of the opcode for its unit.
+	 */
+	EXPECT_EQ(add_many(0x30000099, bd, 1), HVK_H_PARAMETER);
+	EXPECT_EQ(add_many(UNIT_B, bd, 1), HVK_H_PARAMETER);
+	in[0] = UNIT_B;
+	EXPECT_EQ(hcall9(HVK_H_ILLAN_ATTRIBUTES, in), HVK_H_PARAMETER);
+	EXPECT_EQ(lb.rx_bufs, 0);
+}
+
+/* H_ILLAN_ATTRIBUTES(unit, reset, set) and what r4 (x1) says. */
+static long attrs(u64 reset, u64 set, u64 *out)
+{
+	struct hvm_smccc_regs r = { .x = { HVK_SMCCC_FN_BASE | HVK_H_ILLAN_ATTRIBUTES,
+					   UNIT_A, reset, set } };
+
+	hvm_smccc_answer(&table, &r);
+	*out = r.x[1];
+	return (long)r.x[0];
+}
+
+TEST(illan_attributes_tell_the_truth_and_refuse_offloads)
+{
+	u64 a = 1;
+
+	powervm_world();
+	/* Before registration, as hv_net and ibmveth ask at probe. */
+	EXPECT_EQ(attrs(0, 0, &a), HVK_H_SUCCESS);
+	EXPECT_EQ(a, HVM_ILLAN_RX_MULTI_BUFF);
+	/* No checksum offload, no large send: turning them on is refused. */
+	EXPECT_EQ(attrs(0, HVM_ILLAN_IPV4_TCP_CSUM, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(attrs(0, HVM_ILLAN_IPV6_TCP_CSUM, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(attrs(0, HVM_ILLAN_LRG_SR_ENABLED, &a), HVK_H_PARAMETER);
+	/* ibmveth's undo of a refused set: off what is off. */
+	EXPECT_EQ(attrs(HVM_ILLAN_IPV4_TCP_CSUM | HVM_ILLAN_IPV6_TCP_CSUM, 0, &a), HVK_H_SUCCESS);
+	EXPECT_EQ(a, HVM_ILLAN_RX_MULTI_BUFF);
+	EXPECT_EQ(attrs(HVM_ILLAN_LRG_SR_ENABLED, 0, &a), HVK_H_SUCCESS);
+	/* What the hypervisor can do is not the guest's to change ... */
+	EXPECT_EQ(attrs(HVM_ILLAN_RX_MULTI_BUFF, 0, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(attrs(0, HVM_ILLAN_ACTIVE_TRUNK, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(attrs(0, HVM_ILLAN_LRG_SND_SUPPORT, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(attrs(HVM_ILLAN_TRUNK_PRI_MASK, 0, &a), HVK_H_PARAMETER);
+	/* ... and bits nobody defined are refused. */
+	EXPECT_EQ(attrs(0, 1ull << 40, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(attrs(0x80000, 0, &a), HVK_H_PARAMETER);
+	EXPECT_EQ(la.bad_attributes, 9);
+	/* Nothing changed. */
+	EXPECT_EQ(attrs(0, 0, &a), HVK_H_SUCCESS);
+	EXPECT_EQ(a, HVM_ILLAN_RX_MULTI_BUFF);
+	EXPECT_EQ(la.attribute_calls, 4);
+	ASSERT_EQ(reg(&ga, 8), HVK_H_SUCCESS);
+	EXPECT_EQ(attrs(0, 0, &a), HVK_H_SUCCESS);
+	EXPECT_EQ(a, HVM_ILLAN_RX_MULTI_BUFF);
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);

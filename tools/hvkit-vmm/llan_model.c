@@ -185,11 +185,13 @@ static int pool_for(struct hvm_llan *l, u32 size)
 	return -1;
 }
 
-/* H_ADD_LOGICAL_LAN_BUFFER(unit, BD). The valid bit is not looked at. */
-static long add_buffer(void *dev, struct hvm_call *call)
+/*
+ * One buffer as H_ADD_LOGICAL_LAN_BUFFER takes it, into its pool: the
+ * check and the statuses of both add calls. The valid bit is not looked
+ * at. The caller tells rx_ready.
+ */
+static long add_one(struct hvm_llan *l, u64 bd)
 {
-	struct hvm_llan *l = dev;
-	u64 bd = call->in[1];
 	struct hvm_llan_pool *pool;
 	int p;
 
@@ -208,9 +210,110 @@ static long add_buffer(void *dev, struct hvm_call *call)
 	}
 	pool = &l->pool[p];
 	pool->bd[pool->count++] = bd;
-	/* Registration alone cannot receive: the first buffer is the change. */
-	if (!l->rx_bufs++ && l->rx_ready)
+	l->rx_bufs++;
+	return HVK_H_SUCCESS;
+}
+
+/* Registration alone cannot receive: the first buffer is the change. */
+static void tell_rx_ready(struct hvm_llan *l, u32 had)
+{
+	if (!had && l->rx_bufs && l->rx_ready)
 		l->rx_ready(l);
+}
+
+/* H_ADD_LOGICAL_LAN_BUFFER(unit, BD). */
+static long add_buffer(void *dev, struct hvm_call *call)
+{
+	struct hvm_llan *l = dev;
+	u32 had = l->rx_bufs;
+	long status;
+
+	status = add_one(l, call->in[1]);
+	if (status == HVK_H_SUCCESS) {
+		l->single_adds++;
+		tell_rx_ready(l, had);
+	}
+	return status;
+}
+
+/*
+ * H_ADD_LOGICAL_LAN_BUFFERS(unit, BD1..BD8), PowerVM's: the list ends at
+ * the first BD without the valid bit (ibmveth and hv_net pass zeros after
+ * their last), and each BD of it is added as H_ADD_LOGICAL_LAN_BUFFER adds
+ * one. All or nothing: both drivers take a failed call to have added none
+ * of its list and post those buffers again, so a buffer this kept would be
+ * posted twice. The first BD refused gives the call its status, and the
+ * ones added before it come out again, the pools as they were.
+ */
+static long add_buffers(void *dev, struct hvm_call *call)
+{
+	struct hvm_llan *l = dev;
+	const u64 *bd = &call->in[1];
+	u32 sizes[HVM_LLAN_POOLS], had = l->rx_bufs;
+	u8 order[HVM_LLAN_POOLS], from[HVM_LLAN_ADD_MAX];
+	unsigned int i, n;
+	long status = HVK_H_SUCCESS;
+
+	for (n = 0; n < HVM_LLAN_ADD_MAX && (bd[n] & HVK_LLAN_BD_VALID); n++)
+		;
+	for (i = n; i < HVM_LLAN_ADD_MAX; i++)
+		if (bd[i] & HVK_LLAN_BD_VALID)
+			break;
+	if (!n || i < HVM_LLAN_ADD_MAX) {
+		l->bad_batches++;
+		return HVK_H_PARAMETER;
+	}
+	for (i = 0; i < HVM_LLAN_POOLS; i++) {
+		sizes[i] = l->pool[i].size;
+		order[i] = l->order[i];
+	}
+	for (i = 0; i < n && status == HVK_H_SUCCESS; i++) {
+		status = add_one(l, bd[i]);
+		/* Added on top of its pool: the pool of its length now. */
+		if (status == HVK_H_SUCCESS)
+			from[i] = (u8)pool_by_size(l, hvk_llan_bd_len(bd[i]));
+	}
+	if (status != HVK_H_SUCCESS) {
+		/* i - 1 failed; take back the i - 1 before it, last first. */
+		for (i--; i-- > 0;) {
+			struct hvm_llan_pool *pool = &l->pool[from[i]];
+
+			pool->bd[--pool->count] = 0;
+			l->rx_bufs--;
+		}
+		for (i = 0; i < HVM_LLAN_POOLS; i++) {
+			l->pool[i].size = sizes[i];
+			l->order[i] = order[i];
+		}
+		l->failed_batches++;
+		return status;
+	}
+	l->multi_calls++;
+	l->multi_adds += n;
+	tell_rx_ready(l, had);
+	return HVK_H_SUCCESS;
+}
+
+/*
+ * H_ILLAN_ATTRIBUTES(unit, reset mask, set mask): the attributes, the
+ * reset mask's bits cleared and then the set mask's set, in r4. A guest
+ * may name only the bits it turns on (checksum offload, large send): any
+ * other bit, or turning on what this device does not do (all of them),
+ * is H_PARAMETER and changes nothing. Turning off what is off is fine
+ * (ibmveth does so to undo a refused set). Registered or not.
+ */
+static long illan_attributes(void *dev, struct hvm_call *call)
+{
+	struct hvm_llan *l = dev;
+	u64 reset = call->in[1], set = call->in[2];
+
+	if ((reset | set) & ~HVM_ILLAN_SETTABLE || set & ~HVM_ILLAN_POWERVM_SETS) {
+		l->bad_attributes++;
+		return HVK_H_PARAMETER;
+	}
+	l->attrs = (l->attrs & ~reset) | set;
+	call->out[0] = l->attrs;
+	l->attribute_calls++;
 	return HVK_H_SUCCESS;
 }
 
@@ -297,6 +400,12 @@ static long vio_signal(void *dev, struct hvm_call *call)
 	return HVK_H_SUCCESS;
 }
 
+void hvm_llan_set_powervm(struct hvm_llan *l, bool on)
+{
+	l->powervm = on;
+	l->attrs = on ? HVM_ILLAN_POWERVM_ATTRS : 0;
+}
+
 int hvm_llan_attach(struct hvm_llan *l, struct hvm_hcall_table *t)
 {
 	static const struct {
@@ -319,7 +428,12 @@ int hvm_llan_attach(struct hvm_llan *l, struct hvm_hcall_table *t)
 		if (err)
 			return err;
 	}
-	return 0;
+	if (!l->powervm)
+		return 0;
+	err = hvm_table_register(t, HVK_H_ADD_LOGICAL_LAN_BUFFERS, l->unit, add_buffers, l);
+	if (err)
+		return err;
+	return hvm_table_register(t, HVK_H_ILLAN_ATTRIBUTES, l->unit, illan_attributes, l);
 }
 
 /* The guest-visible "no suitable buffer" counter, big-endian at 4088. */

@@ -11,7 +11,12 @@
  * exact buffer length, kept in order of length; a frame takes the last
  * buffer added to the smallest non-empty pool whose buffers hold it and
  * its 8-byte correlator. H_ILLAN_ATTRIBUTES and H_ADD_LOGICAL_LAN_BUFFERS
- * are not served, as on QEMU (the table answers H_FUNCTION).
+ * are not served, as on QEMU (the table answers H_FUNCTION), unless the
+ * device plays PowerVM (hvm_llan_set_powervm(), --llan powervm): then
+ * H_ADD_LOGICAL_LAN_BUFFERS takes up to eight buffers per call, each
+ * checked as H_ADD_LOGICAL_LAN_BUFFER checks one, all or none added, and
+ * H_ILLAN_ATTRIBUTES tells what this device does: the multi-buffer call,
+ * no checksum offload, no large send, no trunk.
  *
  * Every address the guest gives is checked against guest memory before it
  * is used, and what the guest got wrong is counted. Every format is the
@@ -40,6 +45,31 @@
 #define HVM_LLAN_POOL_UNUSED	0xffffffffu
 /* Where, in a receive buffer, the frame goes (QEMU: always right after the correlator). */
 #define HVM_LLAN_RX_OFFSET	HVK_LLAN_BUF_HDR
+/* H_ADD_LOGICAL_LAN_BUFFERS: BD1..BD8 in the inputs after the unit address. */
+#define HVM_LLAN_ADD_MAX	8
+
+/*
+ * H_ILLAN_ATTRIBUTES bits (papr-vio-abi.md 2.4; ibmveth.h's names): what
+ * the hypervisor can do (read only) and what the guest turns on.
+ */
+#define HVM_ILLAN_ACTIVE_TRUNK		0x1ull		/* read only */
+#define HVM_ILLAN_IPV4_TCP_CSUM		0x2ull		/* guest sets */
+#define HVM_ILLAN_IPV6_TCP_CSUM		0x4ull		/* guest sets */
+#define HVM_ILLAN_TRUNK_PRI_MASK	0xf00ull	/* read only */
+#define HVM_ILLAN_PADDED_PKT_CSUM	0x2000ull	/* read only */
+#define HVM_ILLAN_LRG_SND_SUPPORT	0x8000ull	/* read only */
+#define HVM_ILLAN_LRG_SR_ENABLED	0x10000ull	/* guest sets */
+#define HVM_ILLAN_RX_MULTI_BUFF		0x40000ull	/* read only */
+/* The bits a guest may name in the reset and set masks. */
+#define HVM_ILLAN_SETTABLE	(HVM_ILLAN_IPV4_TCP_CSUM | HVM_ILLAN_IPV6_TCP_CSUM | \
+				 HVM_ILLAN_LRG_SR_ENABLED)
+/*
+ * What this device plays PowerVM with: the multi-buffer call and nothing
+ * else. It checksums nothing and segments nothing, so none of the
+ * settable bits can be turned on.
+ */
+#define HVM_ILLAN_POWERVM_ATTRS	HVM_ILLAN_RX_MULTI_BUFF
+#define HVM_ILLAN_POWERVM_SETS	0ull
 
 struct hvm_llan;
 
@@ -80,13 +110,19 @@ struct hvm_llan {
 	struct hvm_llan_pool pool[HVM_LLAN_POOLS];
 	u8 order[HVM_LLAN_POOLS];	/* pool indices, shortest buffers first */
 	u8 txbuf[HVK_LLAN_TX_MAX];	/* the frame being sent */
+	/* PowerVM's two l-lan calls are served (set before hvm_llan_attach()). */
+	bool powervm;
+	u64 attrs;			/* H_ILLAN_ATTRIBUTES' answer */
 
 	/* What the guest got wrong, for the logs. Never reset. */
 	u64 bad_registrations;	/* H_REGISTER_LOGICAL_LAN: H_PARAMETER */
 	u64 double_registrations; /* H_REGISTER_LOGICAL_LAN: H_RESOURCE */
 	u64 bad_frees;		/* H_FREE_LOGICAL_LAN while not registered */
-	u64 bad_buffers;	/* H_ADD_LOGICAL_LAN_BUFFER: H_PARAMETER */
-	u64 refused_buffers;	/* H_ADD_LOGICAL_LAN_BUFFER: H_RESOURCE */
+	u64 bad_buffers;	/* H_ADD_LOGICAL_LAN_BUFFER(S): H_PARAMETER */
+	u64 refused_buffers;	/* H_ADD_LOGICAL_LAN_BUFFER(S): H_RESOURCE */
+	u64 bad_batches;	/* H_ADD_LOGICAL_LAN_BUFFERS: no list, or a hole in it */
+	u64 failed_batches;	/* H_ADD_LOGICAL_LAN_BUFFERS refused: nothing added */
+	u64 bad_attributes;	/* H_ILLAN_ATTRIBUTES: a bit it cannot set or reset */
 	u64 closed_sends;	/* H_SEND_LOGICAL_LAN unregistered: H_DROPPED */
 	u64 continued_sends;	/* non-zero continuation token: H_HARDWARE */
 	u64 oversize_sends;	/* more than 64 KiB: H_RESOURCE */
@@ -97,6 +133,10 @@ struct hvm_llan {
 	u64 rx_bad_addresses;	/* a buffer or the queue left guest memory */
 	/* What went well. */
 	u64 rx_frames, rx_bytes, tx_frames, tx_bytes;
+	u64 single_adds;	/* buffers H_ADD_LOGICAL_LAN_BUFFER added */
+	u64 multi_calls;	/* H_ADD_LOGICAL_LAN_BUFFERS that added their list */
+	u64 multi_adds;		/* buffers those added */
+	u64 attribute_calls;	/* H_ILLAN_ATTRIBUTES answered H_SUCCESS */
 };
 
 /*
@@ -118,7 +158,16 @@ void hvm_llan_set_output(struct hvm_llan *l, hvm_llan_output_fn fn, void *ctx);
  */
 void hvm_llan_set_rx_ready(struct hvm_llan *l, void (*fn)(struct hvm_llan *l));
 
-/* Serve the l-lan opcodes and H_VIO_SIGNAL at the device's unit. */
+/*
+ * Play PowerVM (before hvm_llan_attach()): serve H_ADD_LOGICAL_LAN_BUFFERS
+ * and H_ILLAN_ATTRIBUTES too. Off (QEMU's behaviour) after hvm_llan_init().
+ */
+void hvm_llan_set_powervm(struct hvm_llan *l, bool on);
+
+/*
+ * Serve the l-lan opcodes and H_VIO_SIGNAL at the device's unit, and
+ * PowerVM's two more if the device plays it.
+ */
 int hvm_llan_attach(struct hvm_llan *l, struct hvm_hcall_table *t);
 
 /*
