@@ -68,6 +68,7 @@ TEST(defaults)
 	EXPECT_EQ(o.ram_size, 512ull << 20);
 	EXPECT_EQ(o.nr_cpus, 1);
 	EXPECT_EQ(o.irq, HVM_IRQ_WIRED);
+	EXPECT_EQ(o.llan, HVM_LLAN_QEMU);
 	EXPECT_EQ(o.nr_vtys, 0);
 	EXPECT_EQ(o.nr_disks, 0);
 	EXPECT_EQ(o.nr_nics, 0);
@@ -237,7 +238,7 @@ TEST(help_stops_there_and_lists_every_option)
 		"--kernel IMAGE", "--initrd FILE", "--append LINE", "--method hvc|smc",
 		"--memory MIB", "--cpus N", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
 		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200", "--irq wired|msi",
-		"-h, --help", "Exit status",
+		"--llan qemu|powervm", "-h, --help", "Exit status",
 	};
 	unsigned int i;
 
@@ -271,7 +272,7 @@ TEST(missing_values)
 {
 	static const char *const opts[] = {
 		"--kernel", "--initrd", "--append", "--method", "--memory", "--cpus", "--vty",
-		"--disk", "--irq",
+		"--disk", "--irq", "--llan",
 	};
 	unsigned int i;
 
@@ -312,6 +313,23 @@ TEST(irq_wired_or_msi)
 		EXPECT_BAD("--irq", "expected wired or msi", "--kernel", "k", "--irq", bad_irqs[i]);
 	/* "--i" is --initrd or --irq. */
 	EXPECT_BAD("--i", "ambiguous option", "--i", "x", "--kernel", "k");
+}
+
+TEST(llan_qemu_or_powervm)
+{
+	static const char *const bad_modes[] = { "QEMU", "", "pvm", "qemu,powervm", "1" };
+	unsigned int i;
+
+	EXPECT_EQ(PARSE("--kernel", "k", "--llan", "powervm"), 0);
+	EXPECT_EQ(o.llan, HVM_LLAN_POWERVM);
+	EXPECT_EQ(PARSE("--llan=powervm", "--kernel", "k", "--llan", "qemu"), 0);
+	EXPECT_EQ(o.llan, HVM_LLAN_QEMU);
+	EXPECT_EQ(PARSE("--kernel", "k", "--llan=qemu", "--nic", "--llan=powervm"), 0);
+	EXPECT_EQ(o.llan, HVM_LLAN_POWERVM);
+	EXPECT_EQ(o.nr_nics, 1);
+	for (i = 0; i < ARRAY_SIZE(bad_modes); i++)
+		EXPECT_BAD("--llan", "expected qemu or powervm", "--kernel", "k", "--llan",
+			   bad_modes[i]);
 }
 
 TEST(cpus_from_one_to_eight)

@@ -794,6 +794,7 @@ static int attach_llans(struct hvm_vm *vm)
 
 		hvm_llan_init(l, HVM_LLAN_UNIT0 + i, &vm->mem, vm->llan_macs[i], llan_pulse, vm);
 		hvm_llan_set_rx_ready(l, llan_rx_ready);
+		hvm_llan_set_powervm(l, vm->llan == HVM_LLAN_POWERVM);
 		if (hvm_lan_switch_add_llan(&vm->lan, l) < 0 || hvm_llan_attach(l, &vm->table)) {
 			fprintf(stderr, "hvkit-vmm: cannot attach l-lan %u\n", i);
 			return -1;
@@ -891,9 +892,9 @@ static int attach_devices(struct hvm_vm *vm)
 static u64 llan_mistakes(const struct hvm_llan *l)
 {
 	return l->bad_registrations + l->double_registrations + l->bad_frees +
-	       l->bad_buffers + l->refused_buffers + l->closed_sends + l->continued_sends +
-	       l->oversize_sends + l->bad_send_addresses + l->bad_signals +
-	       l->rx_bad_addresses;
+	       l->bad_buffers + l->refused_buffers + l->bad_batches + l->closed_sends +
+	       l->continued_sends + l->oversize_sends + l->bad_send_addresses +
+	       l->bad_signals + l->bad_attributes + l->rx_bad_addresses;
 }
 
 /* " N what" for each counter that is not zero, into @buf. */
@@ -908,11 +909,13 @@ static void llan_mistake_list(const struct hvm_llan *l, char *buf, size_t size)
 		{ l->bad_frees, "frees unregistered" },
 		{ l->bad_buffers, "bad buffers" },
 		{ l->refused_buffers, "buffers refused" },
+		{ l->bad_batches, "bad buffer lists" },
 		{ l->closed_sends, "sends unregistered" },
 		{ l->continued_sends, "continued sends" },
 		{ l->oversize_sends, "oversize sends" },
 		{ l->bad_send_addresses, "sends outside RAM" },
 		{ l->bad_signals, "bad signals" },
+		{ l->bad_attributes, "attributes refused" },
 		{ l->rx_bad_addresses, "buffers or queue outside RAM" },
 	};
 	size_t at = 0;
@@ -944,6 +947,14 @@ static void report_llans(struct hvm_vm *vm)
 			(unsigned long long)l->tx_frames, (unsigned long long)l->rx_no_buffer,
 			(unsigned long long)l->rx_closed, (unsigned long long)llan_mistakes(l),
 			list);
+		if (l->powervm)
+			fprintf(stderr, "hvkit-vmm: l-lan %#x powervm: %llu buffers added by %llu H_ADD_LOGICAL_LAN_BUFFERS, %llu by H_ADD_LOGICAL_LAN_BUFFER, %llu lists refused whole; %llu H_ILLAN_ATTRIBUTES answered %#llx\n",
+				l->unit, (unsigned long long)l->multi_adds,
+				(unsigned long long)l->multi_calls,
+				(unsigned long long)l->single_adds,
+				(unsigned long long)l->failed_batches,
+				(unsigned long long)l->attribute_calls,
+				(unsigned long long)l->attrs);
 	}
 	if (t->fd >= 0)
 		fprintf(stderr, "hvkit-vmm: tap %s: %llu frames in, %llu out, reading paused %llu times with no l-lan to receive, %llu lost on write\n",

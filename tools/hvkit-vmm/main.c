@@ -38,6 +38,7 @@ static void configure(struct hvm_vm *vm, const struct hvm_options *o)
 	vm->nr_llans = o->nr_nics;
 	for (i = 0; i < o->nr_nics; i++)
 		memcpy(vm->llan_macs[i], o->nics[i].mac, HVM_MAC_LEN);
+	vm->llan = o->llan;
 	vm->tap.name = o->tap;
 	vm->tap.fd = o->tap_fd;
 }

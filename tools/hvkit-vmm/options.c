@@ -55,6 +55,11 @@ const char hvm_options_usage[] =
 "                        (the in-kernel vGICv3 ITS; each device's node has\n"
 "                        msi-parent instead of interrupts); the PL011 keeps\n"
 "                        its SPI\n"
+"  --llan qemu|powervm   what the l-lans answer (default qemu): QEMU's\n"
+"                        l-lan calls, H_ILLAN_ATTRIBUTES and\n"
+"                        H_ADD_LOGICAL_LAN_BUFFERS answered H_FUNCTION; or\n"
+"                        PowerVM's two calls too, attributes 0x40000 (up\n"
+"                        to eight receive buffers per call, no offloads)\n"
 "  -h, --help            this text\n"
 "\n"
 "The boot console is a PL011 on stdin/stdout. Every file is opened before\n"
@@ -72,6 +77,7 @@ static const struct option long_opts[] = {
 	{ "disk", required_argument, NULL, 'd' },
 	{ "nic", optional_argument, NULL, 'n' },
 	{ "irq", required_argument, NULL, 'q' },
+	{ "llan", required_argument, NULL, 'l' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -99,6 +105,7 @@ void hvm_options_init(struct hvm_options *o)
 	o->ram_size = (u64)HVM_RAM_MIB_DEFAULT << 20;
 	o->nr_cpus = 1;
 	o->irq = HVM_IRQ_WIRED;
+	o->llan = HVM_LLAN_QEMU;
 	o->kernel_fd = -1;
 	o->initrd_fd = -1;
 	o->tap_fd = -1;
@@ -368,6 +375,15 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 				o->irq = HVM_IRQ_MSI;
 			else
 				return bad(err, err_len, "--irq", "\"%s\": expected wired or msi",
+					   optarg);
+			break;
+		case 'l':
+			if (!strcmp(optarg, "qemu"))
+				o->llan = HVM_LLAN_QEMU;
+			else if (!strcmp(optarg, "powervm"))
+				o->llan = HVM_LLAN_POWERVM;
+			else
+				return bad(err, err_len, "--llan", "\"%s\": expected qemu or powervm",
 					   optarg);
 			break;
 		case 'M':

@@ -41,6 +41,12 @@ enum hvm_irq_mode {
 	HVM_IRQ_MSI,
 };
 
+/* What the l-lans answer (--llan): QEMU's l-lan calls, or PowerVM's two more. */
+enum hvm_llan_mode {
+	HVM_LLAN_QEMU,
+	HVM_LLAN_POWERVM,
+};
+
 struct hvm_opt_vty {
 	const char *out, *in;	/* in: NULL for none */
 	int out_fd, in_fd;	/* -1 until opened */
@@ -70,6 +76,7 @@ struct hvm_options {
 	unsigned int nr_nics;
 	struct hvm_opt_nic nics[HVM_MAX_NICS];
 	const char *tap;		/* the one tap= of all --nics, or NULL */
+	enum hvm_llan_mode llan;	/* --llan, default qemu */
 	/* hvm_options_open(): each file once, -1 until then. */
 	int kernel_fd, initrd_fd;
 	int tap_fd;			/* /dev/net/tun attached to tap */
@@ -79,7 +86,10 @@ struct hvm_options {
 /* The --help text. */
 extern const char hvm_options_usage[];
 
-/* The defaults: hvc, 512 MiB, one vCPU, wired interrupts, console=ttyAMA0, nothing open. */
+/*
+ * The defaults: hvc, 512 MiB, one vCPU, wired interrupts, QEMU's l-lan,
+ * console=ttyAMA0, nothing open.
+ */
 void hvm_options_init(struct hvm_options *o);
 
 /*

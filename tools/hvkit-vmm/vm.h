@@ -107,6 +107,7 @@ struct hvm_vm {
 	struct hvm_vscsi_lun disks[HVM_MAX_DISKS];	/* opened, sized, placed */
 	unsigned int nr_llans;
 	u8 llan_macs[HVM_MAX_NICS][HVM_MAC_LEN];
+	enum hvm_llan_mode llan;		/* --llan */
 
 	/*
 	 * Devices and what serves them. One lock for all of them: the hcall
