@@ -746,12 +746,13 @@ vmm_prepare() {
 }
 
 machine_arm64_vmm() {
-	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq l0_smp=1
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq llan l0_smp=1
 	local disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
 	vtys=$(boot_get "$b" vtys)
 	cpus=$(boot_get "$b" cpus)
 	irq=$(boot_get "$b" irq)
+	llan=$(boot_get "$b" llan)
 	case "$method" in
 	hvc | smc) ;;
 	*) die "boot $b: peer=hvkit-vmm needs method=hvc or method=smc (got '$method')" ;;
@@ -769,6 +770,12 @@ machine_arm64_vmm() {
 	case "$irq" in
 	"" | wired | msi) ;;
 	*) die "boot $b: irq=$irq (wired or msi, hvkit-vmm --irq)" ;;
+	esac
+	# llan=qemu|powervm: what hvkit-vmm's l-lans answer (hvkit-vmm --llan);
+	# unset, hvkit-vmm's default (qemu).
+	case "$llan" in
+	"" | qemu | powervm) ;;
+	*) die "boot $b: llan=$llan (qemu or powervm, hvkit-vmm --llan)" ;;
 	esac
 	vmm_prepare
 	l1=$bd/l1
@@ -836,6 +843,7 @@ machine_arm64_vmm() {
 		printf ' --memory %s' "$(boot_get "$b" vmm_memory | grep . || echo 768)"
 		[ -z "$cpus" ] || printf ' --cpus %s' "$cpus"
 		[ -z "$irq" ] || printf ' --irq %s' "$irq"
+		[ -z "$llan" ] || printf ' --llan %s' "$llan"
 		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
 		# stall for tens of seconds (a soft-lockup report in L2's early boot
 		# once, with four guests on two cores); 120 s still catches a loop.
@@ -853,7 +861,7 @@ machine_arm64_vmm() {
 		echo "hvkit L1: hvkit-vmm exit 0"
 		[ ${#disks[@]} -eq 0 ] ||
 			echo "0 requests dropped, 0 bad descriptors, 0 answers lost, 0 queue registrations refused"
-		[ ${#vmm_nic[@]} -eq 0 ] || vmm_net_expect
+		[ ${#vmm_nic[@]} -eq 0 ] || vmm_net_expect "$llan"
 		# irq=msi: no interrupt lost at the ITS, none raised before the
 		# guest told its message, no message refused (hvkit-vmm.rst).
 		[ "$irq" != msi ] ||
@@ -967,12 +975,18 @@ vmm_net_setup() { # bootdir datadir bootname l1dir
 # answers with a free, and an injected busy-for-ever H_FREE_LOGICAL_LAN
 # (the l-lan stays registered) after which hv_net registers again and
 # frees the stale registration when refused. QEMU counts neither.
-vmm_net_expect() {
+# llan=powervm: its powervm line too, with no buffer list refused and the
+# attributes it answers (hvkit-vmm.rst).
+vmm_net_expect() { # llan
 	echo "hvkit-vmm: l-lan 0x30000200: "
 	case " $tests " in
 	*" hv_net_fault "*) echo " while closed, 2 guest mistakes: 1 second registrations, 1 frees unregistered" ;;
 	*) echo " while closed, 0 guest mistakes" ;;
 	esac
+	[ "$1" = powervm ] || return 0
+	echo "hvkit-vmm: l-lan 0x30000200 powervm: "
+	echo ", 0 lists refused whole; "
+	echo " H_ILLAN_ATTRIBUTES answered 0x40000"
 }
 
 # The L1 initramfs, with the boot's initramfs as L2's.

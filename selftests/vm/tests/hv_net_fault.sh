@@ -37,6 +37,11 @@ IF=$(hvn_iface)
 expect_exists "fault injection" "$HVK_FAULT/status"
 hvk_fault_off
 FULL=$(posted)
+# Where the peer takes eight buffers per call (hv_net_multi_add), the
+# refusals go to that call.
+ADD_OP=0x11c
+[ "$(ethtool -i "$IF" | sed -n 's/^firmware-version: //p')" != "l-lan multi-add" ] ||
+	ADD_OP=0x248
 ktap_result "hv_net up, $FULL receive buffers posted"
 
 b0=$(hvn_stat "$IF" tx_busy_retries)
@@ -71,7 +76,7 @@ ktap_result "failed sends are counted and TCP recovers"
 
 a0=$(hvn_stat "$IF" rx_add_errors)
 r0=$(hvn_stat "$IF" resets)
-fault_on H_RESOURCE 0x11c 1 150
+fault_on H_RESOURCE "$ADD_OP" 1 150
 head -c 2097152 /dev/urandom >/tmp/f.out
 tcp_to_host /tmp/f.out >/dev/null &
 tp=$!
@@ -81,7 +86,7 @@ inj=$(cat "$HVK_FAULT/injected")
 hvk_fault_off
 sleep 1
 a1=$(hvn_stat "$IF" rx_add_errors)
-ktap_diag "injected $inj H_RESOURCE on buffer add: rx_add_errors $a0 -> $a1, resets $r0 -> $(hvn_stat "$IF" resets)"
+ktap_diag "injected $inj H_RESOURCE on buffer add ($ADD_OP): rx_add_errors $a0 -> $a1, resets $r0 -> $(hvn_stat "$IF" resets)"
 expect_eq "refused buffer posts counted" "$inj" "$((a1 - a0))"
 ann=$(cat /tmp/f.ann)
 expect_eq "2 MiB from the host while buffers were refused" "${ann#* }" "$(sha_file /tmp/f.in)"
