@@ -238,7 +238,8 @@ TEST(help_stops_there_and_lists_every_option)
 		"--kernel IMAGE", "--initrd FILE", "--append LINE", "--method hvc|smc",
 		"--memory MIB", "--cpus N", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
 		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200", "--irq wired|msi",
-		"--llan qemu|powervm", "-h, --help", "Exit status",
+		"--llan qemu|powervm", "--crq-partner-first[=MS]", "--crq-events=ITEM[,ITEM...]",
+		"--busy=PERMILLE[:busy|long]", "--seed N", "-h, --help", "Exit status",
 	};
 	unsigned int i;
 
@@ -330,6 +331,54 @@ TEST(llan_qemu_or_powervm)
 	for (i = 0; i < ARRAY_SIZE(bad_modes); i++)
 		EXPECT_BAD("--llan", "expected qemu or powervm", "--kernel", "k", "--llan",
 			   bad_modes[i]);
+}
+
+/* PowerVM behaviours (issue 13): the partner, its events, busy answers. */
+TEST(powervm_partner_events_busy_and_seed)
+{
+	static const char *const bad_busy[] = { "0", "1001", "", "50:", "50:short", "x", "-5" };
+	unsigned int i;
+
+	EXPECT_EQ(PARSE("--kernel", "k"), 0);
+	EXPECT_EQ(o.crq_partner_first_ms, -1);
+	EXPECT_TRUE(!o.have_crq_events);
+	EXPECT_EQ(o.busy_permille, 0);
+	EXPECT_TRUE(!o.have_seed);
+	EXPECT_EQ(PARSE("--kernel", "k", "--disk", "d", "--crq-partner-first"), 0);
+	EXPECT_EQ(o.crq_partner_first_ms, HVM_PARTNER_FIRST_DEFAULT_MS);
+	EXPECT_EQ(PARSE("--kernel", "k", "--disk", "d", "--crq-partner-first=0"), 0);
+	EXPECT_EQ(o.crq_partner_first_ms, 0);
+	EXPECT_EQ(PARSE("--disk", "d", "--crq-partner-first", "7500", "--kernel", "k"), 0);
+	EXPECT_EQ(o.crq_partner_first_ms, 7500);
+	EXPECT_BAD("--crq-partner-first", "milliseconds", "--kernel", "k", "--disk", "d",
+		   "--crq-partner-first=2s");
+	EXPECT_BAD("--crq-partner-first", "needs a --disk", "--kernel", "k",
+		   "--crq-partner-first");
+	EXPECT_EQ(PARSE("--kernel", "k", "--disk", "d", "--crq-events",
+			"failed/20x3,migrated@5"), 0);
+	EXPECT_TRUE(o.have_crq_events);
+	EXPECT_EQ(o.crq_events.nr, 2);
+	EXPECT_EQ(o.crq_events.item[1].first_ms, 5000);
+	EXPECT_BAD("--crq-events", "KIND@SEC", "--kernel", "k", "--disk", "d",
+		   "--crq-events=failed@soon");
+	EXPECT_BAD("--crq-events", "needs a --disk", "--kernel", "k", "--crq-events=failed@1");
+	EXPECT_BAD("--crq-events", "needs a value", "--kernel", "k", "--crq-events");
+	EXPECT_EQ(PARSE("--kernel", "k", "--busy", "50"), 0);
+	EXPECT_EQ(o.busy_permille, 50);
+	EXPECT_EQ(o.busy_kind, HVM_BUSY_PLAIN);
+	EXPECT_EQ(PARSE("--kernel", "k", "--busy=1000:long", "--seed", "18446744073709551615"), 0);
+	EXPECT_EQ(o.busy_permille, 1000);
+	EXPECT_EQ(o.busy_kind, HVM_BUSY_LONG);
+	EXPECT_TRUE(o.have_seed);
+	EXPECT_EQ(o.seed, 18446744073709551615ull);
+	EXPECT_EQ(PARSE("--kernel", "k", "--busy=3:busy", "--seed=0"), 0);
+	EXPECT_EQ(o.busy_kind, HVM_BUSY_PLAIN);
+	EXPECT_TRUE(o.have_seed);
+	EXPECT_EQ(o.seed, 0);
+	for (i = 0; i < ARRAY_SIZE(bad_busy); i++)
+		EXPECT_BAD("--busy", "PERMILLE", "--kernel", "k", "--busy", bad_busy[i]);
+	EXPECT_BAD("--seed", "decimal", "--kernel", "k", "--seed", "18446744073709551616");
+	EXPECT_BAD("--seed", "decimal", "--kernel", "k", "--seed", "0x10");
 }
 
 TEST(cpus_from_one_to_eight)

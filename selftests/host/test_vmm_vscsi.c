@@ -17,6 +17,8 @@
 #include <hvkit/hcall_status.h>
 #include <hvkit/smccc_abi.h>
 
+#include "busy_inject.h"
+#include "crq_partner.h"
 #include "ktest.h"
 #include "smccc.h"
 #include "vscsi_model.h"
@@ -666,6 +668,274 @@ TEST(the_worker_drops_what_a_free_cancelled)
 	EXPECT_EQ(vs.crq.dropped_closed, 0);
 	next_slot = 0;
 	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+}
+
+/* The guest's init request; its status. */
+static long send_init(u8 format)
+{
+	struct hvk_crq_msg init = { .valid = HVK_CRQ_INIT, .format = format };
+	u64 hi, lo;
+
+	hvk_crq_encode(&init, &hi, &lo);
+	return hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0);
+}
+
+/* Adapter info and login as hv_scsi makes them after "up"; true if logged in. */
+static bool log_in(void)
+{
+	struct hvk_srp_login login;
+	struct hvk_crq_msg m;
+
+	send(HVK_VIOSRP_MAD, IU, hvk_mad_build_adapter_info(gp(IU), 0x51, DATA_IN));
+	if (take(&m) != HVK_CRQ_K_MESSAGE)
+		return false;
+	send(HVK_VIOSRP_SRP, IU, hvk_srp_build_login(gp(IU), 0x52, 256));
+	if (take(&m) != HVK_CRQ_K_MESSAGE)
+		return false;
+	return !hvk_srp_parse_login(gp(IU), m.iu_len, 0x52, &login) && login.accepted;
+}
+
+/*
+ * --crq-partner-first: PowerVM's registration without a partner. H_REG_CRQ
+ * registers and says H_CLOSED, sends say H_CLOSED and reach nobody, and
+ * the delay runs from the first registration; then the partner's init
+ * request is in the queue, the guest's init complete starts the protocol.
+ */
+TEST(partner_first_closed_until_it_comes_then_its_init_request)
+{
+	struct hvm_partner p;
+	struct hvk_crq_msg m;
+
+	memset(ram, 0, sizeof(ram));
+	pulses = 0;
+	next_slot = 0;
+	hvm_table_init(&table);
+	hvm_vscsi_init(&vs, UNIT, &mem, pulse);
+	ASSERT_EQ(hvm_crq_attach(&vs.crq, &table), 0);
+	hvm_partner_init(&p, &vs, 300, NULL);
+	EXPECT_TRUE(hvm_partner_active(&p));
+	hvm_partner_tick(&p, 1000);		/* no queue yet: the clock has not started */
+	hvm_partner_tick(&p, 5000);
+	EXPECT_TRUE(vs.crq.partner_away);
+	EXPECT_EQ(hcall(HVK_H_REG_CRQ, UNIT, QUEUE, 4096, 0), HVK_H_CLOSED);
+	EXPECT_TRUE(vs.crq.registered);
+	EXPECT_EQ(hcall(HVK_H_VIO_SIGNAL, UNIT, 1, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_CLOSED);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	hvm_partner_tick(&p, 6000);		/* the first registration seen */
+	hvm_partner_tick(&p, 6299);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.crq.closed_regs, 1);
+	EXPECT_EQ(vs.crq.closed_sends, 1);
+	hvm_partner_tick(&p, 6300);
+	EXPECT_TRUE(!(vs.crq.partner_away));
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_REQUEST);
+	EXPECT_EQ(pulses, 1);
+	EXPECT_EQ(vs.crq.partner_inits, 1);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_COMPLETE), HVK_H_SUCCESS);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);	/* nothing answers an answer */
+	EXPECT_TRUE(log_in());
+	EXPECT_EQ(vs.logins, 1);
+	EXPECT_TRUE(!(hvm_partner_active(&p)));
+	hvm_vscsi_stop(&vs);
+}
+
+/*
+ * A "partner failed" event with commands queued: the event is in the
+ * queue, the commands are never answered, sends say H_CLOSED for the
+ * time away, then the partner's init request; the guest's reset (free,
+ * register) and handshake log in again.
+ */
+TEST(transport_event_drops_commands_closes_then_init_again)
+{
+	struct hvm_crq_events ev;
+	struct hvm_partner p;
+	struct hvk_crq_msg m;
+	char why[256];
+	unsigned int i;
+
+	world();
+	ASSERT_EQ(hvm_crq_events_parse(&ev, "failed@2", why, sizeof(why)), 0);
+	hvm_partner_init(&p, &vs, -1, &ev);
+	hvm_vscsi_defer(&vs);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_SUCCESS);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	hvm_partner_tick(&p, 100);
+	ASSERT_TRUE(log_in());
+	hvm_partner_tick(&p, 1000);		/* the login seen: events from here */
+	for (i = 0; i < 4; i++)
+		send_rw(i, 100 + i, false);
+	hvm_partner_tick(&p, 2999);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	hvm_partner_tick(&p, 3000);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_PARTNER_LOST);
+	EXPECT_EQ(m.format, HVK_CRQ_PARTNER_FAILED);
+	EXPECT_EQ(vs.crq.events[0], 1);
+	EXPECT_EQ(vs.partner_drops, 4);
+	EXPECT_EQ(vs.outstanding, 0);
+	EXPECT_TRUE(!(vs.logged_in));
+	EXPECT_EQ(hvm_vscsi_run_queued(&vs), 0);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	/* A send while the partner is away reaches nobody; then the guest's reset. */
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_COMPLETE), HVK_H_CLOSED);
+	EXPECT_EQ(vs.crq.closed_sends, 1);
+	EXPECT_EQ(hcall(HVK_H_FREE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hcall(HVK_H_REG_CRQ, UNIT, QUEUE, 4096, 0), HVK_H_CLOSED);
+	memset(gp(QUEUE), 0, 4096);
+	next_slot = 0;
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_CLOSED);
+	hvm_partner_tick(&p, 3499);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	hvm_partner_tick(&p, 3500);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_REQUEST);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_COMPLETE), HVK_H_SUCCESS);
+	EXPECT_TRUE(log_in());
+	EXPECT_EQ(vs.logins, 2);
+	hvm_partner_tick(&p, 100000);		/* once only */
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.crq.events[0], 1);
+	EXPECT_EQ(vs.lost_answers, 0);
+	hvm_vscsi_stop(&vs);
+}
+
+/*
+ * "Migrated": the queue stays registered but closed until H_ENABLE_CRQ;
+ * the partner's init request waits for it, and the guest's own init
+ * request after the enable is answered.
+ */
+TEST(migrated_needs_enable_then_handshake)
+{
+	struct hvm_crq_events ev;
+	struct hvm_partner p;
+	struct hvk_crq_msg m;
+	char why[256];
+
+	world();
+	ASSERT_EQ(hvm_crq_events_parse(&ev, "migrated/10x2", why, sizeof(why)), 0);
+	hvm_partner_init(&p, &vs, -1, &ev);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_SUCCESS);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	ASSERT_TRUE(log_in());
+	hvm_partner_tick(&p, 0);
+	hvm_partner_tick(&p, 10000);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_MIGRATED);
+	EXPECT_TRUE(vs.crq.disabled);
+	hvm_partner_tick(&p, 10500);		/* back, but the queue is not enabled */
+	EXPECT_TRUE(!(vs.crq.partner_away));
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_CLOSED);
+	EXPECT_EQ(hcall(HVK_H_ENABLE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_SUCCESS);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	EXPECT_TRUE(log_in());
+	/* The second and last of the period. */
+	hvm_partner_tick(&p, 20000);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_MIGRATED);
+	hvm_partner_tick(&p, 20500);
+	EXPECT_EQ(hcall(HVK_H_ENABLE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	hvm_partner_tick(&p, 40000);
+	hvm_partner_tick(&p, 40600);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.crq.events[2], 2);
+	EXPECT_EQ(vs.crq.enables, 2);
+	hvm_vscsi_stop(&vs);
+}
+
+/* Without a queue the event cannot be posted: counted, the partner still goes. */
+TEST(an_event_without_a_queue_is_counted_not_posted)
+{
+	world();
+	EXPECT_EQ(hcall(HVK_H_FREE_CRQ, UNIT, 0, 0, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(hvm_crq_partner_leave(&vs.crq, HVK_CRQ_PARTNER_DEREG), -ENOTCONN);
+	EXPECT_EQ(vs.crq.events_unposted, 1);
+	EXPECT_EQ(hvm_crq_partner_leave(&vs.crq, 0x03), -EINVAL);
+	EXPECT_EQ(hcall(HVK_H_REG_CRQ, UNIT, QUEUE, 4096, 0), HVK_H_CLOSED);
+	hvm_crq_partner_arrive(&vs.crq);
+	EXPECT_EQ(vs.crq.partner_inits, 1);
+	hvm_vscsi_stop(&vs);
+}
+
+TEST(events_parse)
+{
+	struct hvm_crq_events ev;
+	char why[256];
+
+	ASSERT_EQ(hvm_crq_events_parse(&ev, "failed@1.5,deregistered/20x3,migrated@7/30", why,
+				       sizeof(why)), 0);
+	EXPECT_EQ(ev.nr, 3);
+	EXPECT_EQ(ev.item[0].format, HVK_CRQ_PARTNER_FAILED);
+	EXPECT_EQ(ev.item[0].first_ms, 1500);
+	EXPECT_EQ(ev.item[0].period_ms, 0);
+	EXPECT_EQ(ev.item[1].format, HVK_CRQ_PARTNER_DEREG);
+	EXPECT_EQ(ev.item[1].first_ms, 20000);
+	EXPECT_EQ(ev.item[1].period_ms, 20000);
+	EXPECT_EQ(ev.item[1].count, 3);
+	EXPECT_EQ(ev.item[2].format, HVK_CRQ_MIGRATED);
+	EXPECT_EQ(ev.item[2].first_ms, 7000);
+	EXPECT_EQ(ev.item[2].period_ms, 30000);
+	EXPECT_EQ(ev.item[2].count, HVM_CRQ_EVENTS_FOREVER);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed", why, sizeof(why)), -1);
+	EXPECT_CONTAINS(why, "\"failed\"");
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "paniced@1", why, sizeof(why)), -1);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed/0", why, sizeof(why)), -1);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed@1.2345", why, sizeof(why)), -1);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed@1,", why, sizeof(why)), -1);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed/5x0", why, sizeof(why)), -1);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed@86401", why, sizeof(why)), -1);
+	EXPECT_EQ(hvm_crq_events_parse(&ev, "failed@1x2", why, sizeof(why)), -1);
+}
+
+/*
+ * --busy: a call answered busy was not made (no answer, no command); the
+ * guest's retry makes it. 1000 per mille answers every eligible call, and
+ * a seed gives the same answers again.
+ */
+TEST(busy_answers_skip_the_call_and_repeat_with_the_seed)
+{
+	struct hvm_busy b, b2;
+	struct hvk_srp_cmd_args a = { .tag = 7, .lun = hvk_srp_lun(0, 0, 0), .cdb = tur6,
+				      .cdb_len = 6, .max_iu_len = 256 };
+	struct hvk_crq_msg m = { .valid = HVK_CRQ_PAYLOAD, .format = HVK_VIOSRP_SRP, .token = IU };
+	long seq[64];
+	u64 hi, lo;
+	unsigned int i, hits = 0;
+
+	world();
+	EXPECT_EQ(send_init(HVK_CRQ_INIT_REQUEST), HVK_H_SUCCESS);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	ASSERT_TRUE(log_in());
+	hvm_busy_init(&b, 1000, HVM_BUSY_PLAIN, 42);
+	table.busy = &b;
+	m = (struct hvk_crq_msg){ .valid = HVK_CRQ_PAYLOAD, .format = HVK_VIOSRP_SRP,
+				  .iu_len = (u16)hvk_srp_build_cmd(gp(IU), &a), .token = IU };
+	hvk_crq_encode(&m, &hi, &lo);
+	EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_BUSY);
+	EXPECT_EQ(vs.commands, 0);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	/* Not eligible: made as ever. */
+	EXPECT_EQ(hcall(HVK_H_VIO_SIGNAL, UNIT, 1, 0, 0), HVK_H_SUCCESS);
+	/* An unknown unit is the dispatcher's H_PARAMETER, never busy. */
+	EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT + 1, hi, lo, 0), HVK_H_PARAMETER);
+	EXPECT_EQ(b.answered[hvm_busy_index(HVK_H_SEND_CRQ)], 1);
+	EXPECT_EQ(b.eligible[hvm_busy_index(HVK_H_SEND_CRQ)], 1);
+	table.busy = NULL;
+	EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_SUCCESS);
+	EXPECT_EQ(vs.commands, 1);
+
+	hvm_busy_init(&b, 100, HVM_BUSY_LONG, 7);
+	hvm_busy_init(&b2, 100, HVM_BUSY_LONG, 7);
+	for (i = 0; i < 64; i++) {
+		seq[i] = hvm_busy_draw(&b, HVK_H_PUT_TERM_CHAR);
+		EXPECT_EQ(hvm_busy_draw(&b2, HVK_H_PUT_TERM_CHAR), seq[i]);
+		EXPECT_TRUE(!seq[i] || seq[i] == HVK_H_LONG_BUSY_1MS ||
+			    seq[i] == HVK_H_LONG_BUSY_10MS);
+	}
+	for (i = 0; i < 5000; i++)
+		hits += hvm_busy_draw(&b, HVK_H_SEND_LOGICAL_LAN) != 0;
+	EXPECT_TRUE(hits > 400 && hits < 600);
+	EXPECT_EQ(hvm_busy_draw(&b, HVK_H_REG_CRQ), 0);
+	EXPECT_EQ(hvm_busy_index(HVK_H_ADD_LOGICAL_LAN_BUFFER), -1);
+	hvm_vscsi_stop(&vs);
 }
 
 int main(int argc, char **argv)

@@ -40,8 +40,15 @@ static long reg_crq(void *dev, struct hvm_call *call)
 	crq->bytes = bytes;
 	crq->next = 0;
 	crq->registered = true;
+	crq->disabled = false;
+	crq->registrations++;
 	if (crq->ops->reset)
 		crq->ops->reset(crq);
+	/* PowerVM: registered, but nobody at the other end yet. */
+	if (crq->partner_away) {
+		crq->closed_regs++;
+		return HVK_H_CLOSED;
+	}
 	return HVK_H_SUCCESS;
 }
 
@@ -52,6 +59,7 @@ static long free_crq(void *dev, struct hvm_call *call)
 
 	(void)call;
 	crq->registered = false;
+	crq->disabled = false;
 	if (crq->ops->reset)
 		crq->ops->reset(crq);
 	return HVK_H_SUCCESS;
@@ -64,6 +72,11 @@ static long send_crq(void *dev, struct hvm_call *call)
 	enum hvk_crq_kind kind;
 	u8 entry[HVK_CRQ_ENTRY_SIZE];
 
+	/* PowerVM: the partner is gone (or the queue not enabled again). */
+	if (crq->partner_away || crq->disabled) {
+		crq->closed_sends++;
+		return HVK_H_CLOSED;
+	}
 	hvk_put_be64(entry, call->in[1]);
 	hvk_put_be64(entry + 8, call->in[2]);
 	kind = hvk_crq_decode(entry, &msg);
@@ -81,11 +94,18 @@ static long vio_signal(void *dev, struct hvm_call *call)
 	return HVK_H_SUCCESS;
 }
 
-/* H_ENABLE_CRQ: nothing to reopen without migration, as on QEMU. */
+/*
+ * H_ENABLE_CRQ: nothing to reopen without migration, as on QEMU; after a
+ * "migrated" event it enables the queue again (sends go through once the
+ * partner is there).
+ */
 static long enable_crq(void *dev, struct hvm_call *call)
 {
-	(void)dev;
+	struct hvm_crq *crq = dev;
+
 	(void)call;
+	crq->enables++;
+	crq->disabled = false;
 	return HVK_H_SUCCESS;
 }
 
@@ -146,4 +166,50 @@ int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg)
 	if (crq->irq_enabled && crq->ops->pulse)
 		crq->ops->pulse(crq);
 	return 0;
+}
+
+int hvm_crq_event_index(u8 format)
+{
+	switch (format) {
+	case HVK_CRQ_PARTNER_FAILED:
+		return 0;
+	case HVK_CRQ_PARTNER_DEREG:
+		return 1;
+	case HVK_CRQ_MIGRATED:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
+int hvm_crq_partner_leave(struct hvm_crq *crq, u8 format)
+{
+	struct hvk_crq_msg ev = { .valid = HVK_CRQ_TRANSPORT, .format = format };
+	int i = hvm_crq_event_index(format), err;
+
+	if (i < 0)
+		return -EINVAL;
+	err = hvm_crq_post(crq, &ev);
+	if (err)
+		crq->events_unposted++;
+	else
+		crq->events[i]++;
+	crq->partner_away = true;
+	/* Migrated: the queue stays registered, disabled until H_ENABLE_CRQ. */
+	if (format == HVK_CRQ_MIGRATED && crq->registered)
+		crq->disabled = true;
+	if (crq->ops->partner_lost)
+		crq->ops->partner_lost(crq);
+	return err;
+}
+
+void hvm_crq_partner_arrive(struct hvm_crq *crq)
+{
+	struct hvk_crq_msg init = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_REQUEST };
+
+	crq->partner_away = false;
+	if (!crq->registered || crq->disabled)
+		return;
+	if (!hvm_crq_post(crq, &init))
+		crq->partner_inits++;
 }

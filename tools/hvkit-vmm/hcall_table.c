@@ -49,9 +49,16 @@ long hvm_table_dispatch(struct hvm_hcall_table *t, struct hvm_call *call)
 {
 	struct hvm_hcall_entry *e;
 	bool known;
+	long busy;
 
 	memset(call->out, 0, sizeof(call->out));
 	e = find(t, call->opcode, call->in[0], &known);
+	if (e && t->busy) {
+		/* Busy means not done: the guest must make the call again. */
+		busy = hvm_busy_draw(t->busy, call->opcode);
+		if (busy)
+			return busy;
+	}
 	if (e)
 		return e->fn(e->dev, call);
 	if (known) {

@@ -14,6 +14,8 @@
 
 #include "hvk_portable.h"
 
+#include "busy_inject.h"
+
 /* Inputs x1..x9 and outputs x1..x9 of the SMCCC call. */
 #define HVM_CALL_REGS		9
 /* Registrations one VM can hold: a few opcodes for each of a few dozen units. */
@@ -41,6 +43,11 @@ struct hvm_hcall_table {
 	/* Calls answered H_FUNCTION / H_PARAMETER by the table itself. */
 	u64 unknown_opcodes;
 	u64 unknown_units;
+	/*
+	 * --busy: when set, a call that reaches a device may be answered
+	 * busy instead of made (busy_inject.h).
+	 */
+	struct hvm_busy *busy;
 };
 
 void hvm_table_init(struct hvm_hcall_table *t);
@@ -55,7 +62,8 @@ int hvm_table_register(struct hvm_hcall_table *t, u32 opcode, u32 unit,
 
 /*
  * Route @call (opcode and inputs as the guest gave them) to its handler;
- * returns the status for x0 with @call->out filled. Any input is safe: the
+ * returns the status for x0 with @call->out filled. With t->busy, a call
+ * for a device may be answered busy instead, the handler not called. Any input is safe: the
  * table compares, it never indexes by a guest value.
  */
 long hvm_table_dispatch(struct hvm_hcall_table *t, struct hvm_call *call);

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -811,6 +812,34 @@ static int attach_llans(struct hvm_vm *vm)
 	return 0;
 }
 
+/* Milliseconds of CLOCK_MONOTONIC. */
+static u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + (u64)ts.tv_nsec / 1000000;
+}
+
+/* The partner's clock: every 20 ms, what is due (crq_partner.h), under the lock. */
+#define HVM_PARTNER_TICK_NS	20000000L
+
+static bool stopping(struct hvm_vm *vm);
+
+static void *partner_thread(void *arg)
+{
+	const struct timespec tick = { .tv_nsec = HVM_PARTNER_TICK_NS };
+	struct hvm_vm *vm = arg;
+
+	while (!stopping(vm)) {
+		pthread_mutex_lock(&vm->lock);
+		hvm_partner_tick(&vm->partner, now_ms());
+		pthread_mutex_unlock(&vm->lock);
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
+}
+
 /* One v-scsi adapter with every disk as a LUN. */
 static int attach_vscsi(struct hvm_vm *vm)
 {
@@ -828,6 +857,7 @@ static int attach_vscsi(struct hvm_vm *vm)
 		fprintf(stderr, "hvkit-vmm: cannot attach the v-scsi adapter\n");
 		return -1;
 	}
+	hvm_partner_init(&vm->partner, &vm->vscsi, vm->crq_partner_first_ms, vm->crq_events);
 	return 0;
 }
 
@@ -885,6 +915,14 @@ static int attach_devices(struct hvm_vm *vm)
 		return -1;
 	if (attach_llans(vm))
 		return -1;
+	if (vm->busy_permille) {
+		hvm_busy_init(&vm->busy, vm->busy_permille, vm->busy_kind, vm->seed);
+		vm->table.busy = &vm->busy;
+		fprintf(stderr, "hvkit-vmm: busy answers: %u per mille (%s), seed %llu\n",
+			vm->busy_permille,
+			vm->busy_kind == HVM_BUSY_LONG ? "H_LONG_BUSY_1MS/_10MS" : "H_BUSY",
+			(unsigned long long)vm->seed);
+	}
 	return attach_msis(vm);
 }
 
@@ -996,6 +1034,35 @@ static void report_msis(struct hvm_vm *vm)
 	fprintf(stderr, "hvkit-vmm: msi, every device: %s\n", text);
 }
 
+/*
+ * The PowerVM behaviours asked for (--crq-partner-first, --crq-events,
+ * --busy): what the partner did and what was answered busy. The partner
+ * thread and the vCPUs have stopped; the input thread may still feed.
+ */
+static void report_powervm(struct hvm_vm *vm)
+{
+	const struct hvm_crq *crq = &vm->vscsi.crq;
+	char text[512];
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->nr_disks && (vm->crq_partner_first_ms >= 0 || vm->crq_events))
+		fprintf(stderr, "hvkit-vmm: v-scsi %#x partner: %llu transport events posted (%llu failed, %llu deregistered, %llu migrated), %llu not posted, %llu init requests on coming back, %llu registrations and %llu sends answered H_CLOSED, %llu H_ENABLE_CRQ, %llu commands dropped with the partner, %llu logins\n",
+			crq->unit,
+			(unsigned long long)(crq->events[0] + crq->events[1] + crq->events[2]),
+			(unsigned long long)crq->events[0], (unsigned long long)crq->events[1],
+			(unsigned long long)crq->events[2], (unsigned long long)crq->events_unposted,
+			(unsigned long long)crq->partner_inits, (unsigned long long)crq->closed_regs,
+			(unsigned long long)crq->closed_sends, (unsigned long long)crq->enables,
+			(unsigned long long)vm->vscsi.partner_drops,
+			(unsigned long long)vm->vscsi.logins);
+	if (vm->busy_permille) {
+		hvm_busy_report(&vm->busy, text, sizeof(text));
+		fprintf(stderr, "hvkit-vmm: busy answers (seed %llu): %s\n",
+			(unsigned long long)vm->seed, text);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
 /* What the devices counted of the guest's mistakes and the losses, once. */
 static void report_devices(struct hvm_vm *vm)
 {
@@ -1019,6 +1086,7 @@ static void report_devices(struct hvm_vm *vm)
 			(unsigned long long)v->crq.bad_registrations,
 			(unsigned long long)v->cancelled,
 			(unsigned long long)v->over_credit, v->peak_outstanding);
+	report_powervm(vm);
 	report_llans(vm);
 	report_msis(vm);
 }
@@ -1150,7 +1218,8 @@ static int run_vcpus(struct hvm_vm *vm)
 
 int hvm_kvm_run(struct hvm_vm *vm)
 {
-	pthread_t input, tap;
+	pthread_t input, tap, partner;
+	bool partner_on;
 	int ret;
 
 	pthread_mutex_init(&vm->lock, NULL);
@@ -1174,7 +1243,14 @@ int hvm_kvm_run(struct hvm_vm *vm)
 		fprintf(stderr, "hvkit-vmm: cannot start the v-scsi worker\n");
 		return 1;
 	}
+	partner_on = vm->nr_disks && hvm_partner_active(&vm->partner);
+	if (partner_on && pthread_create(&partner, NULL, partner_thread, vm)) {
+		fprintf(stderr, "hvkit-vmm: cannot start the v-scsi partner's thread\n");
+		return 1;
+	}
 	ret = run_vcpus(vm);
+	if (partner_on)
+		pthread_join(partner, NULL);
 	if (vm->nr_disks)
 		hvm_vscsi_stop(&vm->vscsi);
 	if (ret || vm->status)

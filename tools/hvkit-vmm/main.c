@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -41,6 +42,17 @@ static void configure(struct hvm_vm *vm, const struct hvm_options *o)
 	vm->llan = o->llan;
 	vm->tap.name = o->tap;
 	vm->tap.fd = o->tap_fd;
+	vm->crq_partner_first_ms = o->crq_partner_first_ms;
+	vm->crq_events = o->have_crq_events ? &o->crq_events : NULL;
+	vm->busy_permille = o->busy_permille;
+	vm->busy_kind = o->busy_kind;
+	vm->seed = o->seed;
+	if (!o->have_seed) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		vm->seed = (u64)ts.tv_sec * 1000000007ull ^ (u64)ts.tv_nsec ^ (u64)getpid() << 32;
+	}
 }
 
 int main(int argc, char **argv)

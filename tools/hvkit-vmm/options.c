@@ -60,6 +60,25 @@ const char hvm_options_usage[] =
 "                        H_ADD_LOGICAL_LAN_BUFFERS answered H_FUNCTION; or\n"
 "                        PowerVM's two calls too, attributes 0x40000 (up\n"
 "                        to eight receive buffers per call, no offloads)\n"
+"  --crq-partner-first[=MS]\n"
+"                        the v-scsi partner is not there when the guest\n"
+"                        registers its queue (H_REG_CRQ and H_SEND_CRQ answer\n"
+"                        H_CLOSED, as PowerVM) and comes up MS ms (default\n"
+"                        2000) after the first registration, with its init\n"
+"                        request (0xC0/0x01)\n"
+"  --crq-events=ITEM[,ITEM...]\n"
+"                        transport events from the v-scsi partner, timed from\n"
+"                        the guest's first SRP login: ITEM is KIND@SEC,\n"
+"                        KIND/PERIOD[xCOUNT] or KIND@SEC/PERIOD[xCOUNT] (seconds,\n"
+"                        up to 3 decimals), KIND failed (0xFF/0x01),\n"
+"                        deregistered (0xFF/0x02) or migrated (0xFF/0x06); the\n"
+"                        partner drops what it holds, is away 500 ms (H_CLOSED),\n"
+"                        then sends its init request; up to 16 ITEMs\n"
+"  --busy=PERMILLE[:busy|long]\n"
+"                        answer that many of every 1000 calls PowerVM may\n"
+"                        answer busy H_BUSY (busy, the default) or\n"
+"                        H_LONG_BUSY_1MS/_10MS (long) without making them\n"
+"  --seed N              the busy answers' seed (default: drawn; printed)\n"
 "  -h, --help            this text\n"
 "\n"
 "The boot console is a PL011 on stdin/stdout. Every file is opened before\n"
@@ -78,6 +97,11 @@ static const struct option long_opts[] = {
 	{ "nic", optional_argument, NULL, 'n' },
 	{ "irq", required_argument, NULL, 'q' },
 	{ "llan", required_argument, NULL, 'l' },
+	/* PowerVM behaviours (issue 13). */
+	{ "crq-partner-first", optional_argument, NULL, 'P' },
+	{ "crq-events", required_argument, NULL, 'E' },
+	{ "busy", required_argument, NULL, 'B' },
+	{ "seed", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -109,6 +133,7 @@ void hvm_options_init(struct hvm_options *o)
 	o->kernel_fd = -1;
 	o->initrd_fd = -1;
 	o->tap_fd = -1;
+	o->crq_partner_first_ms = -1;
 }
 
 /* The next comma-separated field of *@s, NUL-terminated in place; NULL after the last. */
@@ -307,6 +332,69 @@ static int parse_nic(struct hvm_options *o, char *arg, char *err, size_t err_len
 	return 0;
 }
 
+/*
+ * PowerVM behaviours (issue 13): --crq-partner-first[=MS],
+ * --crq-events=ITEM[,...], --busy=PERMILLE[:KIND], --seed N. Returns 0,
+ * HVM_EXIT_BAD_OPTION, or -1 when @c is none of them.
+ */
+static int parse_powervm(struct hvm_options *o, int c, const char *arg, char *err,
+			 size_t err_len)
+{
+	unsigned int n;
+	const char *end;
+	char why[320];
+	u64 seed = 0;
+
+	switch (c) {
+	case 'P':
+		if (!arg) {
+			o->crq_partner_first_ms = HVM_PARTNER_FIRST_DEFAULT_MS;
+			return 0;
+		}
+		end = get_num(arg, HVM_PARTNER_MAX_MS, &n);
+		if (!end || *end)
+			return bad(err, err_len, "--crq-partner-first",
+				   "\"%s\": milliseconds, 0 to %u", arg, HVM_PARTNER_MAX_MS);
+		o->crq_partner_first_ms = n;
+		return 0;
+	case 'E':
+		if (hvm_crq_events_parse(&o->crq_events, arg, why, sizeof(why)))
+			return bad(err, err_len, "--crq-events", "%s", why);
+		o->have_crq_events = true;
+		return 0;
+	case 'B':
+		end = get_num(arg, 1000, &n);
+		if (!end || (*end && *end != ':') || !n)
+			return bad(err, err_len, "--busy", "\"%s\": PERMILLE[:busy|long], 1 to 1000",
+				   arg);
+		if (!*end || !strcmp(end, ":busy"))
+			o->busy_kind = HVM_BUSY_PLAIN;
+		else if (!strcmp(end, ":long"))
+			o->busy_kind = HVM_BUSY_LONG;
+		else
+			return bad(err, err_len, "--busy", "\"%s\": PERMILLE[:busy|long], the kind busy or long",
+				   arg);
+		o->busy_permille = n;
+		return 0;
+	case 'S':
+		for (end = arg; *end >= '0' && *end <= '9'; end++) {
+			u64 d = (u64)(*end - '0');
+
+			if (seed > (~0ull - d) / 10)
+				break;
+			seed = seed * 10 + d;
+		}
+		if (end == arg || *end)
+			return bad(err, err_len, "--seed", "\"%s\": a decimal number below 2^64",
+				   arg);
+		o->seed = seed;
+		o->have_seed = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* What getopt_long() refused (@c: ':' or '?'), in one line naming the option. */
 static int refused(int c, char **argv, char *err, size_t err_len)
 {
@@ -427,13 +515,27 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 			o->help = true;
 			return 0;
 		default:
-			return refused(c, argv, err, err_len);
+			/* --crq-partner-first MS, as --nic V: a bare word after it is its value. */
+			if (c == 'P' && !optarg && optind < argc && argv[optind][0] >= '0' &&
+			    argv[optind][0] <= '9')
+				optarg = argv[optind++];
+			ret = parse_powervm(o, c, optarg, err, err_len);
+			if (ret < 0)
+				return refused(c, argv, err, err_len);
+			if (ret)
+				return ret;
 		}
 	}
 	if (optind < argc)
 		return bad(err, err_len, argv[optind], "unexpected argument");
 	if (!o->kernel)
 		return bad(err, err_len, "--kernel", "required");
+	if (o->crq_partner_first_ms >= 0 && !o->nr_disks)
+		return bad(err, err_len, "--crq-partner-first",
+			   "needs a --disk (it is the v-scsi adapter's partner)");
+	if (o->have_crq_events && !o->nr_disks)
+		return bad(err, err_len, "--crq-events",
+			   "needs a --disk (they come from the v-scsi adapter's partner)");
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 
 #include <hvkit/method.h>
 
+#include "busy_inject.h"
+#include "crq_events.h"
 #include "fdt_gen.h"
 #include "vscsi_model.h"
 
@@ -81,6 +83,19 @@ struct hvm_options {
 	int kernel_fd, initrd_fd;
 	int tap_fd;			/* /dev/net/tun attached to tap */
 	u64 kernel_size, initrd_size;
+
+	/*
+	 * PowerVM behaviours QEMU lacks (issue 13; Documentation/hvkit-vmm.rst,
+	 * "PowerVM behaviours"): the v-scsi partner's arrival and transport
+	 * events, busy answers.
+	 */
+	long crq_partner_first_ms;	/* --crq-partner-first[=MS]; -1: not given */
+	bool have_crq_events;		/* --crq-events */
+	struct hvm_crq_events crq_events;
+	unsigned int busy_permille;	/* --busy; 0: none */
+	enum hvm_busy_kind busy_kind;
+	bool have_seed;			/* --seed; else one is drawn and printed */
+	u64 seed;
 };
 
 /* The --help text. */

@@ -9,7 +9,9 @@
 
 #include <pthread.h>
 
+#include "busy_inject.h"
 #include "crq_model.h"
+#include "crq_partner.h"
 #include "fdt_gen.h"
 #include "guest_mem.h"
 #include "hcall_table.h"
@@ -108,6 +110,12 @@ struct hvm_vm {
 	unsigned int nr_llans;
 	u8 llan_macs[HVM_MAX_NICS][HVM_MAC_LEN];
 	enum hvm_llan_mode llan;		/* --llan */
+	/* PowerVM behaviours (options.h): -1 / NULL / 0 for none. */
+	long crq_partner_first_ms;
+	const struct hvm_crq_events *crq_events;
+	unsigned int busy_permille;
+	enum hvm_busy_kind busy_kind;
+	u64 seed;
 
 	/*
 	 * Devices and what serves them. One lock for all of them: the hcall
@@ -137,6 +145,12 @@ struct hvm_vm {
 	struct hvm_msi_dev llan_msi[HVM_MAX_NICS];
 	struct hvm_lan_switch lan;	/* every l-lan, and the TAP */
 	struct hvm_tap tap;
+	/*
+	 * The v-scsi partner's arrival and transport events, driven by the
+	 * partner thread under lock; busy answers, drawn in the dispatcher.
+	 */
+	struct hvm_partner partner;
+	struct hvm_busy busy;
 	int uart_in_fd;			/* stdin; -1 once at end of file */
 	/*
 	 * Wake-ups (eventfds) of the input and TAP threads, written from the

@@ -154,6 +154,7 @@ static void serve_login(struct hvm_vscsi *v, struct vscsi_req *req)
 				      l.it_iu_len < HVK_SRP_IU_MAX ? l.it_iu_len : HVK_SRP_IU_MAX,
 				      HVK_SRP_IU_MAX, HVK_SRP_BUF_DIRECT | HVK_SRP_BUF_INDIRECT);
 	v->logged_in = true;
+	v->logins++;
 	answer(v, req, rsp, len);
 }
 
@@ -618,11 +619,29 @@ static void vscsi_reset(struct hvm_crq *crq)
 	cancel_all(crq->owner);
 }
 
+/*
+ * The partner went away (a transport event): like a VIOS that failed or
+ * moved, it answers nothing it had accepted; the initiator's reset finds
+ * those commands unanswered and retries them after its new login.
+ */
+static void vscsi_partner_lost(struct hvm_crq *crq)
+{
+	struct hvm_vscsi *v = crq->owner;
+	u64 before = v->cancelled;
+	bool running = v->running && !v->running->cancelled;
+
+	cancel_all(v);
+	/* The running one is counted as cancelled when its worker drops it. */
+	v->partner_drops += v->cancelled - before + running;
+	v->logged_in = false;
+}
+
 void hvm_vscsi_init(struct hvm_vscsi *v, u32 unit, const struct hvm_guest_mem *mem,
 		    void (*pulse)(struct hvm_crq *crq))
 {
 	static const struct hvm_crq_ops ops = { .receive = vscsi_receive, .pulse = vscsi_pulse,
-						.reset = vscsi_reset };
+						.reset = vscsi_reset,
+						.partner_lost = vscsi_partner_lost };
 
 	memset(v, 0, sizeof(*v));
 	v->mem = mem;

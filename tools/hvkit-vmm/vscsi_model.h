@@ -72,6 +72,8 @@ struct hvm_vscsi {
 	u64 bad_descriptors;	/* data outside guest RAM: ABORTED COMMAND */
 	u64 lost_answers;	/* the queue had no room or was gone */
 	u64 cancelled;		/* by task management, a queue reset or power-off */
+	u64 logins;		/* SRP logins answered */
+	u64 partner_drops;	/* ... of the cancelled: the partner went away */
 };
 
 void hvm_vscsi_init(struct hvm_vscsi *v, u32 unit, const struct hvm_guest_mem *mem,
