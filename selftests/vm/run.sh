@@ -747,12 +747,17 @@ vmm_prepare() {
 
 machine_arm64_vmm() {
 	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq llan l0_smp=1
+	local pfirst cevents busy seed
 	local disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
 	vtys=$(boot_get "$b" vtys)
 	cpus=$(boot_get "$b" cpus)
 	irq=$(boot_get "$b" irq)
 	llan=$(boot_get "$b" llan)
+	pfirst=$(boot_get "$b" crq_partner_first)
+	cevents=$(boot_get "$b" crq_events)
+	busy=$(boot_get "$b" busy)
+	seed=$(boot_get "$b" seed)
 	case "$method" in
 	hvc | smc) ;;
 	*) die "boot $b: peer=hvkit-vmm needs method=hvc or method=smc (got '$method')" ;;
@@ -776,6 +781,12 @@ machine_arm64_vmm() {
 	case "$llan" in
 	"" | qemu | powervm) ;;
 	*) die "boot $b: llan=$llan (qemu or powervm, hvkit-vmm --llan)" ;;
+	esac
+	# PowerVM behaviours (issue 13, hvkit-vmm.rst): crq_partner_first=MS,
+	# crq_events=ITEM[,ITEM...], busy=PERMILLE[:busy|long], seed=N become
+	# hvkit-vmm's switches of the same names, checked by it.
+	case "$pfirst$cevents$busy$seed" in
+	*[!0-9a-z@/.,:]*) die "boot $b: crq_partner_first, crq_events, busy and seed take digits, letters and @/.,: only" ;;
 	esac
 	vmm_prepare
 	l1=$bd/l1
@@ -844,6 +855,10 @@ machine_arm64_vmm() {
 		[ -z "$cpus" ] || printf ' --cpus %s' "$cpus"
 		[ -z "$irq" ] || printf ' --irq %s' "$irq"
 		[ -z "$llan" ] || printf ' --llan %s' "$llan"
+		[ -z "$pfirst" ] || printf ' --crq-partner-first=%s' "$pfirst"
+		[ -z "$cevents" ] || printf ' --crq-events=%s' "$cevents"
+		[ -z "$busy" ] || printf ' --busy=%s' "$busy"
+		[ -z "$seed" ] || printf ' --seed %s' "$seed"
 		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
 		# stall for tens of seconds (a soft-lockup report in L2's early boot
 		# once, with four guests on two cores); 120 s still catches a loop.
@@ -866,6 +881,10 @@ machine_arm64_vmm() {
 		# guest told its message, no message refused (hvkit-vmm.rst).
 		[ "$irq" != msi ] ||
 			echo "hvkit-vmm: msi, every device: 0 blocked by the ITS, 0 while the ITS was disabled, 0 failed, 0 guest mistakes"
+		# The partner's events all reached the guest's queue; the busy
+		# answers were counted (and the seed is in the line).
+		[ -z "$pfirst$cevents" ] || echo ", 0 not posted, "
+		[ -z "$busy" ] || echo "hvkit-vmm: busy answers (seed ${seed:-}"
 	} >"$bd/expect-console"
 	cat >"$l1/init" <<-'EOF'
 	#!/bin/busybox sh
