@@ -182,7 +182,7 @@ debug_io_boots="hv-net hv-scsi"
 # MSIs (irq=msi), which their affinity tests move between the CPUs. On
 # the debug kernel one boot runs two of its tests, since the debug kernel
 # nested takes minutes for what takes seconds on Debian's.
-vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-console vmm-console-smc vmm-net vmm-net-hvc"
+vmm_boots="vmm-scsi-hvc vmm-scsi-smc vmm-pvm vmm-console vmm-console-smc vmm-net vmm-net-hvc"
 vmm_console_tests="vmm-console:hv_console_load vmm-console:hv_console_crlf
 	vmm-console:hv_console_shell vmm-console:hv_console_rmmod
 	vmm-console-smc:hv_console_load vmm-console-smc:hv_console_random
@@ -192,7 +192,7 @@ vmm_console_tests="vmm-console:hv_console_load vmm-console:hv_console_crlf
 vmm_net_tests="vmm-net:hv_net_basic vmm-net:hv_net_tcp vmm-net:hv_net_udp
 	vmm-net:hv_net_link vmm-net:hv_net_affinity vmm-net:hv_net_rmmod
 	vmm-net-hvc:hv_net_basic vmm-net-hvc:hv_net_mtu vmm-net-hvc:hv_net_stop_irq
-	vmm-net-hvc:hv_net_fault vmm-net-hvc:hv_net_rmmod"
+	vmm-net-hvc:hv_net_fault vmm-net-hvc:hv_net_multi_add vmm-net-hvc:hv_net_rmmod"
 low=(nice -n 19)
 full() { [ "${HVKIT_CHECK_FULL:-0}" = 1 ]; }
 # check-full: whole suites (an empty --tests list is the plan's).
@@ -264,7 +264,7 @@ step demo 1800 scripts/demo.sh
 # The drivers' suites on arm64 against hvkit-vmm, the kit's own peer, over
 # HVC and SMC: hv_scsi's, and hv_console's through the host vty agent
 # (selftests/vm/plans/arm64; Documentation/testing-vm.rst).
-step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "vmm-scsi-hvc vmm-scsi-smc"
+step_if "$vm" vm-arm64-vmm 3600 "$vm" --arch arm64 --boots "vmm-scsi-hvc vmm-scsi-smc vmm-pvm"
 step_if "$vm" vm-arm64-vmm-console 3600 "$vm" --arch arm64 --boots "vmm-console vmm-console-smc" \
 	${vmm_console_tests:+--tests "$vmm_console_tests"}
 # hv_net on hvkit-vmm's l-lan, through L1's bridge to the host agent.
