@@ -57,6 +57,56 @@ unsigned int hvk_mad_build_adapter_info(u8 *iu, u64 tag, u64 buf_ioba)
 	return HVK_MAD_ADAPTER_INFO_LEN;
 }
 
+unsigned int hvk_mad_build_fast_fail(u8 *iu, u64 tag)
+{
+	memset(iu, 0, HVK_MAD_FAST_FAIL_LEN);
+	hvk_put_be32(iu + MAD_TYPE, HVK_MAD_ENABLE_FAST_FAIL);
+	/* As ibmvscsi sends it: the length of the MAD itself. */
+	hvk_put_be16(iu + MAD_LEN, HVK_MAD_FAST_FAIL_LEN);
+	hvk_put_be64(iu + MAD_TAG, tag);
+	return HVK_MAD_FAST_FAIL_LEN;
+}
+
+unsigned int hvk_caps_len(const struct hvk_caps_offer *o)
+{
+	return HVK_CAPS_HDR_LEN + (o->migration ? HVK_CAP_LEN : 0);
+}
+
+/* @src into a @size-byte field, NUL-padded, always terminated. */
+static void put_field(u8 *dst, const char *src, unsigned int size)
+{
+	unsigned int i;
+
+	memset(dst, 0, size);
+	for (i = 0; src && src[i] && i < size - 1; i++)
+		dst[i] = (u8)src[i];
+}
+
+unsigned int hvk_mad_build_capabilities(u8 *iu, u64 tag, u64 buf_ioba, u8 *data,
+					const struct hvk_caps_offer *o)
+{
+	unsigned int len = hvk_caps_len(o);
+	u8 *cap = data + CAPS_LIST;
+
+	memset(data, 0, len);
+	hvk_put_be32(data + CAPS_FLAGS, o->flags);
+	put_field(data + CAPS_NAME, o->name, HVK_CAPS_TEXT_LEN);
+	put_field(data + CAPS_LOC, o->loc, HVK_CAPS_TEXT_LEN);
+	if (o->migration) {
+		/* Asked for as ibmvscsi asks: "supported" in the server's field. */
+		hvk_put_be32(cap + CAP_TYPE, HVK_CAP_MIGRATION);
+		hvk_put_be16(cap + CAP_LEN, HVK_CAP_LEN);
+		hvk_put_be16(cap + CAP_SUPPORT, HVK_CAP_SUPPORTED);
+		hvk_put_be32(cap + CAP_DATA, HVK_CAP_MIGRATION_ECL);
+	}
+	memset(iu, 0, HVK_MAD_CAPABILITIES_LEN);
+	hvk_put_be32(iu + MAD_TYPE, HVK_MAD_CAPABILITIES);
+	hvk_put_be16(iu + MAD_LEN, (u16)len);
+	hvk_put_be64(iu + MAD_TAG, tag);
+	hvk_put_be64(iu + MAD_BUFFER, buf_ioba);
+	return HVK_MAD_CAPABILITIES_LEN;
+}
+
 static void put_desc(u8 *p, const struct hvk_srp_desc *d)
 {
 	hvk_put_be64(p, d->va);
@@ -234,9 +284,15 @@ int hvk_srp_parse_rsp(const u8 *iu, unsigned int len, struct hvk_srp_rsp *out)
 static void copy_text(char *dst, const u8 *src, unsigned int size)
 {
 	unsigned int i;
+	u8 c;
 
-	for (i = 0; i < size && src[i]; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	/* Each byte loaded once: the target may rewrite them meanwhile. */
+	for (i = 0; i < size; i++) {
+		c = src[i];
+		if (!c)
+			break;
+		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
 	dst[i] = '\0';
 }
 
@@ -258,5 +314,69 @@ int hvk_mad_parse_adapter_info(const u8 *mad, unsigned int len, u64 tag,
 	out->mad_version = hvk_get_be32(data + AI_MAD_VERSION);
 	out->os_type = hvk_get_be32(data + AI_OS_TYPE);
 	out->max_transfer = hvk_get_be32(data + AI_MAX_TXU);
+	return 0;
+}
+
+/*
+ * The header of an answer to the MAD @type sent with @tag: -EPROTO, 1 for
+ * an empty answer, else 0 with @status.
+ */
+static int mad_answer(const u8 *mad, unsigned int len, u32 type, u64 tag,
+		      u16 *status)
+{
+	if (!len) {
+		*status = HVK_MAD_NOT_SUPPORTED;
+		return 1;
+	}
+	if (len < HVK_MAD_HDR_LEN || len > HVK_SRP_IU_MAX)
+		return -EPROTO;
+	if (hvk_get_be32(mad + MAD_TYPE) != type ||
+	    hvk_get_be64(mad + MAD_TAG) != tag)
+		return -EPROTO;
+	*status = hvk_get_be16(mad + MAD_STATUS);
+	return 0;
+}
+
+int hvk_mad_parse_fast_fail(const u8 *mad, unsigned int len, u64 tag, u16 *status)
+{
+	int err = mad_answer(mad, len, HVK_MAD_ENABLE_FAST_FAIL, tag, status);
+
+	if (err < 0)
+		*status = 0;
+	return err < 0 ? err : 0;
+}
+
+int hvk_mad_parse_capabilities(const u8 *mad, unsigned int len, u64 tag,
+			       const u8 *data, const struct hvk_caps_offer *o,
+			       struct hvk_caps *out)
+{
+	const u8 *cap = data + CAPS_LIST;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = mad_answer(mad, len, HVK_MAD_CAPABILITIES, tag, &out->status);
+	if (err < 0) {
+		out->status = 0;
+		return err;
+	}
+	if (err || out->status != HVK_MAD_SUCCESS)
+		return 0;
+	/* Done: the whole MAD, naming as many bytes as were offered. */
+	if (len < HVK_MAD_CAPABILITIES_LEN ||
+	    hvk_get_be16(mad + MAD_LEN) != hvk_caps_len(o))
+		return -EPROTO;
+	out->flags = hvk_get_be32(data + CAPS_FLAGS);
+	copy_text(out->name, data + CAPS_NAME, HVK_CAPS_TEXT_LEN);
+	if (o->migration) {
+		/* Our list, in our order, with the server's answer in it. */
+		if (hvk_get_be32(cap + CAP_TYPE) != HVK_CAP_MIGRATION ||
+		    hvk_get_be16(cap + CAP_LEN) != HVK_CAP_LEN)
+			return -EPROTO;
+		out->migration_support = hvk_get_be16(cap + CAP_SUPPORT);
+		out->migration_ecl = hvk_get_be32(cap + CAP_DATA);
+		if (out->migration_support > HVK_CAP_SUPPORTED_DATA)
+			return -EPROTO;
+		out->migration = true;
+	}
 	return 0;
 }

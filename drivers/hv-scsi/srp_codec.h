@@ -64,10 +64,41 @@
 
 /* MADs. */
 #define HVK_MAD_ADAPTER_INFO	0x03
+#define HVK_MAD_CAPABILITIES	0x05
+#define HVK_MAD_ENABLE_FAST_FAIL	0x08
 #define HVK_MAD_HDR_LEN		16
 #define HVK_MAD_ADAPTER_INFO_LEN	24	/* header + buffer address */
+#define HVK_MAD_CAPABILITIES_LEN	24	/* header + buffer address */
+#define HVK_MAD_FAST_FAIL_LEN	16	/* the header alone */
 /* The adapter info data, exactly: QEMU writes as many bytes as we ask. */
 #define HVK_ADAPTER_INFO_DATA_LEN	148
+
+/* MAD status (header, 16 bits). */
+#define HVK_MAD_SUCCESS		0x00
+#define HVK_MAD_NOT_SUPPORTED	0xf1
+#define HVK_MAD_FAILED		0xf7
+
+/*
+ * Capabilities data: flags, name and location (HVK_CAPS_HDR_LEN bytes),
+ * then a list of capabilities of HVK_CAP_LEN bytes each.
+ */
+#define HVK_CAPS_TEXT_LEN	32	/* name, location */
+#define HVK_CAPS_HDR_LEN	68
+#define HVK_CAP_LEN		12
+#define HVK_CAPS_MAX_LEN	(HVK_CAPS_HDR_LEN + 2 * HVK_CAP_LEN)
+/* Flags. */
+#define HVK_CAPS_CLIENT_MIGRATED	0x01
+#define HVK_CAPS_CLIENT_RECONNECT	0x02
+#define HVK_CAPS_LIST_SUPPORTED		0x04
+#define HVK_CAPS_LIST_DATA		0x08
+/* Capability types, and what the server says of each. */
+#define HVK_CAP_MIGRATION	0x01
+#define HVK_CAP_RESERVATION	0x02
+#define HVK_CAP_UNSUPPORTED	0x00
+#define HVK_CAP_SUPPORTED	0x01
+#define HVK_CAP_SUPPORTED_DATA	0x02
+/* The migration capability's error correction level hv_scsi offers. */
+#define HVK_CAP_MIGRATION_ECL	1
 
 enum hvk_srp_dir { HVK_SRP_DIR_NONE, HVK_SRP_DIR_OUT, HVK_SRP_DIR_IN };
 
@@ -127,6 +158,24 @@ struct hvk_adapter_info {
 	u32 max_transfer;	/* bytes, port 0 */
 };
 
+/* What the initiator offers in CAPABILITIES. */
+struct hvk_caps_offer {
+	u32 flags;		/* HVK_CAPS_* */
+	const char *name;	/* cut at HVK_CAPS_TEXT_LEN - 1 bytes */
+	const char *loc;
+	bool migration;		/* list the migration capability */
+};
+
+/* The partner's answer to CAPABILITIES. */
+struct hvk_caps {
+	u16 status;		/* MAD status; nothing below unless 0 */
+	u32 flags;
+	char name[HVK_CAPS_TEXT_LEN + 1];	/* the server's, or ours echoed */
+	bool migration;		/* the offer listed it */
+	u16 migration_support;	/* HVK_CAP_UNSUPPORTED .. _SUPPORTED_DATA */
+	u32 migration_ecl;
+};
+
 /* The 8-byte LUN for channel/target/lun, logical unit addressing. */
 u64 hvk_srp_lun(unsigned int channel, unsigned int id, unsigned int lun);
 /*
@@ -142,6 +191,16 @@ unsigned int hvk_srp_build_tsk_mgmt(u8 *iu, u64 tag, u64 lun, u8 func,
 /* Returns the IU length, or -EINVAL for arguments that cannot be sent. */
 int hvk_srp_build_cmd(u8 *iu, const struct hvk_srp_cmd_args *a);
 unsigned int hvk_mad_build_adapter_info(u8 *iu, u64 tag, u64 buf_ioba);
+unsigned int hvk_mad_build_fast_fail(u8 *iu, u64 tag);
+/* The capabilities data @o describes: its length (at most HVK_CAPS_MAX_LEN). */
+unsigned int hvk_caps_len(const struct hvk_caps_offer *o);
+/*
+ * The CAPABILITIES MAD in @iu and the data it points at (@buf_ioba) in
+ * @data, which has room for hvk_caps_len(@o) bytes. Returns the MAD's
+ * length.
+ */
+unsigned int hvk_mad_build_capabilities(u8 *iu, u64 tag, u64 buf_ioba, u8 *data,
+					const struct hvk_caps_offer *o);
 
 /*
  * Parsers: @iu holds @len bytes as the target wrote them (len is the CRQ
@@ -169,6 +228,23 @@ int hvk_srp_login_fits(const struct hvk_srp_login *login,
 /* The MAD answer (@mad, @len) and the data buffer it filled. */
 int hvk_mad_parse_adapter_info(const u8 *mad, unsigned int len, u64 tag,
 			       const u8 *data, struct hvk_adapter_info *out);
+/*
+ * The answer to ENABLE_FAST_FAIL: 0 with the MAD status in @status, or
+ * -EPROTO. An empty answer (@len 0: the IU was not written back, QEMU's
+ * answer to a MAD type it does not know) is HVK_MAD_NOT_SUPPORTED.
+ */
+int hvk_mad_parse_fast_fail(const u8 *mad, unsigned int len, u64 tag, u16 *status);
+/*
+ * The answer to CAPABILITIES (@mad, @len) and the data the partner wrote
+ * back over what @o offered (@data: hvk_caps_len(@o) bytes, each read
+ * once). 0 with @out->status (an empty answer: HVK_MAD_NOT_SUPPORTED);
+ * -EPROTO when the answer does not match the request: another type or
+ * tag, a length other than the one sent, a capability list other than
+ * the one offered, or a support value the ABI does not define.
+ */
+int hvk_mad_parse_capabilities(const u8 *mad, unsigned int len, u64 tag,
+			       const u8 *data, const struct hvk_caps_offer *o,
+			       struct hvk_caps *out);
 
 static inline u8 hvk_srp_opcode(const u8 *iu)
 {

@@ -48,7 +48,7 @@
 #define MAD_STATUS	4	/* 16 bits */
 #define MAD_LEN		6	/* 16 bits: bytes of the data buffer */
 #define MAD_TAG		8
-#define MAD_BUFFER	16	/* adapter info: the data buffer's address */
+#define MAD_BUFFER	16	/* adapter info, capabilities: the data buffer's address */
 
 /* Adapter info data. */
 #define AI_SRP_VERSION	0
@@ -57,5 +57,19 @@
 #define AI_MAD_VERSION	108
 #define AI_OS_TYPE	112
 #define AI_MAX_TXU	116
+
+/*
+ * Capabilities data: a header, then a list of capabilities, each a
+ * common part (type, its own length, server support) and its data.
+ * ibmvscsi sends migration then reservation, each 12 bytes.
+ */
+#define CAPS_FLAGS	0	/* 32 bits */
+#define CAPS_NAME	4	/* 32 bytes */
+#define CAPS_LOC	36	/* 32 bytes */
+#define CAPS_LIST	68	/* the first capability */
+#define CAP_TYPE	0	/* 32 bits, from a capability's start */
+#define CAP_LEN		4	/* 16 bits: this capability's bytes */
+#define CAP_SUPPORT	6	/* 16 bits */
+#define CAP_DATA	8	/* 32 bits: migration ecl, reservation type */
 
 #endif /* _HVK_SRP_WIRE_H */

@@ -7,7 +7,10 @@
  *   0: CRQ entries (16 bytes each): the kind matches byte 0 and 1, and
  *      encoding the decoded fields gives the entry back;
  *   1: an SRP_RSP: accepted lengths stay inside the IU;
- *   2: a login answer; 3: an ADAPTER_INFO MAD followed by its 148 bytes.
+ *   2: a login answer; 3 (and 6, 7): an ADAPTER_INFO MAD followed by its
+ *   148 bytes; 4: an ENABLE_FAST_FAIL answer; 5: whether migration was
+ *   offered (bit 0 of a byte), the capabilities data written back over
+ *   the offer (80 bytes), then the CAPABILITIES answer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -132,11 +135,71 @@ static void fuzz_mad(const uint8_t *data, size_t size)
 	free(info);
 }
 
+static void fuzz_fast_fail(const uint8_t *data, size_t size)
+{
+	unsigned int len = size > 300 ? 300 : (unsigned int)size;
+	u8 *mad = fuzz_dup(data, len);
+	u64 tag = len >= 16 ? hvk_get_be64(mad + 8) ^ (len & 1) : 0;
+	u16 status = 0xdead;
+	int err;
+
+	err = hvk_mad_parse_fast_fail(mad, len, tag, &status);
+	fuzz_context("fast fail answer of %u bytes: %d, status %#x", len, err, status);
+	FUZZ_CHECK(!err || err == -EPROTO, "error %d", err);
+	if (!err && len)
+		FUZZ_CHECK(len >= HVK_MAD_HDR_LEN && len <= HVK_SRP_IU_MAX &&
+			   status == hvk_get_be16(mad + 4) && hvk_get_be64(mad + 8) == tag &&
+			   hvk_get_be32(mad) == HVK_MAD_ENABLE_FAST_FAIL, "accepted");
+	if (!err && !len)
+		FUZZ_CHECK(status == HVK_MAD_NOT_SUPPORTED, "empty answer");
+	free(mad);
+}
+
+static void fuzz_caps(const uint8_t *data, size_t size)
+{
+	struct hvk_caps_offer o = { .name = "host0", .loc = "30000100" };
+	unsigned int len, dlen;
+	struct hvk_caps c;
+	u8 *mad, *caps;
+	u64 tag;
+	int err;
+
+	if (size < 1 + HVK_CAPS_HDR_LEN + HVK_CAP_LEN)
+		return;
+	o.migration = data[0] & 1;
+	dlen = hvk_caps_len(&o);
+	/* Exactly what was offered, so that ASan sees any read past it. */
+	caps = fuzz_dup(data + 1, dlen);
+	data += 1 + HVK_CAPS_HDR_LEN + HVK_CAP_LEN;
+	size -= 1 + HVK_CAPS_HDR_LEN + HVK_CAP_LEN;
+	len = size > 300 ? 300 : (unsigned int)size;
+	mad = fuzz_dup(data, len);
+	tag = len >= 16 ? hvk_get_be64(mad + 8) ^ (len & 1) : 0;
+	err = hvk_mad_parse_capabilities(mad, len, tag, caps, &o, &c);
+	fuzz_context("capabilities answer of %u bytes, %u offered: %d, status %#x",
+		     len, dlen, err, c.status);
+	FUZZ_CHECK(!err || err == -EPROTO, "error %d", err);
+	if (!err && !len)
+		FUZZ_CHECK(c.status == HVK_MAD_NOT_SUPPORTED, "empty answer");
+	if (!err && len && !c.status) {
+		FUZZ_CHECK(len >= HVK_MAD_CAPABILITIES_LEN && len <= HVK_SRP_IU_MAX, "len");
+		FUZZ_CHECK(hvk_get_be16(mad + 6) == dlen, "length field");
+		FUZZ_CHECK(strlen(c.name) <= HVK_CAPS_TEXT_LEN, "name");
+		FUZZ_CHECK(c.migration == o.migration, "migration listed");
+		FUZZ_CHECK(c.migration_support <= HVK_CAP_SUPPORTED_DATA, "support");
+		FUZZ_CHECK(c.flags == hvk_get_be32(caps), "flags");
+	}
+	if (!err && len && c.status)
+		FUZZ_CHECK(!c.migration && !c.flags && !c.name[0], "nothing read after a refusal");
+	free(mad);
+	free(caps);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!size)
 		return 0;
-	switch (data[0] & 3) {
+	switch (data[0] & 7) {
 	case 0:
 		fuzz_crq(data + 1, size - 1);
 		break;
@@ -145,6 +208,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		fuzz_login(data + 1, size - 1);
+		break;
+	case 4:
+		fuzz_fast_fail(data + 1, size - 1);
+		break;
+	case 5:
+		fuzz_caps(data + 1, size - 1);
 		break;
 	default:
 		fuzz_mad(data + 1, size - 1);

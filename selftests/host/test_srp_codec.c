@@ -419,6 +419,136 @@ TEST(adapter_info_parse)
 	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, 24, 77, data, &ai), -EPROTO);
 }
 
+TEST(fast_fail_layout_and_answers)
+{
+	u8 mad[256];
+	u16 st = 0xffff;
+
+	memset(mad, 0xee, sizeof(mad));
+	EXPECT_EQ(hvk_mad_build_fast_fail(mad, 0x1234), 16);
+	EXPECT_EQ(hvk_get_be32(mad), 0x08);
+	EXPECT_EQ(hvk_get_be16(mad + 4), 0);
+	EXPECT_EQ(hvk_get_be16(mad + 6), 16);
+	EXPECT_EQ(hvk_get_be64(mad + 8), 0x1234);
+	EXPECT_EQ(mad[16], 0xee);	/* nothing beyond the header */
+	/* A VIOS: the request back with status 0. */
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 16, 0x1234, &st), 0);
+	EXPECT_EQ(st, 0);
+	hvk_put_be16(mad + 4, 0xf7);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 16, 0x1234, &st), 0);
+	EXPECT_EQ(st, 0xf7);
+	/* QEMU: nothing written back, IU length 0. */
+	st = 0;
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 0, 0x1234, &st), 0);
+	EXPECT_EQ(st, HVK_MAD_NOT_SUPPORTED);
+	/* Short, another tag, another type. */
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 15, 0x1234, &st), -EPROTO);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 16, 0x1235, &st), -EPROTO);
+	hvk_put_be32(mad, 0x03);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 16, 0x1234, &st), -EPROTO);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(mad, 257, 0x1234, &st), -EPROTO);
+}
+
+TEST(capabilities_layout)
+{
+	struct hvk_caps_offer o = { .flags = HVK_CAPS_LIST_SUPPORTED,
+				    .name = "host3", .loc = "0123456789abcdef0123456789abcdefXYZ",
+				    .migration = true };
+	u8 mad[24], data[92];
+
+	memset(data, 0xee, sizeof(data));
+	EXPECT_EQ(hvk_caps_len(&o), 80);
+	EXPECT_EQ(hvk_mad_build_capabilities(mad, 9, 0xabc000, data, &o), 24);
+	EXPECT_EQ(hvk_get_be32(mad), 0x05);
+	EXPECT_EQ(hvk_get_be16(mad + 4), 0);
+	EXPECT_EQ(hvk_get_be16(mad + 6), 80);
+	EXPECT_EQ(hvk_get_be64(mad + 8), 9);
+	EXPECT_EQ(hvk_get_be64(mad + 16), 0xabc000);
+	EXPECT_EQ(hvk_get_be32(data), 0x04);
+	EXPECT_STREQ((char *)data + 4, "host3");
+	/* 31 bytes and a NUL: never unterminated. */
+	EXPECT_EQ(strnlen((char *)data + 36, 32), 31);
+	EXPECT_EQ(data[67], 0);
+	EXPECT_EQ(hvk_get_be32(data + 68), HVK_CAP_MIGRATION);
+	EXPECT_EQ(hvk_get_be16(data + 72), 12);
+	EXPECT_EQ(hvk_get_be16(data + 74), HVK_CAP_SUPPORTED);
+	EXPECT_EQ(hvk_get_be32(data + 76), 1);
+	EXPECT_EQ(data[80], 0xee);	/* no reservation capability */
+	o.migration = false;
+	EXPECT_EQ(hvk_caps_len(&o), 68);
+	memset(data, 0xee, sizeof(data));
+	hvk_mad_build_capabilities(mad, 9, 0, data, &o);
+	EXPECT_EQ(hvk_get_be16(mad + 6), 68);
+	EXPECT_EQ(data[68], 0xee);
+}
+
+TEST(capabilities_answers)
+{
+	struct hvk_caps_offer o = { .flags = HVK_CAPS_LIST_SUPPORTED, .name = "host0",
+				    .loc = "30000100", .migration = true };
+	struct hvk_caps c;
+	u8 mad[24], data[92], req[24];
+
+	hvk_mad_build_capabilities(req, 5, 0, data, &o);
+	/* QEMU: flags, support and ecl zeroed, the rest echoed, status 0. */
+	memcpy(mad, req, 24);
+	hvk_put_be32(data, 0);
+	hvk_put_be16(data + 74, 0);
+	hvk_put_be32(data + 76, 0);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), 0);
+	EXPECT_EQ(c.status, 0);
+	EXPECT_EQ(c.flags, 0);
+	EXPECT_STREQ(c.name, "host0");
+	EXPECT_TRUE(c.migration);
+	EXPECT_EQ(c.migration_support, HVK_CAP_UNSUPPORTED);
+	EXPECT_EQ(c.migration_ecl, 0);
+	/* A server that grants it and names itself. */
+	memset(data + 4, 0, 32);
+	memcpy(data + 4, "vios1\x01", 6);
+	hvk_put_be16(data + 74, HVK_CAP_SUPPORTED);
+	hvk_put_be32(data + 76, 1);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), 0);
+	EXPECT_EQ(c.migration_support, HVK_CAP_SUPPORTED);
+	EXPECT_EQ(c.migration_ecl, 1);
+	EXPECT_STREQ(c.name, "vios1?");
+	/* Refused, unknown to the partner: the data is not looked at. */
+	hvk_put_be16(data + 72, 0);
+	hvk_put_be16(mad + 4, HVK_MAD_FAILED);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), 0);
+	EXPECT_EQ(c.status, HVK_MAD_FAILED);
+	EXPECT_TRUE(!c.migration);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 16, 5, data, &o, &c), 0);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 0, 5, data, &o, &c), 0);
+	EXPECT_EQ(c.status, HVK_MAD_NOT_SUPPORTED);
+	hvk_put_be16(mad + 4, 0);
+	/* Every mismatch with the request. */
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), -EPROTO);
+	hvk_put_be16(data + 72, 12);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), 0);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 23, 5, data, &o, &c), -EPROTO);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 15, 5, data, &o, &c), -EPROTO);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 6, data, &o, &c), -EPROTO);
+	hvk_put_be16(mad + 6, 92);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), -EPROTO);
+	hvk_put_be16(mad + 6, 80);
+	hvk_put_be32(mad, 0x03);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), -EPROTO);
+	hvk_put_be32(mad, 0x05);
+	hvk_put_be32(data + 68, HVK_CAP_RESERVATION);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), -EPROTO);
+	hvk_put_be32(data + 68, HVK_CAP_MIGRATION);
+	hvk_put_be16(data + 74, 3);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), -EPROTO);
+	hvk_put_be16(data + 74, HVK_CAP_SUPPORTED_DATA);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), 0);
+	/* Without migration offered, nothing after the header is read. */
+	o.migration = false;
+	hvk_put_be16(mad + 6, 68);
+	hvk_put_be32(data + 68, 0x77);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, 24, 5, data, &o, &c), 0);
+	EXPECT_TRUE(!c.migration);
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);
