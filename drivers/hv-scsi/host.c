@@ -3,8 +3,10 @@
  * hv_scsi: an SRP initiator for PAPR v-scsi adapters ({vscsi, IBM,v-scsi}),
  * as a SCSI host, on the hvkit CRQ transport.
  *
- * Flow: CRQ handshake -> ADAPTER_INFO MAD (max transfer) -> SRP login
- * (request limit) -> scsi host sized from that credit -> scan.
+ * Flow: CRQ handshake -> ADAPTER_INFO MAD (max transfer) ->
+ * ENABLE_FAST_FAIL and CAPABILITIES MADs (recorded; a partner that does
+ * not know them, as QEMU, is fine) -> SRP login (request limit) -> scsi
+ * host sized from that credit -> scan.
  *
  * Credit: the login grants N requests and every SRP_RSP gives back its
  * req_lim_delta. A request of any kind (command, task management, MAD)
@@ -62,6 +64,9 @@
 #define HVS_MAX_SECTORS		4096	/* 2 MiB */
 #define HVS_BOUNCE_BYTES	4096	/* per slot, for small transfers */
 #define HVS_DEFAULT_SECTORS	256	/* without adapter info */
+/* The capabilities data, after the IU and the adapter info data. */
+#define HVS_CAPS_OFFSET		(HVK_SRP_IU_MAX + 152)
+#define HVS_MGMT_BYTES		512
 /* Consecutive failed sends (not busy, not closed) before a reset. */
 #define HVS_SEND_FAILURES_RESET	8
 
@@ -72,6 +77,11 @@ MODULE_PARM_DESC(login_timeout, "seconds to wait for the partner and the SRP log
 static unsigned int tmf_timeout = 10;
 module_param(tmf_timeout, uint, 0644);
 MODULE_PARM_DESC(tmf_timeout, "seconds to wait for a task management answer (10)");
+
+static unsigned int mad_timeout = 5;
+module_param(mad_timeout, uint, 0644);
+MODULE_PARM_DESC(mad_timeout,
+		 "seconds to wait for each optional MAD answer, ENABLE_FAST_FAIL and CAPABILITIES (5)");
 
 static unsigned int bounce_max = HVS_BOUNCE_BYTES;
 module_param(bounce_max, uint, 0644);
@@ -87,6 +97,33 @@ module_param(max_channel, uint, 0444);
 MODULE_PARM_DESC(max_channel, "highest channel scanned (3, at most 7)");
 
 enum hvs_state { HVS_CONNECTING, HVS_LOGGED_IN, HVS_FAILED };
+
+/* What became of an optional MAD (ENABLE_FAST_FAIL, CAPABILITIES). */
+enum hvs_mad_result {
+	HVS_MAD_UNSENT,		/* not yet (or the CRQ went down first) */
+	HVS_MAD_DONE,		/* status success */
+	HVS_MAD_UNSUPPORTED,	/* status 0xf1, or QEMU's empty answer */
+	HVS_MAD_REFUSED,	/* another status */
+	HVS_MAD_NO_ANSWER,	/* send failed, timed out or purged */
+	HVS_MAD_MALFORMED,	/* counted as a bad response */
+};
+
+static const char *const hvs_mad_result_names[] = {
+	[HVS_MAD_UNSENT] = "unsent",
+	[HVS_MAD_DONE] = "done",	/* mads: "enabled", "answered" */
+	[HVS_MAD_UNSUPPORTED] = "not_supported",
+	[HVS_MAD_REFUSED] = "refused",
+	[HVS_MAD_NO_ANSWER] = "no_answer",
+	[HVS_MAD_MALFORMED] = "malformed",
+};
+
+/* What the partner answered to the optional MADs, for sysfs (mads). */
+struct hvs_mads {
+	enum hvs_mad_result fast_fail;
+	u16 fast_fail_status;
+	enum hvs_mad_result caps;
+	struct hvk_caps caps_answer;
+};
 
 enum hvs_counter {
 	HVS_COMMANDS,		/* SRP_CMDs sent */
@@ -188,10 +225,15 @@ struct hvs_host {
 	 */
 	u8 mgmt_resp[HVK_SRP_IU_MAX];
 	unsigned int mgmt_resp_len;
+	bool mgmt_answered;	/* with CRQ status 0, if of no bytes */
 	u8 *mgmt_mem;
 	dma_addr_t mgmt_ioba;
 	u8 *ai_data;
 	dma_addr_t ai_ioba;
+	u8 *caps_data;
+	dma_addr_t caps_ioba;
+	/* The last down was a migration: CAPABILITIES says so next. */
+	bool migrated;
 
 	int state;		/* enum hvs_state */
 	wait_queue_head_t state_wait;
@@ -199,6 +241,7 @@ struct hvs_host {
 	struct work_struct reset_work;
 
 	struct hvk_adapter_info ai;
+	struct hvs_mads mads;		/* under lock */
 	unsigned int max_it_iu_len;
 	bool indirect_ok;
 	struct hvk_srp_login sized_login;	/* the login the host was sized by */
@@ -416,6 +459,7 @@ static void hvs_mgmt_answer(struct hvs_host *hvs, struct hvs_slot *slot,
 	    !hvk_srp_parse_rsp(hvs->mgmt_resp, len, &rsp) && rsp.tag == slot->tag)
 		back = min_t(u32, rsp.req_lim_delta, HVS_MAX_CMDS + 1);
 	hvs->mgmt_resp_len = msg->status ? 0 : len;
+	hvs->mgmt_answered = !msg->status;
 	hvs_release(hvs, slot, back);
 	complete(&hvs->mgmt_done);
 }
@@ -509,8 +553,9 @@ static void hvs_purge(struct hvs_host *hvs, int result)
 
 /*
  * Send the IU the caller built in the management slot under @tag and
- * wait for the answer, which is left in that slot. Under mgmt_mutex.
- * @counted: takes a credit (everything after the login).
+ * wait for the answer, copied to mgmt_resp. Under mgmt_mutex. @counted:
+ * takes a credit (everything after the login). -ENODATA: answered with
+ * an IU length of 0.
  */
 static int hvs_mgmt_exec(struct hvs_host *hvs, u64 tag, u8 format,
 			 unsigned int len, bool counted, unsigned int secs)
@@ -525,13 +570,18 @@ static int hvs_mgmt_exec(struct hvs_host *hvs, u64 tag, u8 format,
 	}
 	slot->tag = tag;
 	hvs->mgmt_resp_len = 0;
+	hvs->mgmt_answered = false;
 	reinit_completion(&hvs->mgmt_done);
 	spin_unlock_irq(&hvs->lock);
 
 	status = hvs_send_iu(hvs, format, slot->iu_ioba, len, secs, true);
 	if (status == HVK_H_SUCCESS &&
-	    wait_for_completion_timeout(&hvs->mgmt_done, secs * HZ))
-		return hvs->mgmt_resp_len ? 0 : -EIO;
+	    wait_for_completion_timeout(&hvs->mgmt_done, secs * HZ)) {
+		if (hvs->mgmt_resp_len)
+			return 0;
+		/* An IU of no bytes: only a MAD parser knows what it means. */
+		return hvs->mgmt_answered ? -ENODATA : -EIO;
+	}
 
 	spin_lock_irq(&hvs->lock);
 	if (slot->tag == tag)
@@ -574,6 +624,101 @@ static void hvs_adapter_info(struct hvs_host *hvs)
 	if (hvs->ai.max_transfer >> 9)
 		hvs->max_sectors = min_t(u32, hvs->ai.max_transfer >> 9,
 					 HVS_MAX_SECTORS);
+}
+
+static void hvs_set_mads(struct hvs_host *hvs, const struct hvs_mads *m)
+{
+	spin_lock_irq(&hvs->lock);
+	hvs->mads = *m;
+	spin_unlock_irq(&hvs->lock);
+}
+
+static enum hvs_mad_result hvs_mad_result(struct hvs_host *hvs, int err,
+					  u16 status)
+{
+	if (err == -EPROTO) {
+		hvs_count(hvs, HVS_BAD_RESPONSES);
+		return HVS_MAD_MALFORMED;
+	}
+	if (err)
+		return HVS_MAD_NO_ANSWER;
+	if (status == HVK_MAD_SUCCESS)
+		return HVS_MAD_DONE;
+	return status == HVK_MAD_NOT_SUPPORTED ? HVS_MAD_UNSUPPORTED :
+						 HVS_MAD_REFUSED;
+}
+
+/*
+ * ENABLE_FAST_FAIL: the partner may then fail a command whose path
+ * failed with a CRQ status (VIOSRP_ADAPTER_FAIL) instead of retrying it
+ * itself; hv_scsi fails any command answered with a non-zero CRQ status
+ * with DID_ERROR already, so it can honour that. Nothing depends on the
+ * answer: it is recorded.
+ */
+static void hvs_fast_fail(struct hvs_host *hvs, struct hvs_mads *m)
+{
+	u64 tag = hvs_mgmt_tag(hvs);
+	unsigned int len;
+	u16 status = 0;
+	int err;
+
+	len = hvk_mad_build_fast_fail(hvs->mgmt.iu, tag);
+	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_MAD, len, false, mad_timeout);
+	if (!err || err == -ENODATA)
+		err = hvk_mad_parse_fast_fail(hvs->mgmt_resp, hvs->mgmt_resp_len,
+					      tag, &status);
+	m->fast_fail = hvs_mad_result(hvs, err, status);
+	m->fast_fail_status = status;
+	if (m->fast_fail == HVS_MAD_MALFORMED)
+		dev_warn(hvs_dev(hvs), "malformed answer to ENABLE_FAST_FAIL\n");
+	else
+		dev_dbg(hvs_dev(hvs), "ENABLE_FAST_FAIL: %s (%d, status 0x%x)\n",
+			hvs_mad_result_names[m->fast_fail], err, status);
+}
+
+/*
+ * CAPABILITIES: offers what hv_scsi can honour, the migration capability
+ * (after a migration, hv_vio registers the queue again and hv_scsi logs
+ * in again, as after any reconnection) and says whether it was just
+ * migrated; not client reserve, since hv_scsi keeps no SCSI-2
+ * reservation across a reconnection. The partner's answer is recorded;
+ * nothing depends on it.
+ */
+static void hvs_capabilities(struct hvs_host *hvs, struct hvs_mads *m)
+{
+	struct hvk_caps_offer o = {
+		.flags = HVK_CAPS_LIST_SUPPORTED,
+		.name = dev_name(&hvs->shost->shost_gendev),
+		.loc = dev_name(&hvs->hdev->dev),
+		.migration = true,
+	};
+	u8 data[HVK_CAPS_MAX_LEN];
+	u64 tag = hvs_mgmt_tag(hvs);
+	unsigned int len;
+	int err;
+
+	if (hvs->migrated)
+		o.flags |= HVK_CAPS_CLIENT_MIGRATED;
+	len = hvk_mad_build_capabilities(hvs->mgmt.iu, tag, hvs->caps_ioba,
+					 hvs->caps_data, &o);
+	err = hvs_mgmt_exec(hvs, tag, HVK_VIOSRP_MAD, len, false, mad_timeout);
+	if (!err || err == -ENODATA) {
+		/* The partner may still write the buffer: parse one copy. */
+		memcpy(data, hvs->caps_data, hvk_caps_len(&o));
+		err = hvk_mad_parse_capabilities(hvs->mgmt_resp,
+						 hvs->mgmt_resp_len, tag, data,
+						 &o, &m->caps_answer);
+	}
+	m->caps = hvs_mad_result(hvs, err, m->caps_answer.status);
+	if (m->caps == HVS_MAD_MALFORMED)
+		dev_warn(hvs_dev(hvs), "malformed answer to CAPABILITIES\n");
+	else
+		dev_dbg(hvs_dev(hvs), "CAPABILITIES: %s (%d, status 0x%x, flags 0x%x, migration %u)\n",
+			hvs_mad_result_names[m->caps], err,
+			m->caps_answer.status, m->caps_answer.flags,
+			m->caps_answer.migration_support);
+	if (m->caps != HVS_MAD_DONE)
+		memset(&m->caps_answer, 0, sizeof(m->caps_answer));
 }
 
 static int hvs_srp_login(struct hvs_host *hvs)
@@ -633,6 +778,7 @@ static void hvs_login_work(struct work_struct *work)
 {
 	struct hvs_host *hvs = container_of(work, struct hvs_host, login_work);
 	bool again = READ_ONCE(hvs->state) == HVS_LOGGED_IN;
+	struct hvs_mads mads;
 
 	mutex_lock(&hvs->mgmt_mutex);
 	if (again) {
@@ -645,6 +791,10 @@ static void hvs_login_work(struct work_struct *work)
 	if (!hvk_crq_is_up(&hvs->crq))
 		goto out;
 	hvs_adapter_info(hvs);
+	memset(&mads, 0, sizeof(mads));
+	hvs_fast_fail(hvs, &mads);
+	hvs_capabilities(hvs, &mads);
+	hvs_set_mads(hvs, &mads);
 	if (hvs_srp_login(hvs)) {
 		/* Fail what waits rather than leave it blocked for ever. */
 		hvs_set_state(hvs, HVS_FAILED);
@@ -694,6 +844,7 @@ static void hvs_crq_down(struct hvk_crq *crq, enum hvk_crq_down why)
 	}
 	if (hvs->added)
 		scsi_block_requests(hvs->shost);
+	WRITE_ONCE(hvs->migrated, why == HVK_CRQ_DOWN_MIGRATED);
 	hvs_set_state(hvs, HVS_CONNECTING);
 	/* Whatever the partner had is gone with it: retry elsewhere. */
 	hvs_purge(hvs, DID_RESET << 16);
@@ -1079,10 +1230,37 @@ static ssize_t partner_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(partner);
 
+/* What the partner answered to ENABLE_FAST_FAIL and CAPABILITIES. */
+static ssize_t mads_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct hvs_host *hvs = hvs_of_dev(dev);
+	struct hvs_mads m;
+	int n;
+
+	spin_lock_irq(&hvs->lock);
+	m = hvs->mads;
+	spin_unlock_irq(&hvs->lock);
+	n = sysfs_emit(buf, "fast_fail %s status 0x%x\n",
+		       m.fast_fail == HVS_MAD_DONE ? "enabled" :
+		       hvs_mad_result_names[m.fast_fail], m.fast_fail_status);
+	n += sysfs_emit_at(buf, n, "capabilities %s status 0x%x flags 0x%x",
+			   m.caps == HVS_MAD_DONE ? "answered" :
+			   hvs_mad_result_names[m.caps], m.caps_answer.status,
+			   m.caps_answer.flags);
+	n += sysfs_emit_at(buf, n, " migration %u ecl %u name %s\n",
+			   m.caps_answer.migration_support,
+			   m.caps_answer.migration_ecl,
+			   m.caps_answer.name[0] ? m.caps_answer.name : "-");
+	return n;
+}
+static DEVICE_ATTR_RO(mads);
+
 static struct attribute *hvs_host_attrs[] = {
 	&dev_attr_counters.attr,
 	&dev_attr_credit.attr,
 	&dev_attr_partner.attr,
+	&dev_attr_mads.attr,
 	NULL,
 };
 
@@ -1190,13 +1368,18 @@ static int hvs_alloc_mgmt(struct hvs_host *hvs)
 {
 	struct device *dma = hvs->hdev->dma_dev;
 
-	hvs->mgmt_mem = dma_alloc_coherent(dma, 512, &hvs->mgmt_ioba, GFP_KERNEL);
+	BUILD_BUG_ON(HVK_SRP_IU_MAX + HVK_ADAPTER_INFO_DATA_LEN > HVS_CAPS_OFFSET);
+	BUILD_BUG_ON(HVS_CAPS_OFFSET + HVK_CAPS_MAX_LEN > HVS_MGMT_BYTES);
+	hvs->mgmt_mem = dma_alloc_coherent(dma, HVS_MGMT_BYTES, &hvs->mgmt_ioba,
+					   GFP_KERNEL);
 	if (!hvs->mgmt_mem)
 		return -ENOMEM;
 	hvs->mgmt.iu = hvs->mgmt_mem;
 	hvs->mgmt.iu_ioba = hvs->mgmt_ioba;
 	hvs->ai_data = hvs->mgmt_mem + HVK_SRP_IU_MAX;
 	hvs->ai_ioba = hvs->mgmt_ioba + HVK_SRP_IU_MAX;
+	hvs->caps_data = hvs->mgmt_mem + HVS_CAPS_OFFSET;
+	hvs->caps_ioba = hvs->mgmt_ioba + HVS_CAPS_OFFSET;
 	return 0;
 }
 
@@ -1272,7 +1455,8 @@ static void hvs_free_memory(struct hvs_host *hvs)
 	if (hvs->pool)
 		dma_free_coherent(dma, hvs->pool_size, hvs->pool, hvs->pool_ioba);
 	if (hvs->mgmt_mem)
-		dma_free_coherent(dma, 512, hvs->mgmt_mem, hvs->mgmt_ioba);
+		dma_free_coherent(dma, HVS_MGMT_BYTES, hvs->mgmt_mem,
+				  hvs->mgmt_ioba);
 }
 
 static void hvs_init(struct hvs_host *hvs, struct Scsi_Host *shost,
