@@ -12,14 +12,18 @@
  *                     the entry becomes a payload (SRP, or MAD with op&8)
  *                     whose IU address lies in RAM;
  *   op%4 == 2  build: hv_scsi's codec writes a well-formed request from 6
- *                     parameter bytes (login, MAD, task management, or a
- *                     command of some CDB over 1-12 descriptors, direct,
- *                     inline or external) at the IU page and sends it;
+ *                     parameter bytes (login, a MAD: ADAPTER_INFO,
+ *                     CAPABILITIES, maybe with another length, or
+ *                     ENABLE_FAST_FAIL; task management, or a command of
+ *                     some CDB over 1-12 descriptors, direct, inline or
+ *                     external) at the IU page and sends it;
  *   op%4 == 3  queue: H_REG_CRQ (op&4) or H_FREE_CRQ (op&8), else the
  *                     guest takes the next entry (clears its byte 0);
  *                     with op&32 commands are queued from now on (the
  *                     adapter starts out serving each inside its hcall),
- *                     with op&64 the queued ones are served afterwards.
+ *                     with op&64 the queued ones are served afterwards,
+ *                     with op&128 MADs are answered as PowerVM's from now
+ *                     on (--vscsi-mads powervm).
  *
  * After every record: H_SEND_CRQ answered H_SUCCESS, the disk did not
  * grow (no write past its end), every entry the adapter posted is one a
@@ -150,6 +154,24 @@ static void build(struct world *w, const u8 *p)
 			     hvk_srp_build_tsk_mgmt(gp(w, IU), p[1], hvk_srp_lun(0, p[2] & 3, 0),
 						    p[3], p[4]));
 		break;
+	case 3: {
+		struct hvk_caps_offer o = { .flags = p[3], .name = "host0", .loc = "U",
+					    .migration = p[3] & 1 };
+		u64 buf = DATA + (u64)p[2] * 0x100;
+		unsigned int len = hvk_mad_build_capabilities(gp(w, IU), p[1], buf,
+							      gp(w, DATA), &o);
+
+		/* The data where the MAD says (if in RAM), the length as it likes. */
+		if (buf + hvk_caps_len(&o) <= RAM_BASE + RAM_SIZE)
+			memmove(gp(w, buf), gp(w, DATA), hvk_caps_len(&o));
+		if (p[3] & 2)
+			hvk_put_be16(gp(w, IU) + 6, (u16)(p[4] | p[5] << 8));
+		send_payload(w, HVK_VIOSRP_MAD, len);
+		break;
+	}
+	case 4:
+		send_payload(w, HVK_VIOSRP_MAD, hvk_mad_build_fast_fail(gp(w, IU), p[1]));
+		break;
 	default:
 		build_cmd(w, p);
 	}
@@ -244,6 +266,8 @@ static void run(struct world *w, const uint8_t *data, size_t size)
 				hvm_vscsi_defer(&w->vs);
 			if (op & 64)
 				hvm_vscsi_run_queued(&w->vs);
+			if (op & 128)
+				hvm_vscsi_set_mads(&w->vs, HVM_VSCSI_MADS_POWERVM);
 			break;
 		}
 		/* A queue op may have registered the queue anew (next back to 0). */

@@ -239,6 +239,68 @@ TEST(adapter_info_mad_both_ways)
 	EXPECT_EQ(hvk_mad_parse_adapter_info(mad, len, 0x99, data, &got), -EOPNOTSUPP);
 }
 
+static bool only_reservation(u32 type)
+{
+	return type == HVK_CAP_RESERVATION;
+}
+
+TEST(capabilities_mad_both_ways)
+{
+	struct hvk_caps_offer o = { .flags = HVK_CAPS_LIST_SUPPORTED | HVK_CAPS_CLIENT_MIGRATED,
+				    .name = "host7", .loc = "U1", .migration = true };
+	u8 mad[HVK_SRP_IU_MAX], caps[HVK_CAPS_MAX_LEN + 8];
+	unsigned int len = hvk_mad_build_capabilities(mad, 0x77, 0x40600000, caps, &o);
+	struct hvm_mad_req m;
+	struct hvk_caps got;
+
+	EXPECT_EQ(hvm_mad_parse(mad, len, &m), 0);
+	EXPECT_EQ(m.type, HVK_MAD_CAPABILITIES);
+	EXPECT_EQ(m.len, 80);
+	EXPECT_EQ(m.buffer, 0x40600000);
+	EXPECT_EQ(hvm_mad_parse(mad, HVK_MAD_CAPABILITIES_LEN - 1, &m), -EPROTO);
+
+	/* QEMU: flags and what the server says zeroed, the rest kept. */
+	hvm_caps_answer_qemu(caps, m.len);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, len, 0x77, caps, &o, &got), 0);
+	EXPECT_EQ(got.flags, 0);
+	EXPECT_STREQ(got.name, "host7");
+	EXPECT_EQ(got.migration_support, 0);
+	EXPECT_EQ(got.migration_ecl, 0);
+	/* Only the first n bytes are written, however short. */
+	memset(caps, 0xee, sizeof(caps));
+	hvm_caps_answer_qemu(caps, 2);
+	EXPECT_EQ(caps[0], 0);
+	EXPECT_EQ(caps[1], 0);
+	EXPECT_EQ(caps[2], 0xee);
+
+	/* A VIOS: its name, each capability answered, the list flag honest. */
+	hvk_mad_build_capabilities(mad, 0x77, 0x40600000, caps, &o);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 80, "vios", only_reservation), HVK_MAD_SUCCESS);
+	EXPECT_EQ(hvk_mad_parse_capabilities(mad, len, 0x77, caps, &o, &got), 0);
+	EXPECT_STREQ(got.name, "vios");
+	EXPECT_EQ(got.flags, HVK_CAPS_CLIENT_MIGRATED);
+	EXPECT_EQ(got.migration_support, HVK_CAP_UNSUPPORTED);
+	EXPECT_EQ(got.migration_ecl, 1);
+	/* A capability it supports keeps the list flag. */
+	hvk_mad_build_capabilities(mad, 0x77, 0x40600000, caps, &o);
+	hvk_put_be32(caps + 68, HVK_CAP_RESERVATION);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 80, "vios", only_reservation), HVK_MAD_SUCCESS);
+	EXPECT_EQ(hvk_get_be16(caps + 74), HVK_CAP_SUPPORTED);
+	EXPECT_EQ(hvk_get_be32(caps) & HVK_CAPS_LIST_SUPPORTED, HVK_CAPS_LIST_SUPPORTED);
+	/* No list at all is fine; a header cut short, or a list, is not. */
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 68, "vios", only_reservation), HVK_MAD_SUCCESS);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 67, "vios", only_reservation), HVK_MAD_FAILED);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 75, "vios", only_reservation), HVK_MAD_FAILED);
+	hvk_put_be16(caps + 72, 0);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 80, "vios", only_reservation), HVK_MAD_FAILED);
+	hvk_put_be16(caps + 72, 13);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 80, "vios", only_reservation), HVK_MAD_FAILED);
+	/* Two of 8 bytes, the second cut short by the length. */
+	hvk_put_be16(caps + 72, 8);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 80, "vios", only_reservation), HVK_MAD_FAILED);
+	EXPECT_EQ(hvm_caps_answer_vios(caps, 76, "vios", only_reservation), HVK_MAD_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);

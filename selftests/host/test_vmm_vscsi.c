@@ -308,13 +308,177 @@ TEST(what_qemu_would_not_answer_is_dropped)
 	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
 	EXPECT_EQ(vs.dropped_ius, 5);
 	EXPECT_EQ(pulses, 0);
-	/* An unknown MAD is answered "not supported". */
+	/* A MAD QEMU knows by name and does not serve: "not supported". */
 	memset(iu, 0, 24);
-	hvk_put_be32(iu, 0x08);
+	hvk_put_be32(iu, 0x04);
 	hvk_put_be64(iu + 8, 0x61);
 	send(HVK_VIOSRP_MAD, IU, 24);
 	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m.iu_len, 24);
 	EXPECT_EQ(hvk_get_be16(iu + 4), HVM_MAD_NOT_SUPPORTED);
+}
+
+/* A MAD through the target: its CRQ answer, and the IU as the guest reads it. */
+static void mad(unsigned int len, struct hvk_crq_msg *m)
+{
+	send(HVK_VIOSRP_MAD, IU, len);
+	ASSERT_EQ(take(m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m->format, HVK_VIOSRP_MAD);
+	EXPECT_EQ(m->status, 0);
+}
+
+static const struct hvk_caps_offer offer = {
+	.flags = HVK_CAPS_LIST_SUPPORTED, .name = "host0", .loc = "30000010", .migration = true,
+};
+
+TEST(qemu_mads_fast_fail_unknown_capabilities_none)
+{
+	struct hvk_crq_msg m;
+	struct hvk_caps c;
+	u16 st = 0;
+	u8 *iu = gp(IU);
+
+	world();
+	/* Unknown to QEMU: 0xf1 and an answer of no bytes; the IU stays ours. */
+	mad(hvk_mad_build_fast_fail(iu, 0x71), &m);
+	EXPECT_EQ(m.iu_len, 0);
+	EXPECT_EQ(m.token, 0x71);
+	EXPECT_EQ(hvk_get_be16(iu + 4), 0);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(iu, m.iu_len, 0x71, &st), 0);
+	EXPECT_EQ(st, HVK_MAD_NOT_SUPPORTED);
+	EXPECT_TRUE(!vs.fast_fail);
+	/* So is any type QEMU does not name. */
+	hvk_put_be32(iu, 0x09);
+	mad(16, &m);
+	EXPECT_EQ(m.iu_len, 0);
+
+	/* CAPABILITIES: our block back, nothing supported. */
+	memset(gp(DATA_IN), 0xee, 200);
+	mad(hvk_mad_build_capabilities(iu, 0x72, DATA_IN, gp(DATA_IN), &offer), &m);
+	EXPECT_EQ(m.iu_len, 24);
+	EXPECT_EQ(hvk_mad_parse_capabilities(iu, m.iu_len, 0x72, gp(DATA_IN), &offer, &c), 0);
+	EXPECT_EQ(c.status, 0);
+	EXPECT_EQ(c.flags, 0);
+	EXPECT_STREQ(c.name, "host0");
+	EXPECT_EQ(c.migration_support, HVK_CAP_UNSUPPORTED);
+	EXPECT_EQ(c.migration_ecl, 0);
+	EXPECT_EQ(gp(DATA_IN)[80], 0xee);	/* not a byte past the length */
+
+	/* A length past QEMU's structure: zeros after it. */
+	hvk_put_be16(iu + 6, 120);
+	mad(24, &m);
+	EXPECT_EQ(hvk_get_be16(iu + 4), 0);
+	EXPECT_EQ(gp(DATA_IN)[100], 0);
+	EXPECT_EQ(gp(DATA_IN)[119], 0);
+	EXPECT_EQ(gp(DATA_IN)[120], 0xee);
+
+	/* A buffer outside guest RAM is not touched: the MAD failed. */
+	hvk_mad_build_capabilities(iu, 0x73, RAM_BASE + RAM_SIZE - 40, gp(DATA_IN), &offer);
+	mad(24, &m);
+	EXPECT_EQ(hvk_get_be16(iu + 4), HVK_MAD_FAILED);
+	/* Too short for the buffer's address: dropped, as ADAPTER_INFO. */
+	send(HVK_VIOSRP_MAD, IU, 20);
+	EXPECT_EQ(take(&m), HVK_CRQ_K_EMPTY);
+	EXPECT_EQ(vs.dropped_ius, 1);
+}
+
+TEST(powervm_mads_fast_fail_granted_capabilities_answered)
+{
+	struct hvk_crq_msg m;
+	struct hvk_caps c;
+	u8 *iu = gp(IU);
+	u16 st = 0;
+
+	world();
+	hvm_vscsi_set_mads(&vs, HVM_VSCSI_MADS_POWERVM);
+	mad(hvk_mad_build_fast_fail(iu, 0x81), &m);
+	EXPECT_EQ(m.iu_len, 16);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(iu, m.iu_len, 0x81, &st), 0);
+	EXPECT_EQ(st, HVK_MAD_SUCCESS);
+	EXPECT_TRUE(vs.fast_fail);
+
+	mad(hvk_mad_build_capabilities(iu, 0x82, DATA_IN, gp(DATA_IN), &offer), &m);
+	EXPECT_EQ(hvk_mad_parse_capabilities(iu, m.iu_len, 0x82, gp(DATA_IN), &offer, &c), 0);
+	EXPECT_EQ(c.status, 0);
+	EXPECT_STREQ(c.name, "hvkit-vmm");
+	/* Nothing hvkit-vmm cannot honour: no migration, so no full list. */
+	EXPECT_EQ(c.migration_support, HVK_CAP_UNSUPPORTED);
+	EXPECT_EQ(c.flags & HVK_CAPS_LIST_SUPPORTED, 0);
+	EXPECT_EQ(c.migration_ecl, 1);
+	/* A capability running past the length: failed. */
+	hvk_mad_build_capabilities(iu, 0x83, DATA_IN, gp(DATA_IN), &offer);
+	hvk_put_be16(gp(DATA_IN) + 72, 13);
+	mad(24, &m);
+	EXPECT_EQ(hvk_get_be16(iu + 4), HVK_MAD_FAILED);
+	hvk_put_be16(iu + 6, 67);
+	hvk_put_be16(iu + 4, 0);
+	mad(24, &m);
+	EXPECT_EQ(hvk_get_be16(iu + 4), HVK_MAD_FAILED);
+	/* Any other type: 0xf1 with the IU, as a VIOS. */
+	hvk_put_be32(iu, 0x09);
+	mad(16, &m);
+	EXPECT_EQ(m.iu_len, 16);
+	EXPECT_EQ(hvk_get_be16(iu + 4), HVK_MAD_NOT_SUPPORTED);
+
+	/* After the login, ENABLE_FAST_FAIL is refused; an init forgets it. */
+	send(HVK_VIOSRP_SRP, IU, hvk_srp_build_login(iu, 0x84, 256));
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	mad(hvk_mad_build_fast_fail(iu, 0x85), &m);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(iu, m.iu_len, 0x85, &st), 0);
+	EXPECT_EQ(st, HVK_MAD_FAILED);
+	EXPECT_TRUE(vs.fast_fail);
+	{
+		struct hvk_crq_msg init = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_REQUEST };
+		u64 hi, lo;
+
+		hvk_crq_encode(&init, &hi, &lo);
+		EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_SUCCESS);
+		EXPECT_EQ(take(&m), HVK_CRQ_K_INIT_COMPLETE);
+	}
+	EXPECT_TRUE(!vs.fast_fail);
+}
+
+TEST(fast_fail_fails_a_broken_read_by_crq_status)
+{
+	static const u8 r10[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	struct hvk_srp_desc d = { DATA_IN, 512 };
+	struct hvk_srp_cmd_args a = {
+		.tag = 0x91, .lun = hvk_srp_lun(0, 0, 0), .cdb = r10, .cdb_len = 10,
+		.dir = HVK_SRP_DIR_IN, .descs = &d, .nr_descs = 1, .total_len = 512,
+		.max_iu_len = 256,
+	};
+	struct hvk_crq_msg m;
+	struct hvk_srp_rsp r;
+	int fd;
+	u16 st;
+
+	/* QEMU's way first: MEDIUM ERROR sense, CRQ status 0. */
+	world();
+	fd = vs.luns[0].disk.fd;
+	vs.luns[0].disk.fd = -1;
+	command(&a, &r);
+	EXPECT_EQ(r.status, HVM_SAM_CHECK);
+	EXPECT_EQ(r.sense[2] & 0xf, HVM_SENSE_MEDIUM);
+
+	/* Granted: the same failure is a CRQ status, no sense. */
+	hvm_vscsi_set_mads(&vs, HVM_VSCSI_MADS_POWERVM);
+	mad(hvk_mad_build_fast_fail(gp(IU), 0x90), &m);
+	EXPECT_EQ(hvk_mad_parse_fast_fail(gp(IU), m.iu_len, 0x90, &st), 0);
+	EXPECT_EQ(st, 0);
+	ASSERT_TRUE(hvk_srp_build_cmd(gp(IU), &a) > 0);
+	send(HVK_VIOSRP_SRP, IU, HVK_SRP_CMD_LEN + 16);
+	ASSERT_EQ(take(&m), HVK_CRQ_K_MESSAGE);
+	EXPECT_EQ(m.status, HVM_CRQ_ADAPTER_FAIL);
+	EXPECT_EQ(m.token, 0x91);
+	EXPECT_EQ(hvk_srp_parse_rsp(gp(IU), m.iu_len, &r), 0);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.sense_len, 0);
+	EXPECT_EQ(vs.fast_failed, 1);
+	/* A working read is not touched. */
+	vs.luns[0].disk.fd = fd;
+	command(&a, &r);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(vs.fast_failed, 1);
 }
 
 TEST(a_full_queue_loses_the_answer_and_counts_it)

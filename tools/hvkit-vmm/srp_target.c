@@ -107,7 +107,8 @@ int hvm_mad_parse(const u8 *mad, unsigned int len, struct hvm_mad_req *out)
 	out->type = hvk_get_be32(mad + MAD_TYPE);
 	out->len = hvk_get_be16(mad + MAD_LEN);
 	out->tag = hvk_get_be64(mad + MAD_TAG);
-	if (out->type == HVK_MAD_ADAPTER_INFO) {
+	if (out->type == HVK_MAD_ADAPTER_INFO || out->type == HVK_MAD_CAPABILITIES) {
+		/* Both are a header and the data buffer's address. */
 		if (len < HVK_MAD_ADAPTER_INFO_LEN)
 			return -EPROTO;
 		out->buffer = hvk_get_be64(mad + MAD_BUFFER);
@@ -189,4 +190,49 @@ void hvm_adapter_info_build(u8 *data, const struct hvk_adapter_info *ai)
 	hvk_put_be32(data + AI_MAD_VERSION, ai->mad_version);
 	hvk_put_be32(data + AI_OS_TYPE, ai->os_type);
 	hvk_put_be32(data + AI_MAX_TXU, ai->max_transfer);
+}
+
+void hvm_caps_answer_qemu(u8 *caps, unsigned int n)
+{
+	u8 full[HVK_CAPS_MAX_LEN] = { 0 };
+	u8 *mig = full + CAPS_LIST, *res = mig + HVK_CAP_LEN;
+
+	if (n > HVK_CAPS_MAX_LEN)
+		n = HVK_CAPS_MAX_LEN;
+	/* QEMU fills its whole structure, then writes back what was read. */
+	memcpy(full, caps, n);
+	hvk_put_be32(full + CAPS_FLAGS, 0);
+	hvk_put_be32(mig + CAP_DATA, 0);
+	hvk_put_be16(mig + CAP_SUPPORT, HVK_CAP_UNSUPPORTED);
+	hvk_put_be32(res + CAP_DATA, 0);
+	hvk_put_be16(res + CAP_SUPPORT, HVK_CAP_UNSUPPORTED);
+	memcpy(caps, full, n);
+}
+
+u16 hvm_caps_answer_vios(u8 *caps, unsigned int len, const char *name,
+			 bool (*supported)(u32 type))
+{
+	unsigned int off = CAPS_LIST, cap_len;
+	u32 flags;
+
+	if (len < HVK_CAPS_HDR_LEN)
+		return HVK_MAD_FAILED;
+	put_text(caps + CAPS_NAME, name, HVK_CAPS_TEXT_LEN);
+	/* Each capability's common part must fit before its length is read. */
+	while (off < len) {
+		if (len - off < CAP_DATA)
+			return HVK_MAD_FAILED;
+		cap_len = hvk_get_be16(caps + off + CAP_LEN);
+		if (!cap_len || cap_len > len - off)
+			return HVK_MAD_FAILED;
+		if (supported(hvk_get_be32(caps + off + CAP_TYPE))) {
+			hvk_put_be16(caps + off + CAP_SUPPORT, HVK_CAP_SUPPORTED);
+		} else {
+			hvk_put_be16(caps + off + CAP_SUPPORT, HVK_CAP_UNSUPPORTED);
+			flags = hvk_get_be32(caps + CAPS_FLAGS);
+			hvk_put_be32(caps + CAPS_FLAGS, flags & ~HVK_CAPS_LIST_SUPPORTED);
+		}
+		off += cap_len;
+	}
+	return HVK_MAD_SUCCESS;
 }

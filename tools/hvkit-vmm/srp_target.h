@@ -42,7 +42,7 @@ struct hvm_mad_req {
 	u32 type;
 	u64 tag;
 	u16 len;		/* bytes of the data buffer */
-	u64 buffer;		/* its address (adapter info) */
+	u64 buffer;		/* its address (adapter info, capabilities) */
 };
 
 /* The largest list hvkit-vmm accepts: as many as fill a 4 KiB page. */
@@ -89,5 +89,24 @@ unsigned int hvm_srp_build_rsp(u8 *iu, const struct hvm_srp_rsp_args *a);
 void hvm_mad_set_status(u8 *mad, u16 status);
 /* HVK_ADAPTER_INFO_DATA_LEN bytes of adapter info at @data. */
 void hvm_adapter_info_build(u8 *data, const struct hvk_adapter_info *ai);
+
+/*
+ * CAPABILITIES as QEMU's spapr-vscsi answers it, over the first @n
+ * (at most HVK_CAPS_MAX_LEN) bytes of the guest's data at @caps: flags,
+ * the migration ecl, the reservation type and both server support fields
+ * zeroed (nothing supported), the rest as the guest wrote it.
+ */
+void hvm_caps_answer_qemu(u8 *caps, unsigned int n);
+/*
+ * CAPABILITIES as a VIOS answers it (Linux's ibmvscsis), over the @len
+ * bytes the MAD names at @caps: the server's @name written in, then
+ * each capability of the list answered: supported when @supported says
+ * so for its type, else not supported and HVK_CAPS_LIST_SUPPORTED
+ * cleared from the flags. Returns the MAD status: HVK_MAD_FAILED (and
+ * @caps partly answered) when @len is below HVK_CAPS_HDR_LEN or a
+ * capability's length is 0 or runs past @len.
+ */
+u16 hvm_caps_answer_vios(u8 *caps, unsigned int len, const char *name,
+			 bool (*supported)(u32 type));
 
 #endif /* _HVM_SRP_TARGET_H */

@@ -38,6 +38,7 @@ struct hvm_vscsi_req {
 	bool cancelled;			/* by task management: no answer */
 	bool holds_credit;
 	bool table_bad;			/* the external list was outside RAM */
+	bool io_failed;			/* READ/WRITE: the image I/O failed */
 	struct hvm_srp_cmd_req c;	/* parsed from iu (inline_descs points there) */
 	u8 iu[HVK_SRP_IU_MAX];
 	u8 table[HVM_SRP_MAX_DESCS * HVK_SRP_DESC_LEN];
@@ -91,15 +92,17 @@ int hvm_vscsi_add_lun(struct hvm_vscsi *v, u8 channel, u8 id, u8 lun,
  * echoes the IU's tag (bytes 8-15), which the initiator matches.
  */
 static void answer_at(struct hvm_vscsi *v, u64 gpa, u8 format, const u8 *iu,
-		      unsigned int len)
+		      unsigned int len, u8 status)
 {
 	struct hvk_crq_msg msg = { .valid = HVK_CRQ_PAYLOAD, .format = format,
-				   .iu_len = (u16)len, .token = hvk_srp_tag(iu) };
-	u8 *dst = hvm_mem_ptr(v->mem, gpa, len);
+				   .status = status, .iu_len = (u16)len,
+				   .token = hvk_srp_tag(iu) };
+	u8 *dst = len ? hvm_mem_ptr(v->mem, gpa, len) : NULL;
 
+	/* len 0: nothing to write (QEMU's answer to an unknown MAD). */
 	if (dst)
 		memcpy(dst, iu, len);
-	else
+	else if (len)
 		msg.status = CRQ_STATUS_IU_UNWRITABLE;
 	if (hvm_crq_post(&v->crq, &msg))
 		v->lost_answers++;
@@ -108,16 +111,72 @@ static void answer_at(struct hvm_vscsi *v, u64 gpa, u8 format, const u8 *iu,
 static void answer(struct hvm_vscsi *v, const struct vscsi_req *req, const u8 *iu,
 		   unsigned int len)
 {
-	answer_at(v, req->gpa, req->format, iu, len);
+	answer_at(v, req->gpa, req->format, iu, len, 0);
 }
 
+/* The adapter's name in a VIOS's answers (ADAPTER_INFO, CAPABILITIES). */
+#define VSCSI_NAME		"hvkit-vmm"
+/* A VIOS answers CAPABILITIES of at most a page (Linux's ibmvscsis). */
+#define VSCSI_CAPS_MAX		4096
+
+/* hvkit-vmm migrates no partition and manages no reservation. */
+static bool cap_supported(u32 type)
+{
+	(void)type;
+	return false;
+}
+
+/*
+ * CAPABILITIES: the guest's data (m->len bytes at m->buffer, all in guest
+ * RAM or not looked at) answered over itself, copied out and back once.
+ * Returns the MAD status.
+ */
+static u16 serve_caps(struct hvm_vscsi *v, const struct hvm_mad_req *m)
+{
+	u8 caps[VSCSI_CAPS_MAX];
+	unsigned int n;
+	u16 status;
+	u8 *buf;
+
+	if (v->mads == HVM_VSCSI_MADS_POWERVM &&
+	    (m->len < HVK_CAPS_HDR_LEN || m->len > VSCSI_CAPS_MAX))
+		return HVK_MAD_FAILED;
+	if (!m->len)
+		return HVK_MAD_SUCCESS;		/* QEMU: nothing to read or write */
+	/* QEMU writes all the guest's length (zeros past its structure). */
+	buf = hvm_mem_ptr(v->mem, m->buffer, m->len);
+	if (!buf)
+		return HVK_MAD_FAILED;
+	if (v->mads == HVM_VSCSI_MADS_QEMU) {
+		n = m->len < HVK_CAPS_MAX_LEN ? m->len : HVK_CAPS_MAX_LEN;
+		memcpy(caps, buf, n);
+		hvm_caps_answer_qemu(caps, n);
+		memcpy(buf, caps, n);
+		if (m->len > n)
+			memset(buf + n, 0, m->len - n);
+		return HVK_MAD_SUCCESS;
+	}
+	memcpy(caps, buf, m->len);
+	status = hvm_caps_answer_vios(caps, m->len, VSCSI_NAME, cap_supported);
+	memcpy(buf, caps, m->len);
+	return status;
+}
+
+/*
+ * The MADs. QEMU answers the types it knows by name and does not serve
+ * (empty IU, error log, host config) with 0xf1 and the IU, and any other
+ * type with 0xf1 and an IU of no bytes, so nothing written back; a VIOS
+ * answers every type with the IU.
+ */
 static void serve_mad(struct hvm_vscsi *v, struct vscsi_req *req)
 {
 	static const struct hvk_adapter_info ai = {
-		.srp_version = "16.a", .partition_name = "hvkit-vmm", .mad_version = 1,
+		.srp_version = "16.a", .partition_name = VSCSI_NAME, .mad_version = 1,
 		.os_type = 2, .max_transfer = 1 << 20,
 	};
+	bool vios = v->mads == HVM_VSCSI_MADS_POWERVM;
 	u8 data[HVK_ADAPTER_INFO_DATA_LEN];
+	unsigned int len = req->len;
 	struct hvm_mad_req m;
 	u8 *dst;
 
@@ -126,7 +185,8 @@ static void serve_mad(struct hvm_vscsi *v, struct vscsi_req *req)
 		return;
 	}
 	hvm_mad_set_status(req->iu, HVM_MAD_NOT_SUPPORTED);
-	if (m.type == HVK_MAD_ADAPTER_INFO) {
+	switch (m.type) {
+	case HVK_MAD_ADAPTER_INFO: {
 		/* At most what the guest's buffer holds, and what there is. */
 		u16 n = m.len < sizeof(data) ? m.len : sizeof(data);
 
@@ -136,8 +196,31 @@ static void serve_mad(struct hvm_vscsi *v, struct vscsi_req *req)
 			memcpy(dst, data, n);
 			hvm_mad_set_status(req->iu, 0);
 		}
+		break;
 	}
-	answer(v, req, req->iu, req->len);
+	case HVK_MAD_CAPABILITIES:
+		hvm_mad_set_status(req->iu, serve_caps(v, &m));
+		break;
+	case HVK_MAD_ENABLE_FAST_FAIL:
+		if (!vios) {
+			len = 0;
+		} else if (v->logged_in) {
+			/* ibmvscsis: only before the login. */
+			hvm_mad_set_status(req->iu, HVK_MAD_FAILED);
+		} else {
+			v->fast_fail = true;
+			hvm_mad_set_status(req->iu, HVK_MAD_SUCCESS);
+		}
+		break;
+	case 0x01:	/* EMPTY_IU */
+	case 0x02:	/* ERROR_LOG */
+	case 0x04:	/* HOST_CONFIG */
+		break;
+	default:
+		if (!vios)
+			len = 0;
+	}
+	answer(v, req, req->iu, len);
 }
 
 static void serve_login(struct hvm_vscsi *v, struct vscsi_req *req)
@@ -389,9 +472,10 @@ static bool serve_rw(struct hvm_vscsi *v, struct hvm_vscsi_req *r, struct hvm_di
 		if (!err && !rw.write)
 			hvm_sg_copy_at(&r->sg, pos, v->bounce, n, true);
 	}
-	if (err)
+	if (err) {
 		hvm_scsi_rw_failed(res, rw.write);
-	else
+		r->io_failed = true;
+	} else
 		res->done = rw.bytes;
 	return true;
 }
@@ -413,11 +497,20 @@ static void respond(struct hvm_vscsi *v, struct hvm_vscsi_req *r,
 	struct hvm_srp_rsp_args a = { .lim_delta = 1 };
 	const struct hvm_srp_cmd_req *c = &r->c;
 	u8 rsp[HVK_SRP_IU_MAX];
+	u8 crq_status = 0;
 
 	v->commands++;
 	a.tag = c->tag;
 	a.status = res->status;
-	if (res->status != HVM_SAM_GOOD) {
+	if (v->fast_fail && r->io_failed) {
+		/*
+		 * Fast fail, as a VIOS: the path to the data failed, so the
+		 * command fails at once by the CRQ status, with no sense.
+		 */
+		v->fast_failed++;
+		crq_status = HVM_CRQ_ADAPTER_FAIL;
+		a.status = HVM_SAM_GOOD;
+	} else if (res->status != HVM_SAM_GOOD) {
 		a.sense = res->sense;
 		a.sense_len = res->sense_len;
 	}
@@ -430,7 +523,7 @@ static void respond(struct hvm_vscsi *v, struct hvm_vscsi_req *r,
 	}
 	/* The credit comes back with the answer: free it first. */
 	release(v, r);
-	answer_at(v, r->gpa, HVK_VIOSRP_SRP, rsp, hvm_srp_build_rsp(rsp, &a));
+	answer_at(v, r->gpa, HVK_VIOSRP_SRP, rsp, hvm_srp_build_rsp(rsp, &a), crq_status);
 }
 
 /* Serve @r, the running command, with the lock held (dropped for disk I/O). */
@@ -597,6 +690,7 @@ static long vscsi_receive(struct hvm_crq *crq, const struct hvk_crq_msg *msg,
 		/* The initiator starts again: it waits for no older answer. */
 		cancel_all(v);
 		v->logged_in = false;
+		v->fast_fail = false;
 		if (hvm_crq_post(crq, &done))
 			v->lost_answers++;
 	} else if (kind == HVK_CRQ_K_MESSAGE) {
@@ -647,6 +741,11 @@ void hvm_vscsi_init(struct hvm_vscsi *v, u32 unit, const struct hvm_guest_mem *m
 	v->mem = mem;
 	v->pulse = pulse;
 	hvm_crq_init(&v->crq, unit, &ops, v, mem);
+}
+
+void hvm_vscsi_set_mads(struct hvm_vscsi *v, enum hvm_vscsi_mads mads)
+{
+	v->mads = mads;
 }
 
 void hvm_vscsi_defer(struct hvm_vscsi *v)

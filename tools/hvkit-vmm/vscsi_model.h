@@ -23,7 +23,24 @@
 /* The login's credit, as QEMU grants it. */
 #define HVM_VSCSI_CREDIT	22
 /* MAD status for types this target does not serve (QEMU's). */
-#define HVM_MAD_NOT_SUPPORTED	0xf1
+#define HVM_MAD_NOT_SUPPORTED	HVK_MAD_NOT_SUPPORTED
+/* The CRQ status of a command fast-failed (VIOSRP_ADAPTER_FAIL). */
+#define HVM_CRQ_ADAPTER_FAIL	0x10
+
+/*
+ * How the adapter answers the MADs beyond ADAPTER_INFO (--vscsi-mads).
+ * QEMU: CAPABILITIES with nothing supported, ENABLE_FAST_FAIL unknown
+ * (status 0xf1, an answer of no bytes), as spapr-vscsi. POWERVM: as a
+ * VIOS, ENABLE_FAST_FAIL granted before the login (then honoured: a READ
+ * or WRITE whose image I/O failed is answered with CRQ status
+ * HVM_CRQ_ADAPTER_FAIL instead of MEDIUM ERROR), CAPABILITIES answered
+ * capability by capability (hvkit-vmm supports none: no partition
+ * migration, no client reserve) with the adapter's name.
+ */
+enum hvm_vscsi_mads {
+	HVM_VSCSI_MADS_QEMU,
+	HVM_VSCSI_MADS_POWERVM,
+};
 
 struct hvm_vscsi_lun {
 	u8 channel, id, lun;
@@ -42,6 +59,8 @@ struct hvm_vscsi {
 	struct hvm_vscsi_lun luns[HVM_VSCSI_MAX_LUNS];
 	unsigned int nluns;
 	bool logged_in;
+	enum hvm_vscsi_mads mads;	/* hvm_vscsi_set_mads(); default QEMU */
+	bool fast_fail;			/* POWERVM: granted since the last init */
 	void (*pulse)(struct hvm_crq *crq);	/* the VM's interrupt line */
 	/*
 	 * Scratch of the request being received: the device receives one
@@ -74,10 +93,14 @@ struct hvm_vscsi {
 	u64 cancelled;		/* by task management, a queue reset or power-off */
 	u64 logins;		/* SRP logins answered */
 	u64 partner_drops;	/* ... of the cancelled: the partner went away */
+	u64 fast_failed;	/* commands answered HVM_CRQ_ADAPTER_FAIL */
 };
 
 void hvm_vscsi_init(struct hvm_vscsi *v, u32 unit, const struct hvm_guest_mem *mem,
 		    void (*pulse)(struct hvm_crq *crq));
+
+/* How MADs are answered from now on; after hvm_vscsi_init(). */
+void hvm_vscsi_set_mads(struct hvm_vscsi *v, enum hvm_vscsi_mads mads);
 
 /* Add a disk at channel:id:lun; -ENOSPC when full, -EEXIST when taken. */
 int hvm_vscsi_add_lun(struct hvm_vscsi *v, u8 channel, u8 id, u8 lun,
