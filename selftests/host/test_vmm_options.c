@@ -69,6 +69,7 @@ TEST(defaults)
 	EXPECT_EQ(o.nr_cpus, 1);
 	EXPECT_EQ(o.irq, HVM_IRQ_WIRED);
 	EXPECT_EQ(o.llan, HVM_LLAN_QEMU);
+	EXPECT_EQ(o.vscsi_mads, HVM_VSCSI_MADS_QEMU);
 	EXPECT_EQ(o.nr_vtys, 0);
 	EXPECT_EQ(o.nr_disks, 0);
 	EXPECT_EQ(o.nr_nics, 0);
@@ -239,7 +240,8 @@ TEST(help_stops_there_and_lists_every_option)
 		"--memory MIB", "--cpus N", "--vty out=PATH[,in=PATH]", "--disk PATH[,ro][,lun=C:T:L]",
 		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200", "--irq wired|msi",
 		"--llan qemu|powervm", "--crq-partner-first[=MS]", "--crq-events=ITEM[,ITEM...]",
-		"--busy=PERMILLE[:busy|long]", "--seed N", "-h, --help", "Exit status",
+		"--busy=PERMILLE[:busy|long]", "--seed N", "--vscsi-mads qemu|powervm",
+		"-h, --help", "Exit status",
 	};
 	unsigned int i;
 
@@ -273,7 +275,7 @@ TEST(missing_values)
 {
 	static const char *const opts[] = {
 		"--kernel", "--initrd", "--append", "--method", "--memory", "--cpus", "--vty",
-		"--disk", "--irq", "--llan",
+		"--disk", "--irq", "--llan", "--vscsi-mads",
 	};
 	unsigned int i;
 
@@ -379,6 +381,20 @@ TEST(powervm_partner_events_busy_and_seed)
 		EXPECT_BAD("--busy", "PERMILLE", "--kernel", "k", "--busy", bad_busy[i]);
 	EXPECT_BAD("--seed", "decimal", "--kernel", "k", "--seed", "18446744073709551616");
 	EXPECT_BAD("--seed", "decimal", "--kernel", "k", "--seed", "0x10");
+}
+
+TEST(vscsi_mads_qemu_or_powervm)
+{
+	static const char *const bad[] = { "QEMU", "", "vios", "qemu,powervm", "power", "1" };
+	unsigned int i;
+
+	EXPECT_EQ(PARSE("--kernel", "k", "--vscsi-mads", "powervm"), 0);
+	EXPECT_EQ(o.vscsi_mads, HVM_VSCSI_MADS_POWERVM);
+	EXPECT_EQ(PARSE("--vscsi-mads=powervm", "--kernel", "k", "--vscsi-mads", "qemu"), 0);
+	EXPECT_EQ(o.vscsi_mads, HVM_VSCSI_MADS_QEMU);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_BAD("--vscsi-mads", "expected qemu or powervm", "--kernel", "k",
+			   "--vscsi-mads", bad[i]);
 }
 
 TEST(cpus_from_one_to_eight)

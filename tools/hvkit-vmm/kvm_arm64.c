@@ -846,6 +846,7 @@ static int attach_vscsi(struct hvm_vm *vm)
 	unsigned int i;
 
 	hvm_vscsi_init(&vm->vscsi, HVM_VSCSI_UNIT, &vm->mem, vscsi_pulse);
+	hvm_vscsi_set_mads(&vm->vscsi, vm->vscsi_mads);
 	for (i = 0; i < vm->nr_disks; i++) {
 		const struct hvm_vscsi_lun *l = &vm->disks[i];
 

@@ -26,6 +26,7 @@ static void configure(struct hvm_vm *vm, const struct hvm_options *o)
 	vm->cmdline = o->cmdline;
 	vm->method = o->method;
 	vm->irq = o->irq;
+	vm->vscsi_mads = o->vscsi_mads;
 	vm->ram_size = o->ram_size;
 	vm->nr_cpus = o->nr_cpus;
 	vm->nr_vtys = o->nr_vtys;

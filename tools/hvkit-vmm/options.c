@@ -79,6 +79,15 @@ const char hvm_options_usage[] =
 "                        answer busy H_BUSY (busy, the default) or\n"
 "                        H_LONG_BUSY_1MS/_10MS (long) without making them\n"
 "  --seed N              the busy answers' seed (default: drawn; printed)\n"
+"  --vscsi-mads qemu|powervm\n"
+"                        how the v-scsi adapter answers the MADs beyond\n"
+"                        ADAPTER_INFO (default qemu): qemu as QEMU's\n"
+"                        spapr-vscsi (ENABLE_FAST_FAIL unknown,\n"
+"                        CAPABILITIES with nothing supported); powervm as a\n"
+"                        VIOS (ENABLE_FAST_FAIL granted before the login,\n"
+"                        then a READ or WRITE whose image I/O failed fails\n"
+"                        by CRQ status 0x10; CAPABILITIES answered per\n"
+"                        capability, none supported)\n"
 "  -h, --help            this text\n"
 "\n"
 "The boot console is a PL011 on stdin/stdout. Every file is opened before\n"
@@ -102,6 +111,7 @@ static const struct option long_opts[] = {
 	{ "crq-events", required_argument, NULL, 'E' },
 	{ "busy", required_argument, NULL, 'B' },
 	{ "seed", required_argument, NULL, 'S' },
+	{ "vscsi-mads", required_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -130,6 +140,7 @@ void hvm_options_init(struct hvm_options *o)
 	o->nr_cpus = 1;
 	o->irq = HVM_IRQ_WIRED;
 	o->llan = HVM_LLAN_QEMU;
+	o->vscsi_mads = HVM_VSCSI_MADS_QEMU;
 	o->kernel_fd = -1;
 	o->initrd_fd = -1;
 	o->tap_fd = -1;
@@ -473,6 +484,14 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 			else
 				return bad(err, err_len, "--llan", "\"%s\": expected qemu or powervm",
 					   optarg);
+		case 'V':
+			if (!strcmp(optarg, "qemu"))
+				o->vscsi_mads = HVM_VSCSI_MADS_QEMU;
+			else if (!strcmp(optarg, "powervm"))
+				o->vscsi_mads = HVM_VSCSI_MADS_POWERVM;
+			else
+				return bad(err, err_len, "--vscsi-mads",
+					   "\"%s\": expected qemu or powervm", optarg);
 			break;
 		case 'M':
 			end = get_num(optarg, HVM_RAM_MIB_MAX, &mib);

@@ -70,6 +70,7 @@ struct hvm_options {
 	u64 ram_size;			/* bytes */
 	unsigned int nr_cpus;		/* vCPUs, HVM_CPUS_MIN..HVM_MAX_CPUS */
 	enum hvm_irq_mode irq;		/* --irq, default wired */
+	enum hvm_vscsi_mads vscsi_mads;	/* --vscsi-mads, default qemu */
 	bool help;			/* --help: nothing else was looked at after it */
 	unsigned int nr_vtys;
 	struct hvm_opt_vty vtys[HVM_MAX_VTYS];

@@ -102,6 +102,7 @@ struct hvm_vm {
 	u64 kernel_size, initrd_size;
 	enum hvk_method method;
 	enum hvm_irq_mode irq;			/* --irq */
+	enum hvm_vscsi_mads vscsi_mads;		/* --vscsi-mads */
 	u64 ram_size;
 	unsigned int nr_vtys;
 	struct hvm_vty_backend vtys[HVM_MAX_VTYS];
