@@ -746,7 +746,7 @@ vmm_prepare() {
 }
 
 machine_arm64_vmm() {
-	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq llan l0_smp=1
+	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq llan vscsi l0_smp=1
 	local pfirst cevents busy seed
 	local disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
@@ -758,6 +758,7 @@ machine_arm64_vmm() {
 	cevents=$(boot_get "$b" crq_events)
 	busy=$(boot_get "$b" busy)
 	seed=$(boot_get "$b" seed)
+	vscsi=$(boot_get "$b" vscsi)
 	case "$method" in
 	hvc | smc) ;;
 	*) die "boot $b: peer=hvkit-vmm needs method=hvc or method=smc (got '$method')" ;;
@@ -787,6 +788,13 @@ machine_arm64_vmm() {
 	# hvkit-vmm's switches of the same names, checked by it.
 	case "$pfirst$cevents$busy$seed" in
 	*[!0-9a-z@/.,:]*) die "boot $b: crq_partner_first, crq_events, busy and seed take digits, letters and @/.,: only" ;;
+	esac
+	# vscsi=qemu|powervm: how the v-scsi adapter answers the MADs beyond
+	# ADAPTER_INFO (hvkit-vmm --vscsi-mads); unset, hvkit-vmm's default
+	# (qemu).
+	case "$vscsi" in
+	"" | qemu | powervm) ;;
+	*) die "boot $b: vscsi=$vscsi (qemu or powervm, hvkit-vmm --vscsi-mads)" ;;
 	esac
 	vmm_prepare
 	l1=$bd/l1
@@ -838,6 +846,7 @@ machine_arm64_vmm() {
 	HVS_PARTITION=hvkit-vmm
 	HVS_MAX_TRANSFER=1048576
 	HVS_PEER_SYNC=0
+	HVS_MADS=${vscsi:-qemu}
 	EOF
 	# console=hv_console: L2's /init writes to hv_console's hvc0, hvkit-vmm's
 	# vty 0, so that vty goes to L1's console (hvkit-vmm's own stdout, where
@@ -859,6 +868,7 @@ machine_arm64_vmm() {
 		[ -z "$cevents" ] || printf ' --crq-events=%s' "$cevents"
 		[ -z "$busy" ] || printf ' --busy=%s' "$busy"
 		[ -z "$seed" ] || printf ' --seed %s' "$seed"
+		[ -z "$vscsi" ] || printf ' --vscsi-mads %s' "$vscsi"
 		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
 		# stall for tens of seconds (a soft-lockup report in L2's early boot
 		# once, with four guests on two cores); 120 s still catches a loop.
