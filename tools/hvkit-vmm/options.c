@@ -484,6 +484,7 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 			else
 				return bad(err, err_len, "--llan", "\"%s\": expected qemu or powervm",
 					   optarg);
+			break;
 		case 'V':
 			if (!strcmp(optarg, "qemu"))
 				o->vscsi_mads = HVM_VSCSI_MADS_QEMU;
