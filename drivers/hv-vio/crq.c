@@ -104,6 +104,7 @@ static long crq_hcall_patient(struct hvk_crq *crq, unsigned int opcode)
 
 long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 {
+	u32 busy_hint_us;
 	u64 hi, lo;
 	long status;
 
@@ -111,7 +112,8 @@ long hvk_crq_send(struct hvk_crq *crq, const struct hvk_crq_msg *msg)
 	status = crq_hcall(crq, HVK_H_SEND_CRQ, hi, lo);
 	if (status == HVK_H_CLOSED)
 		atomic64_inc(&crq->counters[HVK_CRQ_SEND_CLOSED]);
-	else if (status != HVK_H_SUCCESS && !hvk_hcall_is_busy(status, NULL))
+	else if (status != HVK_H_SUCCESS &&
+		 !hvk_busy_hint_us(status, &busy_hint_us))
 		atomic64_inc(&crq->counters[HVK_CRQ_SEND_ERRORS]);
 	return status;
 }
