@@ -65,7 +65,7 @@
 #define HVS_BOUNCE_BYTES	4096	/* per slot, for small transfers */
 #define HVS_DEFAULT_SECTORS	256	/* without adapter info */
 /* The capabilities data, after the IU and the adapter info data. */
-#define HVS_CAPS_OFFSET		(HVK_SRP_IU_MAX + 152)
+#define HVS_CAPS_OFFSET		(HVK_SRP_IU_MAX + ALIGN(HVK_ADAPTER_INFO_DATA_LEN, 8))
 #define HVS_MGMT_BYTES		512
 /* Consecutive failed sends (not busy, not closed) before a reset. */
 #define HVS_SEND_FAILURES_RESET	8
