@@ -697,7 +697,7 @@ static void hvs_capabilities(struct hvs_host *hvs, struct hvs_mads *m)
 	unsigned int len;
 	int err;
 
-	if (hvs->migrated)
+	if (READ_ONCE(hvs->migrated))
 		o.flags |= HVK_CAPS_CLIENT_MIGRATED;
 	len = hvk_mad_build_capabilities(hvs->mgmt.iu, tag, hvs->caps_ioba,
 					 hvs->caps_data, &o);
