@@ -392,6 +392,10 @@ TEST(vscsi_mads_qemu_or_powervm)
 	EXPECT_EQ(o.vscsi_mads, HVM_VSCSI_MADS_POWERVM);
 	EXPECT_EQ(PARSE("--vscsi-mads=powervm", "--kernel", "k", "--vscsi-mads", "qemu"), 0);
 	EXPECT_EQ(o.vscsi_mads, HVM_VSCSI_MADS_QEMU);
+	/* Each option sets its own mode only (--llan once fell through into this one). */
+	EXPECT_EQ(PARSE("--kernel", "k", "--vscsi-mads", "powervm", "--llan", "qemu"), 0);
+	EXPECT_EQ(o.vscsi_mads, HVM_VSCSI_MADS_POWERVM);
+	EXPECT_EQ(o.llan, HVM_LLAN_QEMU);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_BAD("--vscsi-mads", "expected qemu or powervm", "--kernel", "k",
 			   "--vscsi-mads", bad[i]);
