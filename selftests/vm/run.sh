@@ -1335,12 +1335,19 @@ judge_boot() { # bootdir runid qemu-rc
 	# Lines a machine expects its host side to print (BOOTDIR/expect-console,
 	# fixed strings): hvkit-vmm's exit status and what its devices counted.
 	if [ -f "$bd/expect-console" ]; then
-		local want
+		local want lacking=
 		while IFS= read -r want; do
 			tr -d '\r' <"$bd/console.log" | grep -q -F -- "$want" && continue
 			ok=0
 			echo "console lacks the line the machine expects: $want" >>"$bd/diag"
+			lacking=1
 		done <"$bd/expect-console"
+		# What the host side did print, so a CI log alone says which
+		# count was not 0 (or what cut the line).
+		if [ -n "$lacking" ]; then
+			tr -d '\r' <"$bd/console.log" | grep -a -e 'hvkit-vmm:' -e 'hvkit L1:' |
+				head -n 30 | sed 's/^/host| /' | mangle >>"$bd/diag"
+		fi
 	fi
 	console_scan "$bd"
 	if [ -s "$bd/bad" ]; then
