@@ -133,36 +133,61 @@ int hvm_crq_attach(struct hvm_crq *crq, struct hvm_hcall_table *t)
 	return 0;
 }
 
+/*
+ * Write @entry into the next slot and move on; -ENOSPC when it is still
+ * the guest's. The guest may take the slot as soon as byte 0 is set, so
+ * that goes last.
+ */
+static int put_entry(struct hvm_crq *crq, const u8 *entry)
+{
+	u8 *slot;
+
+	/* Checked at registration; checked again, the region is the truth. */
+	slot = hvm_mem_ptr(crq->mem, crq->queue + crq->next, HVK_CRQ_ENTRY_SIZE);
+	if (!slot)
+		return -ENOTCONN;
+	if (__atomic_load_n(&slot[0], __ATOMIC_ACQUIRE) != HVK_CRQ_FREE)
+		return -ENOSPC;
+	memcpy(slot + 1, entry + 1, HVK_CRQ_ENTRY_SIZE - 1);
+	__atomic_store_n(&slot[0], entry[0], __ATOMIC_RELEASE);
+	crq->next = (crq->next + HVK_CRQ_ENTRY_SIZE) % crq->bytes;
+	return 0;
+}
+
 int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg)
 {
+	struct hvk_crq_msg m = *msg;
 	u8 entry[HVK_CRQ_ENTRY_SIZE];
-	u8 *slot;
+	bool dup = false;
 	u64 hi, lo;
+	int err;
 
 	if (!crq->registered) {
 		crq->dropped_closed++;
 		return -ENOTCONN;
 	}
-	/* Checked at registration; checked again, the region is the truth. */
-	slot = hvm_mem_ptr(crq->mem, crq->queue + crq->next, HVK_CRQ_ENTRY_SIZE);
-	if (!slot) {
-		crq->dropped_closed++;
-		return -ENOTCONN;
-	}
-	if (__atomic_load_n(&slot[0], __ATOMIC_ACQUIRE) != HVK_CRQ_FREE) {
-		crq->dropped_full++;
-		return -ENOSPC;
-	}
-	/*
-	 * The entry as the guest reads it, from the codec's two halves; the
-	 * guest may take the slot as soon as byte 0 is set, so that goes last.
-	 */
-	hvk_crq_encode(msg, &hi, &lo);
+	/* --hostile: the guest's copy only; crq's own state is untouched. */
+	if (crq->hostile)
+		hvm_hostile_crq(crq->hostile, &m, &dup);
+	/* The entry as the guest reads it, from the codec's two halves. */
+	hvk_crq_encode(&m, &hi, &lo);
 	hvk_put_be64(entry, hi);
 	hvk_put_be64(entry + 8, lo);
-	memcpy(slot + 1, entry + 1, HVK_CRQ_ENTRY_SIZE - 1);
-	__atomic_store_n(&slot[0], entry[0], __ATOMIC_RELEASE);
-	crq->next = (crq->next + HVK_CRQ_ENTRY_SIZE) % crq->bytes;
+	/*
+	 * A hostile valid byte of 0x00: nothing the guest could see, so
+	 * nothing written and the slot stays the next (the message is lost).
+	 */
+	if (crq->hostile && entry[0] == HVK_CRQ_FREE)
+		return 0;
+	err = put_entry(crq, entry);
+	if (err == -ENOTCONN)
+		crq->dropped_closed++;
+	else if (err)
+		crq->dropped_full++;
+	if (err)
+		return err;
+	if (dup && put_entry(crq, entry))
+		crq->dropped_full++;
 	if (crq->irq_enabled && crq->ops->pulse)
 		crq->ops->pulse(crq);
 	return 0;

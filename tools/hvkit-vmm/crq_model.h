@@ -73,6 +73,12 @@ struct hvm_crq {
 	u64 events[3];			/* transport events posted: failed, deregistered, migrated */
 	u64 events_unposted;		/* no queue, or no room in it */
 	u64 partner_inits;		/* init requests the partner posted on coming back */
+
+	/*
+	 * --hostile (NULL: off): each entry posted may be mutated on its way
+	 * into the guest's queue, or posted twice (hostile.h, the crq site).
+	 */
+	struct hvm_hostile *hostile;
 };
 
 void hvm_crq_init(struct hvm_crq *crq, u32 unit, const struct hvm_crq_ops *ops,
@@ -84,7 +90,9 @@ int hvm_crq_attach(struct hvm_crq *crq, struct hvm_hcall_table *t);
 /*
  * Post @msg into the guest's queue. Returns 0, -ENOTCONN with no queue
  * registered or -ENOSPC when the next slot is still the guest's (QEMU
- * drops the message then; so does this, counted).
+ * drops the message then; so does this, counted). With crq->hostile the
+ * entry written may differ from @msg; a duplicate that finds no room is
+ * counted in dropped_full, the post itself still succeeded.
  */
 int hvm_crq_post(struct hvm_crq *crq, const struct hvk_crq_msg *msg);
 

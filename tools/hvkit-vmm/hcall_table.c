@@ -49,7 +49,8 @@ long hvm_table_dispatch(struct hvm_hcall_table *t, struct hvm_call *call)
 {
 	struct hvm_hcall_entry *e;
 	bool known;
-	long busy;
+	long busy, status, real;
+	int hostile;
 
 	memset(call->out, 0, sizeof(call->out));
 	e = find(t, call->opcode, call->in[0], &known);
@@ -58,6 +59,22 @@ long hvm_table_dispatch(struct hvm_hcall_table *t, struct hvm_call *call)
 		busy = hvm_busy_draw(t->busy, call->opcode);
 		if (busy)
 			return busy;
+	}
+	if (e && t->hostile) {
+		hostile = hvm_hostile_status(t->hostile, call->opcode, &status);
+		if (hostile == HVM_HK_STATUS_BEFORE)
+			return status;
+		if (hostile == HVM_HK_STATUS_AFTER) {
+			/* Done, and answered as failed: its outputs mean nothing. */
+			e->fn(e->dev, call);
+			memset(call->out, 0, sizeof(call->out));
+			return status;
+		}
+		if (hostile == HVM_HK_STATUS_OUTPUTS) {
+			real = e->fn(e->dev, call);
+			hvm_hostile_garble(t->hostile, call->out, HVM_CALL_REGS);
+			return real;
+		}
 	}
 	if (e)
 		return e->fn(e->dev, call);

@@ -15,6 +15,7 @@
 #include "hvk_portable.h"
 
 #include "busy_inject.h"
+#include "hostile.h"
 
 /* Inputs x1..x9 and outputs x1..x9 of the SMCCC call. */
 #define HVM_CALL_REGS		9
@@ -48,6 +49,12 @@ struct hvm_hcall_table {
 	 * busy instead of made (busy_inject.h).
 	 */
 	struct hvm_busy *busy;
+	/*
+	 * --hostile: when set, a call that reaches a device may be answered
+	 * a hostile status instead of (or after) being made, or its outputs
+	 * garbled (hostile.h, the status site).
+	 */
+	struct hvm_hostile *hostile;
 };
 
 void hvm_table_init(struct hvm_hcall_table *t);
@@ -63,8 +70,10 @@ int hvm_table_register(struct hvm_hcall_table *t, u32 opcode, u32 unit,
 /*
  * Route @call (opcode and inputs as the guest gave them) to its handler;
  * returns the status for x0 with @call->out filled. With t->busy, a call
- * for a device may be answered busy instead, the handler not called. Any input is safe: the
- * table compares, it never indexes by a guest value.
+ * for a device may be answered busy instead, the handler not called; with
+ * t->hostile, answered a hostile status before or after the handler, or
+ * with garbage outputs. Any input is safe: the table compares, it never
+ * indexes by a guest value.
  */
 long hvm_table_dispatch(struct hvm_hcall_table *t, struct hvm_call *call);
 

@@ -465,11 +465,35 @@ static bool take_buffer(struct hvm_llan *l, size_t len, u64 *bd)
 	return false;
 }
 
+/*
+ * The correlator of a buffer the guest holds other than the one just
+ * taken (the top of the first pool with one), into @corr; false if none.
+ */
+static bool other_correlator(const struct hvm_llan *l, u8 *corr)
+{
+	const struct hvm_llan_pool *p;
+	unsigned int i;
+	u8 *buf;
+
+	for (i = 0; i < HVM_LLAN_POOLS; i++) {
+		p = &l->pool[i];
+		if (!p->count)
+			continue;
+		buf = hvm_mem_ptr(l->mem, hvk_llan_bd_ioba(p->bd[p->count - 1]),
+				  HVK_LLAN_BUF_HDR);
+		if (!buf)
+			return false;
+		memcpy(corr, buf, HVK_LLAN_BUF_HDR);
+		return true;
+	}
+	return false;
+}
+
 int hvm_llan_deliver(struct hvm_llan *l, const void *frame, size_t len)
 {
 	u8 *buf, *entry, *page;
-	u8 corr[HVK_LLAN_BUF_HDR];
-	u8 control;
+	u8 e[HVK_LLAN_RXQ_ENTRY], other[HVK_LLAN_BUF_HDR];
+	int hostile = -1;
 	u64 bd;
 
 	if (!len)
@@ -495,14 +519,29 @@ int hvm_llan_deliver(struct hvm_llan *l, const void *frame, size_t len)
 	 * The entry in QEMU's order: correlator (as the buffer holds it, after
 	 * the frame went in), length, offset, then the flags byte the guest
 	 * polls on, last and with release. The guest may have put the buffer
-	 * over its queue: the correlator goes through a copy.
+	 * over its queue: the correlator goes through a copy, the whole entry
+	 * is made here first.
 	 */
-	control = HVK_LLAN_RXQ_VALID | (l->rxq_toggle ? 0 : HVK_LLAN_RXQ_TOGGLE);
-	memcpy(corr, buf, sizeof(corr));
-	memcpy(entry + HVK_LLAN_RXQ_CORR_AT, corr, sizeof(corr));
-	hvk_put_be32(entry + HVK_LLAN_RXQ_LENGTH_AT, (u32)len);
-	hvk_put_be16(entry + HVK_LLAN_RXQ_OFFSET_AT, HVM_LLAN_RX_OFFSET);
-	__atomic_store_n(&entry[HVK_LLAN_RXQ_FLAGS_AT], control, __ATOMIC_RELEASE);
+	memset(e, 0, sizeof(e));
+	e[HVK_LLAN_RXQ_FLAGS_AT] = HVK_LLAN_RXQ_VALID | (l->rxq_toggle ? 0 : HVK_LLAN_RXQ_TOGGLE);
+	memcpy(e + HVK_LLAN_RXQ_CORR_AT, buf, HVK_LLAN_BUF_HDR);
+	hvk_put_be32(e + HVK_LLAN_RXQ_LENGTH_AT, (u32)len);
+	hvk_put_be16(e + HVK_LLAN_RXQ_OFFSET_AT, HVM_LLAN_RX_OFFSET);
+	/* --hostile: the entry only; the frame stayed in its buffer. */
+	if (l->hostile)
+		hostile = hvm_hostile_llan(l->hostile, e, hvk_llan_bd_len(bd),
+					   other_correlator(l, other) ? other : NULL);
+	memcpy(entry + HVK_LLAN_RXQ_OFFSET_AT, e + HVK_LLAN_RXQ_OFFSET_AT,
+	       HVK_LLAN_RXQ_ENTRY - HVK_LLAN_RXQ_OFFSET_AT);
+	__atomic_store_n(&entry[HVK_LLAN_RXQ_FLAGS_AT], e[HVK_LLAN_RXQ_FLAGS_AT],
+			 __ATOMIC_RELEASE);
+	/*
+	 * An entry the guest must not take (hostile toggle or valid): the
+	 * slot stays the next, the next frame's entry goes over it; the
+	 * buffer is gone with the frame, as on a lost frame.
+	 */
+	if (hostile == HVM_HK_LLAN_TOGGLE || hostile == HVM_HK_LLAN_VALID)
+		return 0;
 	l->rxq_ptr += HVK_LLAN_RXQ_ENTRY;
 	if (l->rxq_ptr >= l->rxq_bytes) {
 		/* A lap done: flip the toggle in the buffer list's rxq BD too. */

@@ -137,6 +137,13 @@ struct hvm_llan {
 	u64 multi_calls;	/* H_ADD_LOGICAL_LAN_BUFFERS that added their list */
 	u64 multi_adds;		/* buffers those added */
 	u64 attribute_calls;	/* H_ILLAN_ATTRIBUTES answered H_SUCCESS */
+
+	/*
+	 * --hostile (NULL: off): a delivered frame's receive queue entry may
+	 * be mutated (hostile.h, the llan site); the frame still goes only
+	 * into the buffer taken for it.
+	 */
+	struct hvm_hostile *hostile;
 };
 
 /*

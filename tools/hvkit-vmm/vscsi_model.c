@@ -98,7 +98,17 @@ static void answer_at(struct hvm_vscsi *v, u64 gpa, u8 format, const u8 *iu,
 				   .status = status, .iu_len = (u16)len,
 				   .token = hvk_srp_tag(iu) };
 	u8 *dst = len ? hvm_mem_ptr(v->mem, gpa, len) : NULL;
+	u8 bad[HVK_SRP_IU_MAX];
 
+	/*
+	 * --hostile: a copy of the answer is mutated (one field, or the
+	 * entry's iu_len), never more than @len bytes of it written.
+	 */
+	if (v->hostile && len <= sizeof(bad)) {
+		memcpy(bad, iu, len);
+		if (hvm_hostile_srp(v->hostile, bad, len, format, &msg.iu_len) >= 0)
+			iu = bad;
+	}
 	/* len 0: nothing to write (QEMU's answer to an unknown MAD). */
 	if (dst)
 		memcpy(dst, iu, len);

@@ -94,6 +94,13 @@ struct hvm_vscsi {
 	u64 logins;		/* SRP logins answered */
 	u64 partner_drops;	/* ... of the cancelled: the partner went away */
 	u64 fast_failed;	/* commands answered HVM_CRQ_ADAPTER_FAIL */
+
+	/*
+	 * --hostile (NULL: off): SRP_RSP and MAD answers may be mutated on
+	 * their way into guest memory (hostile.h, the srp site); the CRQ's
+	 * own pointer (crq.hostile) is the crq site.
+	 */
+	struct hvm_hostile *hostile;
 };
 
 void hvm_vscsi_init(struct hvm_vscsi *v, u32 unit, const struct hvm_guest_mem *mem,

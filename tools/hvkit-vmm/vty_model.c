@@ -43,6 +43,9 @@ static long get_term_char(void *dev, struct hvm_call *call)
 	vty->input_len -= n;
 	memmove(vty->input, vty->input + n, vty->input_len);
 	report_room(vty);
+	/* --hostile: the answer only; what was taken stays taken. */
+	if (vty->hostile)
+		hvm_hostile_vty(vty->hostile, call->out);
 	return HVK_H_SUCCESS;
 }
 

@@ -44,6 +44,11 @@ struct hvm_vty {
 	/* Counters (guest behaviour and backend losses), for the logs. */
 	struct hvk_vty_rx put_rx; /* .bad_counts: H_PUT_TERM_CHAR counts above 16 */
 	u64 output_lost;	/* bytes the sink refused */
+	/*
+	 * --hostile (NULL: off): H_GET_TERM_CHAR's answer may be mutated
+	 * after the input was taken (hostile.h, the vty site).
+	 */
+	struct hvm_hostile *hostile;
 };
 
 void hvm_vty_init(struct hvm_vty *vty, u32 unit, const struct hvm_vty_ops *ops,
