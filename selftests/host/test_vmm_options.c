@@ -241,6 +241,7 @@ TEST(help_stops_there_and_lists_every_option)
 		"--nic [mac=XX:XX:XX:XX:XX:XX][,tap=NAME]", "0x30000200", "--irq wired|msi",
 		"--llan qemu|powervm", "--crq-partner-first[=MS]", "--crq-events=ITEM[,ITEM...]",
 		"--busy=PERMILLE[:busy|long]", "--seed N", "--vscsi-mads qemu|powervm",
+		"--hostile=PERMILLE[:SITE,...]",
 		"-h, --help", "Exit status",
 	};
 	unsigned int i;
@@ -381,6 +382,44 @@ TEST(powervm_partner_events_busy_and_seed)
 		EXPECT_BAD("--busy", "PERMILLE", "--kernel", "k", "--busy", bad_busy[i]);
 	EXPECT_BAD("--seed", "decimal", "--kernel", "k", "--seed", "18446744073709551616");
 	EXPECT_BAD("--seed", "decimal", "--kernel", "k", "--seed", "0x10");
+}
+
+/* The hostile peer: a rate, the sites (all by default), and --seed shared with --busy. */
+TEST(hostile_rate_and_sites)
+{
+	static const char *const bad_rate[] = { "0", "1001", "", "x", "-5", "50x", "5 0" };
+	static const char *const bad_sites[] = { "50:", "50:crq,", "50:,crq", "50:CRQ", "50:disk",
+						 "50:crq,,srp", "50:all" };
+	unsigned int i;
+
+	EXPECT_EQ(PARSE("--kernel", "k"), 0);
+	EXPECT_EQ(o.hostile_permille, 0);
+	EXPECT_EQ(PARSE("--kernel", "k", "--hostile", "25"), 0);
+	EXPECT_EQ(o.hostile_permille, 25);
+	EXPECT_EQ(o.hostile_sites, HVM_HOSTILE_ALL_SITES);
+	EXPECT_TRUE(!o.have_seed);
+	EXPECT_EQ(PARSE("--kernel", "k", "--hostile=1000:vty", "--seed", "7"), 0);
+	EXPECT_EQ(o.hostile_permille, 1000);
+	EXPECT_EQ(o.hostile_sites, 1u << HVM_HOSTILE_VTY);
+	EXPECT_TRUE(o.have_seed);
+	EXPECT_EQ(o.seed, 7);
+	EXPECT_EQ(PARSE("--hostile=1:status,llan,crq,srp", "--kernel", "k"), 0);
+	EXPECT_EQ(o.hostile_sites, HVM_HOSTILE_ALL_SITES & ~(1u << HVM_HOSTILE_VTY));
+	/* With --busy: each keeps its own, one seed for both. */
+	EXPECT_EQ(PARSE("--kernel", "k", "--busy=10:long", "--hostile", "20:crq", "--seed=3"), 0);
+	EXPECT_EQ(o.busy_permille, 10);
+	EXPECT_EQ(o.busy_kind, HVM_BUSY_LONG);
+	EXPECT_EQ(o.hostile_permille, 20);
+	EXPECT_EQ(o.hostile_sites, 1u << HVM_HOSTILE_CRQ);
+	EXPECT_EQ(o.seed, 3);
+	for (i = 0; i < ARRAY_SIZE(bad_rate); i++)
+		EXPECT_BAD("--hostile", "1 to 1000", "--kernel", "k", "--hostile", bad_rate[i]);
+	for (i = 0; i < ARRAY_SIZE(bad_sites); i++)
+		EXPECT_BAD("--hostile", "SITE one of crq, srp, llan, vty, status", "--kernel", "k",
+			   "--hostile", bad_sites[i]);
+	EXPECT_BAD("--hostile", "needs a value", "--kernel", "k", "--hostile");
+	/* Its getopt code is no short option. */
+	EXPECT_BAD("-H", "unknown option", "--kernel", "k", "-H");
 }
 
 TEST(vscsi_mads_qemu_or_powervm)

@@ -895,6 +895,31 @@ static int attach_msis(struct hvm_vm *vm)
 	return 0;
 }
 
+/*
+ * --hostile: every site's model gets the VM's hostile peer (after their
+ * init, which clears them), and the one line that says what it does.
+ */
+static void attach_hostile(struct hvm_vm *vm)
+{
+	struct hvm_hostile *h = &vm->hostile;
+	char sites[64];
+	unsigned int i;
+
+	hvm_hostile_init(h, vm->hostile_permille, vm->hostile_sites, vm->seed);
+	vm->table.hostile = h;
+	for (i = 0; i < vm->nr_vtys; i++)
+		vm->vtys[i].vty.hostile = h;
+	if (vm->nr_disks) {
+		vm->vscsi.crq.hostile = h;
+		vm->vscsi.hostile = h;
+	}
+	for (i = 0; i < vm->nr_llans; i++)
+		vm->llans[i].hostile = h;
+	hvm_hostile_sites_text(h->sites, sites, sizeof(sites));
+	fprintf(stderr, "hvkit-vmm: hostile peer: %u per mille at %s, seed %llu\n",
+		h->permille, sites, (unsigned long long)vm->seed);
+}
+
 static int attach_devices(struct hvm_vm *vm)
 {
 	unsigned int i;
@@ -924,6 +949,8 @@ static int attach_devices(struct hvm_vm *vm)
 			vm->busy_kind == HVM_BUSY_LONG ? "H_LONG_BUSY_1MS/_10MS" : "H_BUSY",
 			(unsigned long long)vm->seed);
 	}
+	if (vm->hostile_permille)
+		attach_hostile(vm);
 	return attach_msis(vm);
 }
 
@@ -1037,13 +1064,14 @@ static void report_msis(struct hvm_vm *vm)
 
 /*
  * The PowerVM behaviours asked for (--crq-partner-first, --crq-events,
- * --busy): what the partner did and what was answered busy. The partner
- * thread and the vCPUs have stopped; the input thread may still feed.
+ * --busy) and the hostile peer (--hostile): what the partner did, what
+ * was answered busy, what was mutated. The partner thread and the vCPUs
+ * have stopped; the input thread may still feed.
  */
 static void report_powervm(struct hvm_vm *vm)
 {
 	const struct hvm_crq *crq = &vm->vscsi.crq;
-	char text[512];
+	char text[1536];
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->nr_disks && (vm->crq_partner_first_ms >= 0 || vm->crq_events))
@@ -1059,6 +1087,11 @@ static void report_powervm(struct hvm_vm *vm)
 	if (vm->busy_permille) {
 		hvm_busy_report(&vm->busy, text, sizeof(text));
 		fprintf(stderr, "hvkit-vmm: busy answers (seed %llu): %s\n",
+			(unsigned long long)vm->seed, text);
+	}
+	if (vm->hostile_permille) {
+		hvm_hostile_report(&vm->hostile, text, sizeof(text));
+		fprintf(stderr, "hvkit-vmm: hostile (seed %llu): %s\n",
 			(unsigned long long)vm->seed, text);
 	}
 	pthread_mutex_unlock(&vm->lock);

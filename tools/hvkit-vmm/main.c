@@ -47,6 +47,8 @@ static void configure(struct hvm_vm *vm, const struct hvm_options *o)
 	vm->crq_events = o->have_crq_events ? &o->crq_events : NULL;
 	vm->busy_permille = o->busy_permille;
 	vm->busy_kind = o->busy_kind;
+	vm->hostile_permille = o->hostile_permille;
+	vm->hostile_sites = o->hostile_sites;
 	vm->seed = o->seed;
 	if (!o->have_seed) {
 		struct timespec ts;

@@ -78,7 +78,16 @@ const char hvm_options_usage[] =
 "                        answer that many of every 1000 calls PowerVM may\n"
 "                        answer busy H_BUSY (busy, the default) or\n"
 "                        H_LONG_BUSY_1MS/_10MS (long) without making them\n"
-"  --seed N              the busy answers' seed (default: drawn; printed)\n"
+"  --hostile=PERMILLE[:SITE,...]\n"
+"                        a hostile peer: of every 1000 chances at each SITE,\n"
+"                        mutate that many on their way to the guest, one\n"
+"                        field each: crq (CRQ entries), srp (SRP_RSP and\n"
+"                        MAD answers), llan (receive queue entries), vty\n"
+"                        (H_GET_TERM_CHAR answers), status (hcall statuses\n"
+"                        and outputs); default all; decisions reproducible\n"
+"                        per site with --seed\n"
+"  --seed N              the seed of --busy and --hostile (default: drawn;\n"
+"                        printed)\n"
 "  --vscsi-mads qemu|powervm\n"
 "                        how the v-scsi adapter answers the MADs beyond\n"
 "                        ADAPTER_INFO (default qemu): qemu as QEMU's\n"
@@ -112,6 +121,7 @@ static const struct option long_opts[] = {
 	{ "busy", required_argument, NULL, 'B' },
 	{ "seed", required_argument, NULL, 'S' },
 	{ "vscsi-mads", required_argument, NULL, 'V' },
+	{ "hostile", required_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -406,6 +416,25 @@ static int parse_powervm(struct hvm_options *o, int c, const char *arg, char *er
 	}
 }
 
+/* --hostile=PERMILLE[:SITE,...]: 1 to 1000, the sites hostile.c names. */
+static int parse_hostile(struct hvm_options *o, const char *arg, char *err, size_t err_len)
+{
+	unsigned int n, sites = HVM_HOSTILE_ALL_SITES;
+	const char *end;
+
+	end = get_num(arg, 1000, &n);
+	if (!end || (*end && *end != ':') || !n)
+		return bad(err, err_len, "--hostile", "\"%s\": PERMILLE[:SITE,...], 1 to 1000",
+			   arg);
+	if (*end && hvm_hostile_parse_sites(end + 1, &sites))
+		return bad(err, err_len, "--hostile",
+			   "\"%s\": PERMILLE[:SITE,...], SITE one of crq, srp, llan, vty, status",
+			   arg);
+	o->hostile_permille = n;
+	o->hostile_sites = sites;
+	return 0;
+}
+
 /* What getopt_long() refused (@c: ':' or '?'), in one line naming the option. */
 static int refused(int c, char **argv, char *err, size_t err_len)
 {
@@ -528,6 +557,11 @@ int hvm_options_parse(struct hvm_options *o, int argc, char **argv, char *err,
 			if (!optarg && optind < argc && argv[optind][0] != '-')
 				optarg = argv[optind++];
 			ret = parse_nic(o, optarg && *optarg ? optarg : NULL, err, err_len);
+			if (ret)
+				return ret;
+			break;
+		case 'H':
+			ret = parse_hostile(o, optarg, err, err_len);
 			if (ret)
 				return ret;
 			break;

@@ -15,6 +15,7 @@
 #include "busy_inject.h"
 #include "crq_events.h"
 #include "fdt_gen.h"
+#include "hostile.h"
 #include "vscsi_model.h"
 
 #define HVM_MAX_VTYS	8
@@ -95,7 +96,10 @@ struct hvm_options {
 	struct hvm_crq_events crq_events;
 	unsigned int busy_permille;	/* --busy; 0: none */
 	enum hvm_busy_kind busy_kind;
-	bool have_seed;			/* --seed; else one is drawn and printed */
+	/* --hostile=PERMILLE[:SITE,...] (hostile.h); 0: none. */
+	unsigned int hostile_permille;
+	unsigned int hostile_sites;	/* 1 << enum hvm_hostile_site */
+	bool have_seed;			/* --seed (busy and hostile); else one is drawn and printed */
 	u64 seed;
 };
 

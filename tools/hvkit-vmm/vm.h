@@ -15,6 +15,7 @@
 #include "fdt_gen.h"
 #include "guest_mem.h"
 #include "hcall_table.h"
+#include "hostile.h"
 #include "llan_model.h"
 #include "msi_table.h"
 #include "options.h"
@@ -116,7 +117,9 @@ struct hvm_vm {
 	const struct hvm_crq_events *crq_events;
 	unsigned int busy_permille;
 	enum hvm_busy_kind busy_kind;
-	u64 seed;
+	unsigned int hostile_permille;		/* --hostile; 0: off */
+	unsigned int hostile_sites;
+	u64 seed;				/* --busy's and --hostile's */
 
 	/*
 	 * Devices and what serves them. One lock for all of them: the hcall
@@ -152,6 +155,12 @@ struct hvm_vm {
 	 */
 	struct hvm_partner partner;
 	struct hvm_busy busy;
+	/*
+	 * --hostile: every site runs under lock (hcalls, the v-scsi worker,
+	 * the partner thread, the TAP's feed), so hostile needs no lock of
+	 * its own.
+	 */
+	struct hvm_hostile hostile;
 	int uart_in_fd;			/* stdin; -1 once at end of file */
 	/*
 	 * Wake-ups (eventfds) of the input and TAP threads, written from the
