@@ -289,6 +289,41 @@ static u64 get_chars(struct hvm_hcall_table *t)
 }
 
 /*
+ * --hostile's vty site at every read: the answer is garbage, but the vty
+ * takes from its input what it would have (the guest lost those bytes).
+ */
+TEST(vty_hostile_answers_take_what_they_would_have)
+{
+	static struct hvm_hostile h;
+	struct hvm_hcall_table t;
+	struct hvm_smccc_regs r;
+	struct hvm_vty vty;
+	struct sink s = { 0 };
+	unsigned int i, want, left;
+	static u8 text[100];
+	u64 hi, lo;
+
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (u8)('a' + i % 26);
+	hvm_table_init(&t);
+	hvm_vty_init(&vty, 1, &sink_ops, &s);
+	ASSERT_EQ(hvm_vty_attach(&vty, &t, false), 0);
+	hvm_hostile_init(&h, 1000, 1u << HVM_HOSTILE_VTY, 3);
+	vty.hostile = &h;
+	EXPECT_EQ(hvm_vty_feed(&vty, text, sizeof(text)), sizeof(text));
+	for (i = 0; i < 20; i++) {
+		/* What an honest answer would be. */
+		want = hvk_vty_encode(vty.input, vty.input_len, &hi, &lo);
+		left = vty.input_len - want;
+		EXPECT_EQ(call(&t, HVK_H_GET_TERM_CHAR, 1, 0, 0, 0, &r), HVK_H_SUCCESS);
+		EXPECT_EQ(vty.input_len, left);
+		EXPECT_TRUE(r.x[1] != want || r.x[2] != hi || r.x[3] != lo);
+	}
+	EXPECT_EQ(vty.input_len, 0);
+	EXPECT_EQ(h.mutations[HVM_HOSTILE_VTY], 20);
+}
+
+/*
  * The backend reader stops reading while the buffer is full and sleeps
  * until told: a guest read that drains a full buffer to the low mark says
  * so, once; reads of a buffer no feed filled say nothing.

@@ -1121,6 +1121,73 @@ TEST(illan_attributes_tell_the_truth_and_refuse_offloads)
 	EXPECT_EQ(a, HVM_ILLAN_RX_MULTI_BUFF);
 }
 
+/* Whether [@from, @to) of guest RAM is all zero. */
+static bool zero_between(u64 from, u64 to)
+{
+	const u8 *p = gp(from);
+	u64 i;
+
+	for (i = 0; i < to - from; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * --hostile's llan site at every frame: the entries are garbage, but the
+ * device writes only its queue, the buffers it took and the buffer list,
+ * keeps its queue pointer in step (an entry the guest must not take does
+ * not use its slot) and its pools whole.
+ */
+TEST(a_hostile_peer_mutates_entries_only)
+{
+	static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static struct hvm_hostile h;
+	unsigned int i, c, held, skipped;
+	u64 sum, kinds[HVM_HOSTILE_NR_KINDS];
+	u32 ptr;
+	size_t len;
+
+	world();
+	layout(&ga, 256, 8, 1536, 8, HVK_LLAN_RX_CLASS_MAX, 2);
+	ASSERT_EQ(reg(&ga, 16), HVK_H_SUCCESS);
+	post_all(&ga);
+	hvm_hostile_init(&h, 1000, 1u << HVM_HOSTILE_LLAN, 21);
+	la.hostile = &h;
+	for (i = 0; i < 600; i++) {
+		if (la.rx_bufs <= 8) {
+			/*
+			 * Before a frame can find no buffer (the 8 small ones
+			 * may be all that is left), the guest starts again:
+			 * every buffer its own once more.
+			 */
+			ASSERT_EQ(hcall(HVK_H_FREE_LOGICAL_LAN, UNIT_A, 0, 0, 0, 0), HVK_H_SUCCESS);
+			ASSERT_EQ(reg(&ga, 16), HVK_H_SUCCESS);
+			post_all(&ga);
+		}
+		len = 60 + (i * 97) % 1400;
+		held = la.rx_bufs;
+		ptr = la.rxq_ptr;
+		memcpy(kinds, h.kinds, sizeof(kinds));
+		ASSERT_EQ(hvm_llan_deliver(&la, make_frame(bcast, MAC_B, len, i), len), 0);
+		EXPECT_EQ(la.rx_bufs, held - 1);
+		skipped = h.kinds[HVM_HK_LLAN_TOGGLE] - kinds[HVM_HK_LLAN_TOGGLE] +
+			  h.kinds[HVM_HK_LLAN_VALID] - kinds[HVM_HK_LLAN_VALID];
+		EXPECT_EQ(la.rxq_ptr,
+			  skipped ? ptr : (ptr + HVK_LLAN_RXQ_ENTRY) % (16 * HVK_LLAN_RXQ_ENTRY));
+		for (sum = 0, c = 0; c < HVM_LLAN_POOLS; c++)
+			sum += la.pool[c].count;
+		EXPECT_EQ(sum, la.rx_bufs);
+	}
+	EXPECT_EQ(h.mutations[HVM_HOSTILE_LLAN], 600);
+	for (c = HVM_HK_LLAN_TOGGLE; c <= HVM_HK_LLAN_OTHER_CORR; c++)
+		EXPECT_TRUE(h.kinds[c] > 0);
+	/* Nothing outside the queue, the buffers and the buffer list. */
+	EXPECT_TRUE(zero_between(ga.base + FILTER, ga.base + RXQ));
+	EXPECT_TRUE(zero_between(ga.base + RXQ + 16 * HVK_LLAN_RXQ_ENTRY, ga.base + BUFS));
+	EXPECT_TRUE(zero_between(gb.base, RAM_BASE + RAM_SIZE));
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);

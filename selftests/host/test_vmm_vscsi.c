@@ -1102,6 +1102,101 @@ TEST(busy_answers_skip_the_call_and_repeat_with_the_seed)
 	hvm_vscsi_stop(&vs);
 }
 
+/* Whether [@from, @to) of guest RAM is all zero. */
+static bool zero_between(u64 from, u64 to)
+{
+	const u8 *p = gp(from);
+	u64 i;
+
+	for (i = 0; i < to - from; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* What the adapter counted of one run of hostile_flow(). */
+struct flow_counts {
+	u64 commands, logins, dropped_ius, lost_answers, dropped_full, bad_descriptors;
+};
+
+/*
+ * Init, adapter info, login, reads, writes and TEST UNIT READYs, the
+ * guest taking every entry after each (so the queue never fills), with
+ * @h as the adapter's and its CRQ's hostile peer (NULL: none).
+ */
+static void hostile_flow(struct hvm_hostile *h, struct flow_counts *fc)
+{
+	struct hvk_crq_msg init = { .valid = HVK_CRQ_INIT, .format = HVK_CRQ_INIT_REQUEST };
+	unsigned int i;
+	u64 hi, lo;
+
+	world();
+	vs.hostile = h;
+	vs.crq.hostile = h;
+	hvk_crq_encode(&init, &hi, &lo);
+	for (i = 0; i < 300; i++) {
+		switch (i % 6) {
+		case 0:
+			EXPECT_EQ(hcall(HVK_H_SEND_CRQ, UNIT, hi, lo, 0), HVK_H_SUCCESS);
+			break;
+		case 1:
+			send(HVK_VIOSRP_MAD, IU, hvk_mad_build_adapter_info(gp(IU), i, DATA_IN));
+			break;
+		case 2:
+			send(HVK_VIOSRP_SRP, IU, hvk_srp_build_login(gp(IU), i, 256));
+			break;
+		case 3:
+			send_rw(i % 16, i, false);
+			break;
+		case 4:
+			fill(i % 16, (u8)i);
+			send_rw(i % 16, i, true);
+			break;
+		default:
+			send_tur(i % 16, i);
+		}
+		/* The guest takes everything; the adapter's state stays its own. */
+		memset(gp(QUEUE), 0, 4096);
+		EXPECT_TRUE(vs.crq.next < 4096 && !(vs.crq.next % HVK_CRQ_ENTRY_SIZE));
+		EXPECT_TRUE(vs.outstanding <= HVM_VSCSI_CREDIT);
+	}
+	*fc = (struct flow_counts){ vs.commands, vs.logins, vs.dropped_ius, vs.lost_answers,
+				    vs.crq.dropped_full, vs.bad_descriptors };
+	/* Nothing written outside the queue, the IUs, the data and the adapter info. */
+	EXPECT_TRUE(zero_between(IU + HVK_SRP_IU_MAX, DATA_IN));
+	EXPECT_TRUE(zero_between(DATA_IN + HVK_ADAPTER_INFO_DATA_LEN, IUS));
+	EXPECT_TRUE(zero_between(iu_of(16), BUFS));
+	EXPECT_TRUE(zero_between(buf_of(16), RAM_BASE + (4 << 20)));
+}
+
+/*
+ * --hostile's crq and srp sites at every chance: the guest gets garbage,
+ * the adapter writes where it would have and counts what it would have.
+ */
+TEST(a_hostile_peer_changes_what_the_guest_sees_only)
+{
+	static struct hvm_hostile h;
+	struct flow_counts plain, hostile;
+	unsigned int k;
+
+	hostile_flow(NULL, &plain);
+	hvm_hostile_init(&h, 1000, (1u << HVM_HOSTILE_CRQ) | (1u << HVM_HOSTILE_SRP), 17);
+	hostile_flow(&h, &hostile);
+	EXPECT_TRUE(plain.commands > 100 && plain.logins == 50);
+	EXPECT_EQ(hostile.commands, plain.commands);
+	EXPECT_EQ(hostile.logins, plain.logins);
+	EXPECT_EQ(hostile.dropped_ius, plain.dropped_ius);
+	EXPECT_EQ(hostile.bad_descriptors, plain.bad_descriptors);
+	EXPECT_EQ(hostile.lost_answers, 0);
+	EXPECT_EQ(hostile.dropped_full, 0);
+	EXPECT_EQ(h.chances[HVM_HOSTILE_CRQ], 300);
+	/* Every answer but the init's and the login's was an SRP_RSP or a MAD. */
+	EXPECT_EQ(h.chances[HVM_HOSTILE_SRP], 200);
+	for (k = HVM_HK_CRQ_VALID_FREE; k <= HVM_HK_SRP_IU_LEN; k++)
+		if (!h.kinds[k])
+			ktest_diag("kind %s never done", hvm_hostile_kind_name(k));
+}
+
 int main(int argc, char **argv)
 {
 	return ktest_main(argc, argv);
