@@ -19,6 +19,8 @@
 #                       a word BOOT:TEST is for that boot only
 #   --boots 'x y'       boots of the plan to run (default: all)
 #   --skip-boots 'x y'  leave these boots out (of --boots, else of all)
+#   --set 'k=v ...'     plan keys for every boot, after the plan's own
+#                       (e.g. --set 'seed=7' to run a hostile boot again)
 #   --tests-dir DIR     more test scripts (e.g. selftests/vm/meta)
 #   --distro-modules 'm ...'
 #                       distro kernel modules to pack (with dependencies) in
@@ -88,6 +90,7 @@ bench=
 alternate=3
 set_a=
 set_b=
+set_kv=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=${2:?}; shift ;;
@@ -98,6 +101,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests_override=${2?}; shift ;;
 	--boots) boots_select=${2?}; shift ;;
 	--skip-boots) boots_skip=${2?}; shift ;;
+	--set) set_kv=${2?}; shift ;;
 	--tests-dir) tests_dirs+=("$(cd "${2:?}" && pwd)"); shift ;;
 	--distro-modules) extra_distro_mods=${2?}; shift ;;
 	--out) out=${2:?}; shift ;;
@@ -159,6 +163,16 @@ boot_get() {
 # shellcheck source=plans/ppc64le
 . "$here/plans/$arch"
 [ ${#boot_names[@]} -gt 0 ] || die "plan $arch has no boots"
+# --set: the same keys appended to every boot; boot_get takes the last.
+for kv in $set_kv; do
+	case "$kv" in
+	[a-z]*=*) ;;
+	*) die "--set: '$kv' is not key=value" ;;
+	esac
+	for b in "${boot_names[@]}"; do
+		boot_kv[$b]+="${kv}"$'\n'
+	done
+done
 
 known_tests() {
 	local d f
@@ -747,7 +761,7 @@ vmm_prepare() {
 
 machine_arm64_vmm() {
 	local bd=$1 dd=$2 b=$3 method k sc st sl sm l1 vtys vty0 l2_con cpus irq llan vscsi l0_smp=1
-	local pfirst cevents busy seed
+	local pfirst cevents busy seed hostile
 	local disks=() vty_args=() l1_mods=()
 	method=$(boot_get "$b" method)
 	vtys=$(boot_get "$b" vtys)
@@ -758,6 +772,7 @@ machine_arm64_vmm() {
 	cevents=$(boot_get "$b" crq_events)
 	busy=$(boot_get "$b" busy)
 	seed=$(boot_get "$b" seed)
+	hostile=$(boot_get "$b" hostile)
 	vscsi=$(boot_get "$b" vscsi)
 	case "$method" in
 	hvc | smc) ;;
@@ -786,9 +801,18 @@ machine_arm64_vmm() {
 	# PowerVM behaviours (issue 13, hvkit-vmm.rst): crq_partner_first=MS,
 	# crq_events=ITEM[,ITEM...], busy=PERMILLE[:busy|long], seed=N become
 	# hvkit-vmm's switches of the same names, checked by it.
-	case "$pfirst$cevents$busy$seed" in
-	*[!0-9a-z@/.,:]*) die "boot $b: crq_partner_first, crq_events, busy and seed take digits, letters and @/.,: only" ;;
+	case "$pfirst$cevents$busy$seed$hostile" in
+	*[!0-9a-z@/.,:]*) die "boot $b: crq_partner_first, crq_events, busy, hostile and seed take digits, letters and @/.,: only" ;;
 	esac
+	# hostile=PERMILLE[:SITES]: hvkit-vmm --hostile, the peer that mutates
+	# what it writes and answers; it needs seed=, so that a failure names
+	# the run that reproduces it (judge_boot prints it).
+	if [ -n "$hostile" ]; then
+		[ -n "$seed" ] || die "boot $b: hostile= needs seed="
+		printf 'seed=%s\nrepeat=selftests/vm/run.sh --arch arm64%s --boots %s --set %q\n' \
+			"$seed" "$([ "$kernel" = debug ] && echo ' --kernel debug')" "$b" \
+			"${set_kv:-seed=$seed}" >"$bd/hostile"
+	fi
 	# vscsi=qemu|powervm: how the v-scsi adapter answers the MADs beyond
 	# ADAPTER_INFO (hvkit-vmm --vscsi-mads); unset, hvkit-vmm's default
 	# (qemu).
@@ -867,6 +891,7 @@ machine_arm64_vmm() {
 		[ -z "$pfirst" ] || printf ' --crq-partner-first=%s' "$pfirst"
 		[ -z "$cevents" ] || printf ' --crq-events=%s' "$cevents"
 		[ -z "$busy" ] || printf ' --busy=%s' "$busy"
+		[ -z "$hostile" ] || printf ' --hostile=%s' "$hostile"
 		[ -z "$seed" ] || printf ' --seed %s' "$seed"
 		[ -z "$vscsi" ] || printf ' --vscsi-mads %s' "$vscsi"
 		# watchdog_thresh=60: a nested vCPU under TCG on a shared host can
@@ -882,15 +907,19 @@ machine_arm64_vmm() {
 	} >"$l1/vmm.sh"
 	# hvkit-vmm exits 0 when its guest powers off, and at exit reports
 	# what its devices counted: the guest must have given none of it.
+	# With hostile=, what the guest does in answer to garbage (a queue
+	# registered again, a request dropped) is no guest mistake: only the
+	# exit status and the hostile report are required then.
 	{
 		echo "hvkit L1: hvkit-vmm exit 0"
-		[ ${#disks[@]} -eq 0 ] ||
+		[ ${#disks[@]} -eq 0 ] || [ -n "$hostile" ] ||
 			echo "0 requests dropped, 0 bad descriptors, 0 answers lost, 0 queue registrations refused"
-		[ ${#vmm_nic[@]} -eq 0 ] || vmm_net_expect "$llan"
+		[ ${#vmm_nic[@]} -eq 0 ] || [ -n "$hostile" ] || vmm_net_expect "$llan"
 		# irq=msi: no interrupt lost at the ITS, none raised before the
 		# guest told its message, no message refused (hvkit-vmm.rst).
-		[ "$irq" != msi ] ||
+		[ "$irq" != msi ] || [ -n "$hostile" ] ||
 			echo "hvkit-vmm: msi, every device: 0 blocked by the ITS, 0 while the ITS was disabled, 0 failed, 0 guest mistakes"
+		[ -z "$hostile" ] || echo "hvkit-vmm: hostile (seed $seed): "
 		# The partner's events all reached the guest's queue; the busy
 		# answers were counted (and the seed is in the line).
 		[ -z "$pfirst$cevents" ] || echo ", 0 not posted, "
@@ -1349,6 +1378,7 @@ judge_boot() { # bootdir runid qemu-rc
 				head -n 30 | sed 's/^/host| /' | mangle >>"$bd/diag"
 		fi
 	fi
+	[ ! -f "$bd/hostile" ] || judge_hostile "$bd" || ok=0
 	console_scan "$bd"
 	if [ -s "$bd/bad" ]; then
 		ok=0
@@ -1368,7 +1398,24 @@ judge_boot() { # bootdir runid qemu-rc
 	fi
 	[ -s "$bd/bad" ] || rm -f "$bd/bad"
 	[ -s "$bd/leaks" ] || rm -f "$bd/leaks"
+	# A hostile boot that failed for any reason names its seed and the
+	# command that runs it again.
+	if [ "$ok" != 1 ] && [ -f "$bd/hostile" ]; then
+		echo "hostile peer, seed $(sed -n 's/^seed=//p' "$bd/hostile"): run it again with" \
+			"$(sed -n 's/^repeat=//p' "$bd/hostile")" >>"$bd/diag"
+	fi
 	if [ "$ok" = 1 ]; then echo ok; else echo "not ok"; fi >"$bd/result"
+}
+
+# The hostile peer must have mutated something: a run whose report says
+# "0 mutations" tested nothing (hvkit-vmm.rst, Hostile peer).
+judge_hostile() { # bootdir
+	local n
+	n=$(tr -d '\r' <"$1/console.log" |
+		sed -n 's/.*hvkit-vmm: hostile (seed [0-9]*): \([0-9]*\) mutations.*/\1/p' | tail -n1)
+	[ "${n:-0}" -gt 0 ] && return 0
+	echo "hvkit-vmm's hostile report says ${n:-nothing of} mutations: the run tested nothing" >>"$1/diag"
+	return 1
 }
 
 # ----------------------------------------------------------------------------
