@@ -160,6 +160,12 @@ bench-irq:
 		--boots 'vmm-bench-wired vmm-bench-msi' \
 		--set-a 'sd_mod hv_vio hv_scsi' --set-b 'sd_mod hv_vio hv_scsi'
 
+# The drivers against hvkit-vmm's hostile peer on the arm64 debug kernel,
+# several seeds, minutes each (scripts/fuzz-peer.sh; testing-vm.rst).
+.PHONY: fuzz-peer
+fuzz-peer:
+	scripts/fuzz-peer.sh
+
 check:
 	scripts/check.sh
 

@@ -222,9 +222,12 @@ lane_b() {
 	step_if "$vm" vm-arm64 1800 "$vm" --arch arm64 --skip-boots "$vmm_boots"
 	step_if "$vm" vm-arm64-debug 3600 "$vm" --arch arm64 --kernel debug --skip-boots "$vmm_boots"
 	# hv_scsi's load and rmmod on the debug kernel under hvkit-vmm (KASAN,
-	# lockdep and kmemleak on the driver's paths against the kit's peer).
+	# lockdep and kmemleak on the driver's paths against the kit's peer),
+	# and the hostile peer's smoke: 20 s per driver of mutated answers
+	# (vmm-hostile; make fuzz-peer runs it longer, over more seeds).
 	step_if "$vm" vm-arm64-vmm-debug 3600 "$vm" --arch arm64 --kernel debug \
-		--boots vmm-scsi-smc --tests "hv_scsi_load hv_scsi_rmmod"
+		--boots "vmm-scsi-smc vmm-hostile" \
+		--tests "vmm-scsi-smc:hv_scsi_load vmm-scsi-smc:hv_scsi_rmmod vmm-hostile:hvkit_hostile"
 	# hvkit-vmm, the arm64 peer, where it is meant to run: under KVM in an
 	# L1 Linux at EL2 (QEMU TCG), hv_vio and hv_console in its guest over
 	# HVC and SMC (Documentation/hvkit-vmm.rst, The nested check).
