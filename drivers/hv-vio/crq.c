@@ -28,6 +28,7 @@
 #define CRQ_EV_PARTNER_LOST	0
 #define CRQ_EV_MIGRATED		1
 #define CRQ_EV_CLOSING		2
+#define CRQ_EV_HANDSHAKE	3	/* an init message could not be sent */
 
 /*
  * Busy answers to free/enable are retried this long (PowerVM), the most
@@ -179,7 +180,9 @@ static void crq_schedule_event(struct hvk_crq *crq)
 {
 	u32 ms;
 
-	if (delayed_work_pending(&crq->event_work))
+	/* Close sets CLOSING under the lock, then cancels the work once. */
+	if (test_bit(CRQ_EV_CLOSING, &crq->events) ||
+	    delayed_work_pending(&crq->event_work))
 		return;
 	ms = hvk_reset_pace_next(&crq->pace, jiffies64_to_msecs(get_jiffies_64()));
 	if (ms)
@@ -200,6 +203,29 @@ static bool crq_link_down(struct hvk_crq *crq, unsigned int event)
 	set_bit(event, &crq->events);
 	crq_schedule_event(crq);
 	return !was_down;
+}
+
+/*
+ * An init message of the handshake did not go. H_CLOSED: the partner is
+ * not there, and speaks first when it comes. Any other failure leaves
+ * both sides waiting for the other for good, so start over: a reset
+ * (paced like the events') registers the queue again and sends the init
+ * request again. With crq->lock held.
+ */
+static void crq_handshake_failed(struct hvk_crq *crq, const char *what,
+				 long status)
+{
+	struct device *dev = &crq->hdev->dev;
+
+	if (status == HVK_H_CLOSED) {
+		dev_warn_ratelimited(dev, "%s: partner closed; waiting for the partner\n",
+				     what);
+		return;
+	}
+	dev_warn_ratelimited(dev, "%s failed: %s (%ld); resetting the CRQ\n",
+			     what, hvk_hcall_status_name(status), status);
+	set_bit(CRQ_EV_HANDSHAKE, &crq->events);
+	crq_schedule_event(crq);
 }
 
 /*
@@ -243,8 +269,7 @@ static bool crq_dispatch(struct hvk_crq *crq, const u8 *entry,
 		if (status == HVK_H_SUCCESS)
 			crq_up(crq);
 		else
-			dev_warn_ratelimited(dev, "init answer failed: %s (%ld); waiting for the partner\n",
-					     hvk_hcall_status_name(status), status);
+			crq_handshake_failed(crq, "init answer", status);
 		break;
 	case HVK_CRQ_A_UP:
 		crq_up(crq);
@@ -483,10 +508,11 @@ static int crq_setup(struct hvk_crq *crq)
 		return err;
 	}
 	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
-	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED)
-		dev_warn_ratelimited(&crq->hdev->dev,
-				     "init request failed: %s (%ld); waiting for the partner\n",
-				     hvk_hcall_status_name(status), status);
+	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED) {
+		spin_lock_irqsave(&crq->lock, flags);
+		crq_handshake_failed(crq, "init request", status);
+		spin_unlock_irqrestore(&crq->lock, flags);
+	}
 	/* Answers that came before the interrupt was enabled, then on. */
 	hvk_drain_kick(&crq->drain);
 	return 0;
@@ -544,7 +570,12 @@ static void crq_reenable(struct hvk_crq *crq)
 		return;
 	}
 	crq_set_state(crq, HVK_CRQ_ST_WAITING);
-	crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
+	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
+	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED) {
+		spin_lock_irq(&crq->lock);
+		crq_handshake_failed(crq, "init request", status);
+		spin_unlock_irq(&crq->lock);
+	}
 	/* The signal's state after migration is not ours to assume. */
 	hvk_drain_kick(&crq->drain);
 	mutex_unlock(&crq->reset_mutex);
@@ -559,11 +590,16 @@ static void crq_event_work(struct work_struct *work)
 		return;
 	if (test_and_clear_bit(CRQ_EV_PARTNER_LOST, &crq->events)) {
 		clear_bit(CRQ_EV_MIGRATED, &crq->events);
+		clear_bit(CRQ_EV_HANDSHAKE, &crq->events);
 		crq->ops->down(crq, HVK_CRQ_DOWN_PARTNER_LOST);
 		crq_reset_or_report(crq);
 	} else if (test_and_clear_bit(CRQ_EV_MIGRATED, &crq->events)) {
+		clear_bit(CRQ_EV_HANDSHAKE, &crq->events);
 		crq->ops->down(crq, HVK_CRQ_DOWN_MIGRATED);
 		crq_reenable(crq);
+	} else if (test_and_clear_bit(CRQ_EV_HANDSHAKE, &crq->events)) {
+		/* The link never came up: the protocol is waiting already. */
+		crq_reset_or_report(crq);
 	}
 }
 
@@ -640,7 +676,10 @@ void hvk_crq_close(struct hvk_crq *crq)
 
 	if (!crq->queue)
 		return;
+	/* Under the lock: no event scheduled after this, none left pending. */
+	spin_lock_irq(&crq->lock);
 	set_bit(CRQ_EV_CLOSING, &crq->events);
+	spin_unlock_irq(&crq->lock);
 	cancel_delayed_work_sync(&crq->event_work);
 	mutex_lock(&crq->reset_mutex);
 	crq_set_state(crq, HVK_CRQ_ST_CLOSED);

@@ -12,11 +12,16 @@
 # busy ADAPTER_INFO or login failed the adapter until hv_scsi was reloaded.
 # Each case reloads hv_scsi with the fault armed and reads back data
 # written before.
+# The last case is the same init request answered H_HARDWARE once, a hard
+# failure rather than a busy one (found by hvkit-vmm's hostile peer): the
+# partner heard nothing, so nobody would ever speak; hv_vio resets the CRQ
+# (paced) and sends it again. Before it did, "waiting for the partner"
+# lasted for good: the disk never came, insmod hung in the scan.
 
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/scsi.sh
 
-ktap_plan 3
+ktap_plan 4
 MIB=1048576
 
 if ! hvs_load; then
@@ -24,6 +29,7 @@ if ! hvs_load; then
 	ktap_fail "loaded, data written"
 	ktap_skip "busy init request" "no disks"
 	ktap_skip "busy management request" "no disks"
+	ktap_skip "failed init request" "no disks"
 	ktap_finish
 fi
 A=$(hvs_disk 0 0 0)
@@ -36,21 +42,22 @@ dev_busy() {
 	cat "/sys/bus/hvkit/devices/$HVS_UNIT/stats/busy"
 }
 
-# reload_busy WHAT INTERVAL TIMES NTH: reload hv_scsi with H_BUSY armed on
-# the adapter's H_SEND_CRQ; the disk must come back with the data.
+# reload_busy WHAT INTERVAL TIMES NTH [STATUS]: reload hv_scsi with H_BUSY
+# (or STATUS) armed on the adapter's H_SEND_CRQ; the disk must come back
+# with the data.
 reload_busy() {
 	local b0 got
 	rmmod hv_scsi || expect_bad "$1: rmmod hv_scsi"
 	b0=$(dev_busy)
-	hvk_fault_on H_BUSY 0x108 "0x$HVS_UNIT" "$2" "$3" "$4"
+	hvk_fault_on "${5:-H_BUSY}" 0x108 "0x$HVS_UNIT" "$2" "$3" "$4"
 	if ! hvs_load; then
 		hvk_fault_off
 		ktap_diag "$HVS_ERR; partner: $(rd "$(hvs_sysfs)/partner" 2>/dev/null)"
 		expect_bad "$1: no disks after the reload"
 		return 1
 	fi
-	ktap_diag "$1: $(cat "$HVK_FAULT/injected") busy answers injected," \
-		"the device counted $(($(dev_busy) - b0))"
+	ktap_diag "$1: $(cat "$HVK_FAULT/injected") ${5:-H_BUSY} answers injected," \
+		"the device counted $(($(dev_busy) - b0)) busy"
 	[ "$(cat "$HVK_FAULT/injected")" -ge 1 ] || expect_bad "$1: nothing injected"
 	hvk_fault_off
 	A=$(hvs_disk 0 0 0)
@@ -65,5 +72,13 @@ ktap_result "busy init request: retried, logged in, data intact"
 # The second send, after the handshake: the first management request.
 reload_busy "busy management request" 0 1 2
 ktap_result "busy management request: retried, logged in, data intact"
+
+# The first send, once, H_HARDWARE: the init request is not retried but
+# the queue is reset and the handshake starts again.
+reload_busy "failed init request" 0 1 1 H_HARDWARE
+# hv_scsi's counters start at 0 with each load.
+ktap_diag "failed init request: crq_resets $(hvs_counter crq_resets), crq_send_errors $(hvs_counter crq_send_errors)"
+[ "$(hvs_counter crq_resets)" -ge 1 ] || expect_bad "failed init request: no CRQ reset counted"
+ktap_result "failed init request: CRQ reset, logged in, data intact"
 
 ktap_finish
