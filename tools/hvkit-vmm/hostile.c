@@ -334,6 +334,15 @@ static void set_field(struct hvm_hostile *h, u8 *p, unsigned int bytes, const u6
 	}
 }
 
+/* The CRQ entry's IU length, no longer the IU's: either kind of answer. */
+static int srp_entry_len(struct hvm_hostile *h, unsigned int len, u16 *iu_len, u64 r)
+{
+	u64 vals[5] = { 0, len + 1u, len - 1u, 0xffff, r };
+
+	*iu_len = (u16)other(h, HVM_HOSTILE_SRP, *iu_len, 0xffff, vals, 5);
+	return done(h, HVM_HK_SRP_IU_LEN);
+}
+
 static int srp_rsp(struct hvm_hostile *h, u8 *iu, unsigned int len, u16 *iu_len)
 {
 	enum hvm_hostile_site s = HVM_HOSTILE_SRP;
@@ -402,13 +411,7 @@ static int srp_rsp(struct hvm_hostile *h, u8 *iu, unsigned int len, u16 *iu_len)
 		set_field(h, iu + IU_TAG, 8, vals, 3);
 		return done(h, HVM_HK_SRP_TAG);
 	default:
-		vals[0] = 0;
-		vals[1] = len + 1u;
-		vals[2] = len - 1u;
-		vals[3] = 0xffff;
-		vals[4] = r;
-		*iu_len = (u16)other(h, s, *iu_len, 0xffff, vals, 5);
-		return done(h, HVM_HK_SRP_IU_LEN);
+		return srp_entry_len(h, len, iu_len, r);
 	}
 }
 
@@ -448,13 +451,7 @@ static int srp_mad(struct hvm_hostile *h, u8 *iu, unsigned int len, u16 *iu_len)
 		set_field(h, iu + MAD_TAG, 8, vals, 2);
 		return done(h, HVM_HK_MAD_TAG);
 	default:
-		vals[0] = 0;
-		vals[1] = len + 1u;
-		vals[2] = len - 1u;
-		vals[3] = 0xffff;
-		vals[4] = r;
-		*iu_len = (u16)other(h, s, *iu_len, 0xffff, vals, 5);
-		return done(h, HVM_HK_SRP_IU_LEN);
+		return srp_entry_len(h, len, iu_len, r);
 	}
 }
 
