@@ -489,11 +489,28 @@ static int crq_register(struct hvk_crq *crq)
 	return -EIO;
 }
 
+/*
+ * Our init request; H_CLOSED is quiet (the partner speaks first when it
+ * comes), a hard failure schedules the reset that sends it again. Process
+ * context, under reset_mutex.
+ */
+static void crq_send_init_request(struct hvk_crq *crq)
+{
+	unsigned long flags;
+	long status;
+
+	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
+	if (status == HVK_H_SUCCESS || status == HVK_H_CLOSED)
+		return;
+	spin_lock_irqsave(&crq->lock, flags);
+	crq_handshake_failed(crq, "init request", status);
+	spin_unlock_irqrestore(&crq->lock, flags);
+}
+
 /* An empty queue, registered, handshake started. Under reset_mutex. */
 static int crq_setup(struct hvk_crq *crq)
 {
 	unsigned long flags;
-	long status;
 	int err;
 
 	spin_lock_irqsave(&crq->lock, flags);
@@ -507,12 +524,7 @@ static int crq_setup(struct hvk_crq *crq)
 		crq_set_state(crq, HVK_CRQ_ST_CLOSED);
 		return err;
 	}
-	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
-	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED) {
-		spin_lock_irqsave(&crq->lock, flags);
-		crq_handshake_failed(crq, "init request", status);
-		spin_unlock_irqrestore(&crq->lock, flags);
-	}
+	crq_send_init_request(crq);
 	/* Answers that came before the interrupt was enabled, then on. */
 	hvk_drain_kick(&crq->drain);
 	return 0;
@@ -570,12 +582,7 @@ static void crq_reenable(struct hvk_crq *crq)
 		return;
 	}
 	crq_set_state(crq, HVK_CRQ_ST_WAITING);
-	status = crq_send_init(crq, HVK_CRQ_INIT_REQUEST, HVK_BUSY_SLEEPING);
-	if (status != HVK_H_SUCCESS && status != HVK_H_CLOSED) {
-		spin_lock_irq(&crq->lock);
-		crq_handshake_failed(crq, "init request", status);
-		spin_unlock_irq(&crq->lock);
-	}
+	crq_send_init_request(crq);
 	/* The signal's state after migration is not ours to assume. */
 	hvk_drain_kick(&crq->drain);
 	mutex_unlock(&crq->reset_mutex);
