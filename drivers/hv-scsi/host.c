@@ -131,6 +131,7 @@ enum hvs_counter {
 	HVS_UNKNOWN_TAGS,	/* answers naming no outstanding request */
 	HVS_BAD_RESPONSES,	/* malformed answers */
 	HVS_SEND_ERRORS,	/* H_SEND_CRQ failures, request requeued */
+	HVS_SEND_BUSY,		/* H_SEND_CRQ busy, request requeued */
 	HVS_CREDIT_WAITS,	/* commands refused for lack of credit */
 	HVS_ABORTS,
 	HVS_ABORTS_DONE,
@@ -154,6 +155,7 @@ static const char *const hvs_counter_names[HVS_NR_COUNTERS] = {
 	[HVS_UNKNOWN_TAGS] = "unknown_tags",
 	[HVS_BAD_RESPONSES] = "bad_responses",
 	[HVS_SEND_ERRORS] = "send_errors",
+	[HVS_SEND_BUSY] = "send_busy",
 	[HVS_CREDIT_WAITS] = "credit_waits",
 	[HVS_ABORTS] = "aborts",
 	[HVS_ABORTS_DONE] = "aborts_done",
@@ -923,14 +925,23 @@ static int hvs_build_cmd(struct hvs_host *hvs, struct hvs_slot *slot,
 	return len;
 }
 
+/*
+ * A busy hypervisor is not a failure: the midlayer queues the command
+ * again, which is the retry a caller under a spinlock can make. Only a
+ * refusal is worth a warning, and only repeated hard ones a reset.
+ */
 static void hvs_send_failed(struct hvs_host *hvs, long status)
 {
 	unsigned int ms;
 
+	if (hvk_hcall_is_busy(status, &ms)) {
+		hvs_count(hvs, HVS_SEND_BUSY);
+		return;
+	}
 	hvs_count(hvs, HVS_SEND_ERRORS);
 	dev_warn_ratelimited(hvs_dev(hvs), "H_SEND_CRQ failed: %s (%ld), command requeued\n",
 			     hvk_hcall_status_name(status), status);
-	if (status == HVK_H_CLOSED || hvk_hcall_is_busy(status, &ms))
+	if (status == HVK_H_CLOSED)
 		return;
 	if (++hvs->send_failures == HVS_SEND_FAILURES_RESET)
 		schedule_work(&hvs->reset_work);

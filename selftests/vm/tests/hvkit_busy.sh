@@ -6,7 +6,8 @@
 # (plan keys busy=, seed=) answers that many of every 1000 calls of
 # H_SEND_CRQ, H_PUT_TERM_CHAR, H_FREE_CRQ, H_ENABLE_CRQ,
 # H_SEND_LOGICAL_LAN, H_FREE_LOGICAL_LAN and H_VIO_SET_MSI busy, without
-# making the call. The drivers retry: hv_scsi requeues the command, the
+# making the call. The drivers retry: hv_scsi requeues the command
+# (counted in send_busy, not in send_errors: busy is not a failure), the
 # tty's output is written again. O_DIRECT data through hv_scsi and a data
 # set through the agent's vty 1 must arrive intact, and each device's
 # stats/busy must have grown (vty/put_busy too); nothing dropped.
@@ -32,12 +33,18 @@ if hvs_load; then
 	A=$(hvs_disk 0 0 0)
 	b0=$(stat "$HVS_UNIT" busy)
 	g0=$(stat "$HVS_UNIT" busy_gave_up)
+	e0=$(hvs_counter send_errors)
+	sb0=$(hvs_counter send_busy)
 	hvs_write_random "$A" $((8 * MIB)) $((4 * MIB)) 65536 || expect_bad "O_DIRECT write of 4 MiB"
 	expect_eq "sha256 of 4 MiB read back" "$HVS_SHA" \
 		"$(hvs_read_sha "$A" $((8 * MIB)) $((4 * MIB)) 65536)"
 	b=$(($(stat "$HVS_UNIT" busy) - b0))
-	ktap_diag "hv_scsi: $b busy answers of $(stat "$HVS_UNIT" hcalls) hcalls, send_errors $(hvs_counter send_errors)"
+	sb=$(($(hvs_counter send_busy) - sb0))
+	ktap_diag "hv_scsi: $b busy answers of $(stat "$HVS_UNIT" hcalls) hcalls, $sb commands requeued busy, send_errors $(hvs_counter send_errors)"
 	[ "$b" -ge 1 ] || expect_bad "stats/busy of $HVS_UNIT did not grow"
+	[ "$sb" -ge 1 ] || expect_bad "send_busy did not grow"
+	[ "$sb" -le "$b" ] || expect_bad "send_busy grew by $sb, more than the busy answers ($b)"
+	expect_eq "send_errors (busy is not an error)" "$e0" "$(hvs_counter send_errors)"
 	expect_eq "stats/busy_gave_up of $HVS_UNIT" "$g0" "$(stat "$HVS_UNIT" busy_gave_up)"
 	ktap_result "hv_scsi: busy answers retried, data intact"
 else
