@@ -1112,14 +1112,15 @@ static void report_devices(struct hvm_vm *vm)
 				(unsigned long long)t->put_rx.bad_counts);
 	}
 	if (vm->nr_disks)
-		fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused, %llu cancelled, %llu over the credit, at most %u queued at once\n",
+		fprintf(stderr, "hvkit-vmm: v-scsi %#x: %llu commands, %llu requests dropped, %llu bad descriptors, %llu answers lost, %llu queue registrations refused, %llu cancelled, %llu over the credit, %llu fast-failed, at most %u queued at once\n",
 			v->crq.unit, (unsigned long long)v->commands,
 			(unsigned long long)v->dropped_ius,
 			(unsigned long long)v->bad_descriptors,
 			(unsigned long long)v->lost_answers,
 			(unsigned long long)v->crq.bad_registrations,
 			(unsigned long long)v->cancelled,
-			(unsigned long long)v->over_credit, v->peak_outstanding);
+			(unsigned long long)v->over_credit,
+			(unsigned long long)v->fast_failed, v->peak_outstanding);
 	report_powervm(vm);
 	report_llans(vm);
 	report_msis(vm);
