@@ -3,15 +3,16 @@
 # shellcheck shell=dash # busybox ash
 #
 # hv_scsi when the hypervisor answers H_BUSY to the CRQ messages nobody
-# sends twice: the init request of the handshake and the management
-# requests before the login (hv_vio fault injection on H_SEND_CRQ, while
-# hv_scsi loads). A command's send hands a busy answer back to the SCSI
+# sends twice: the init request of the handshake, the management
+# requests before the login and the login (hv_vio fault injection on
+# H_SEND_CRQ, while hv_scsi loads). A command's send hands a busy answer back to the SCSI
 # midlayer, which retries; these have no such caller, so hv_vio rides the
 # busy answers out (hvk_crq_send_retry()). Before it did, a busy init
 # request left the adapter waiting for a partner that never spoke, and a
 # busy ADAPTER_INFO or login failed the adapter until hv_scsi was reloaded.
-# Each case reloads hv_scsi with the fault armed and reads back data
-# written before.
+# Each case reloads hv_scsi with the fault armed, reads back data written
+# before, and wants the partner's answers (adapter info, MADs) as they
+# were before the reload: a request given up on leaves them empty.
 # The last case is the same init request answered H_HARDWARE once, a hard
 # failure rather than a busy one (found by hvkit-vmm's hostile peer): the
 # partner heard nothing, so nobody would ever speak; hv_vio resets the CRQ
@@ -21,7 +22,7 @@
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/scsi.sh
 
-ktap_plan 4
+ktap_plan 5
 MIB=1048576
 
 if ! hvs_load; then
@@ -29,6 +30,7 @@ if ! hvs_load; then
 	ktap_fail "loaded, data written"
 	ktap_skip "busy init request" "no disks"
 	ktap_skip "busy management request" "no disks"
+	ktap_skip "busy login" "no disks"
 	ktap_skip "failed init request" "no disks"
 	ktap_finish
 fi
@@ -42,11 +44,18 @@ dev_busy() {
 	cat "/sys/bus/hvkit/devices/$HVS_UNIT/stats/busy"
 }
 
+# What the partner told this load: adapter info, and the MADs' answers.
+answers() {
+	rd "$(hvs_sysfs)/partner"
+	rd "$(hvs_sysfs)/mads"
+}
+
 # reload_busy WHAT INTERVAL TIMES NTH [STATUS]: reload hv_scsi with H_BUSY
 # (or STATUS) armed on the adapter's H_SEND_CRQ; the disk must come back
-# with the data.
+# with the data and the partner's answers.
 reload_busy() {
-	local b0 got
+	local b0 got before
+	before=$(answers)
 	rmmod hv_scsi || expect_bad "$1: rmmod hv_scsi"
 	b0=$(dev_busy)
 	hvk_fault_on "${5:-H_BUSY}" 0x108 "0x$HVS_UNIT" "$2" "$3" "$4"
@@ -63,15 +72,23 @@ reload_busy() {
 	A=$(hvs_disk 0 0 0)
 	got=$(hvk-dio read "$A" $((40 * MIB)) $MIB 65536 | sha256sum | cut -d' ' -f1)
 	expect_eq "$1: data read back" "$WANT" "$got"
+	expect_eq "$1: the partner's answers" "$before" "$(answers)"
 }
 
 # Three busy answers to the first sends: the init request.
 reload_busy "busy init request" 1 3 0
 ktap_result "busy init request: retried, logged in, data intact"
 
-# The second send, after the handshake: the first management request.
+# The second send, after the handshake: the first management request
+# (ADAPTER_INFO; given up on, the adapter would log in without it).
 reload_busy "busy management request" 0 1 2
 ktap_result "busy management request: retried, logged in, data intact"
+
+# The fifth: the login, after ADAPTER_INFO, ENABLE_FAST_FAIL and
+# CAPABILITIES (given up on, the adapter would fail until a reload).
+reload_busy "busy login" 0 1 5
+expect_eq "busy login: logins" 1 "$(hvs_counter logins)"
+ktap_result "busy login: retried, logged in, data intact"
 
 # The first send, once, H_HARDWARE: the init request is not retried but
 # the queue is reset and the handshake starts again.
