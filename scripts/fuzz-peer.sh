@@ -42,8 +42,8 @@ for s in $seeds; do
 	"$repo/selftests/vm/run.sh" --arch arm64 --kernel "$kernel" --boots vmm-hostile \
 		--set "$set_kv" --test-timeout $((3 * secs + 1500)) --timeout $((3 * secs + 2700)) \
 		--out "$out/seed-$s" >"$out/seed-$s.log" 2>&1 || rc=$?
-	n=$(tr -d '\r' <"$out/seed-$s/vmm-hostile/console.log" 2>/dev/null |
-		sed -n 's/.*hvkit-vmm: hostile (seed [0-9]*): \([0-9]*\) mutations.*/\1/p' | tail -n1)
+	# run.sh read hvkit-vmm's count off the console (judge_hostile).
+	n=$(sed -n 's/^mutations=//p' "$out/seed-$s/vmm-hostile/hostile" 2>/dev/null || true)
 	if [ "$rc" = 0 ]; then
 		echo "fuzz-peer: seed $s: passed, ${n:-?} mutations ($out/seed-$s)"
 	else

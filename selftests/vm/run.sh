@@ -1408,11 +1408,13 @@ judge_boot() { # bootdir runid qemu-rc
 }
 
 # The hostile peer must have mutated something: a run whose report says
-# "0 mutations" tested nothing (hvkit-vmm.rst, Hostile peer).
+# "0 mutations" tested nothing (hvkit-vmm.rst, Hostile peer). The count
+# goes into the boot's hostile file too (mutations=), for make fuzz-peer.
 judge_hostile() { # bootdir
 	local n
 	n=$(tr -d '\r' <"$1/console.log" |
 		sed -n 's/.*hvkit-vmm: hostile (seed [0-9]*): \([0-9]*\) mutations.*/\1/p' | tail -n1)
+	echo "mutations=${n:-}" >>"$1/hostile"
 	[ "${n:-0}" -gt 0 ] && return 0
 	echo "hvkit-vmm's hostile report says ${n:-nothing of} mutations: the run tested nothing" >>"$1/diag"
 	return 1
