@@ -585,6 +585,7 @@ static void hvn_unreg(void *ctx)
 
 static const struct hvk_queue_reg_ops hvn_reg_ops = {
 	.name = "H_REGISTER_LOGICAL_LAN",
+	.opcode = HVK_H_REGISTER_LOGICAL_LAN,
 	.reg = hvn_reg,
 	.unreg = hvn_unreg,
 };

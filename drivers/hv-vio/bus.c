@@ -329,11 +329,31 @@ void hvk_dev_write_msi_msg(struct hvk_device *hdev, unsigned int index,
 		index, address, data, hvk_hcall_status_name(status), status);
 }
 
+/*
+ * A busy answer to a registration is waited out (sleeping, the default
+ * budget), as PowerVM may give it: failing the open or the reset for it
+ * would leave the device down until somebody tried again.
+ */
+static long register_patiently(struct hvk_device *hdev,
+			       const struct hvk_queue_reg_ops *ops, void *ctx)
+{
+	struct hvk_busy busy;
+	long status;
+
+	hvk_busy_start_sleep(&busy, 0, 0);
+	do {
+		status = ops->reg(ctx);
+	} while (hvk_busy_sleep(&busy, status));
+	if (hvk_busy_gave_up(&busy))
+		hvk_busy_report(hdev, ops->opcode, &busy);
+	return status;
+}
+
 long hvk_dev_register_queue(struct hvk_device *hdev,
 			    const struct hvk_queue_reg_ops *ops, void *ctx,
 			    bool *reclaimed)
 {
-	long status = ops->reg(ctx);
+	long status = register_patiently(hdev, ops, ctx);
 
 	if (reclaimed)
 		*reclaimed = false;
@@ -344,7 +364,7 @@ long hvk_dev_register_queue(struct hvk_device *hdev,
 	ops->unreg(ctx);
 	if (reclaimed)
 		*reclaimed = true;
-	return ops->reg(ctx);
+	return register_patiently(hdev, ops, ctx);
 }
 EXPORT_SYMBOL_GPL(hvk_dev_register_queue);
 

@@ -472,6 +472,7 @@ static void crq_unreg(void *ctx)
 
 static const struct hvk_queue_reg_ops crq_reg_ops = {
 	.name = "H_REG_CRQ",
+	.opcode = HVK_H_REG_CRQ,
 	.reg = crq_reg,
 	.unreg = crq_unreg,
 };

@@ -82,13 +82,16 @@ long hvk_dev_set_irq(struct hvk_device *hdev, bool enable);
 
 /*
  * Registering a queue with the hypervisor (H_REG_CRQ, H_REGISTER_LOGICAL_LAN)
- * is written once here. H_RESOURCE means the queue is still registered: by
- * firmware, or by the kernel before a kexec. The old registration is freed
- * and the call made once more; a second H_RESOURCE is returned like any
- * other status, to be reported by the caller.
+ * is written once here, in process context. Busy answers are waited out
+ * (the sleeping busy policy, its default budget). H_RESOURCE means the
+ * queue is still registered: by firmware, or by the kernel before a kexec.
+ * The old registration is freed and the call made once more; a second
+ * H_RESOURCE is returned like any other status, to be reported by the
+ * caller.
  */
 struct hvk_queue_reg_ops {
 	const char *name;	/* the register hypercall's name, for the log */
+	unsigned int opcode;	/* and its opcode, for the busy report */
 	long (*reg)(void *ctx);
 	void (*unreg)(void *ctx);	/* waits out busy answers itself */
 };

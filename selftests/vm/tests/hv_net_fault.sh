@@ -5,7 +5,9 @@
 # hv_net against a misbehaving hypervisor, through hv_vio's debugfs fault
 # injection (filtered on one opcode and the l-lan's unit address): busy and
 # failing sends, refused receive buffers, and registration answered with
-# H_RESOURCE (left over from firmware or kexec) or H_PARAMETER, and an
+# H_RESOURCE (left over from firmware or kexec), busy (waited out: the
+# hostile peer found the up refused for one H_LONG_BUSY_10MS) or
+# H_PARAMETER, and an
 # interrupt that cannot be enabled (H_VIO_SIGNAL failing), and a
 # hypervisor that answers H_FREE_LOGICAL_LAN "busy for 100 s" for ever
 # (issue 11, finding 4: the busy policy bounds the down; the receive
@@ -14,7 +16,7 @@
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
 
-ktap_plan 8
+ktap_plan 9
 
 # fault_on STATUS OPCODE INTERVAL TIMES [NTH]
 fault_on() {
@@ -103,6 +105,18 @@ hvk_fault_off
 expect_eq "register_retries" "$((g0 + 1))" "$(hvn_stat "$IF" register_retries)"
 expect_eq "agent after H_RESOURCE" PONG "$(agent PING 20)"
 ktap_result "H_RESOURCE at registration: freed and registered again"
+
+g0=$(hvn_stat "$IF" register_errors)
+b0=$(rd "/sys/bus/hvkit/devices/${NET_UA#0x}/stats/busy")
+ip link set "$IF" down
+fault_on H_LONG_BUSY_10MS 0x114 1 3
+expect_ok "up with three busy answers at registration" net_up "$IF"
+expect_eq "busy answers injected" 3 "$(cat "$HVK_FAULT/injected")"
+hvk_fault_off
+expect_eq "register_errors" "$g0" "$(hvn_stat "$IF" register_errors)"
+expect_eq "the device's stats/busy" "$((b0 + 3))" "$(rd "/sys/bus/hvkit/devices/${NET_UA#0x}/stats/busy")"
+send_check "after busy registration"
+ktap_result "busy registration: waited out, up, data intact"
 
 g0=$(hvn_stat "$IF" register_errors)
 ip link set "$IF" down

@@ -5,7 +5,9 @@
 # hv_scsi when the hypervisor answers H_BUSY to the CRQ messages nobody
 # sends twice: the init request of the handshake, the management
 # requests before the login and the login (hv_vio fault injection on
-# H_SEND_CRQ, while hv_scsi loads). A command's send hands a busy answer back to the SCSI
+# H_SEND_CRQ, while hv_scsi loads), and to the queue's registration
+# (H_REG_CRQ: before hvk_dev_register_queue() waited busy answers out,
+# the probe failed). A command's send hands a busy answer back to the SCSI
 # midlayer, which retries; these have no such caller, so hv_vio rides the
 # busy answers out (hvk_crq_send_retry()). Before it did, a busy init
 # request left the adapter waiting for a partner that never spoke, and a
@@ -22,12 +24,13 @@
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/scsi.sh
 
-ktap_plan 5
+ktap_plan 6
 MIB=1048576
 
 if ! hvs_load; then
 	ktap_diag "$HVS_ERR"
 	ktap_fail "loaded, data written"
+	ktap_skip "busy registration" "no disks"
 	ktap_skip "busy init request" "no disks"
 	ktap_skip "busy management request" "no disks"
 	ktap_skip "busy login" "no disks"
@@ -50,15 +53,15 @@ answers() {
 	rd "$(hvs_sysfs)/mads"
 }
 
-# reload_busy WHAT INTERVAL TIMES NTH [STATUS]: reload hv_scsi with H_BUSY
-# (or STATUS) armed on the adapter's H_SEND_CRQ; the disk must come back
-# with the data and the partner's answers.
+# reload_busy WHAT INTERVAL TIMES NTH [STATUS [OPCODE]]: reload hv_scsi
+# with H_BUSY (or STATUS) armed on the adapter's H_SEND_CRQ (or OPCODE);
+# the disk must come back with the data and the partner's answers.
 reload_busy() {
 	local b0 got before
 	before=$(answers)
 	rmmod hv_scsi || expect_bad "$1: rmmod hv_scsi"
 	b0=$(dev_busy)
-	hvk_fault_on "${5:-H_BUSY}" 0x108 "0x$HVS_UNIT" "$2" "$3" "$4"
+	hvk_fault_on "${5:-H_BUSY}" "${6:-0x108}" "0x$HVS_UNIT" "$2" "$3" "$4"
 	if ! hvs_load; then
 		hvk_fault_off
 		ktap_diag "$HVS_ERR; partner: $(rd "$(hvs_sysfs)/partner" 2>/dev/null)"
@@ -74,6 +77,10 @@ reload_busy() {
 	expect_eq "$1: data read back" "$WANT" "$got"
 	expect_eq "$1: the partner's answers" "$before" "$(answers)"
 }
+
+# Three busy answers to the registration of the queue (H_REG_CRQ).
+reload_busy "busy registration" 1 3 0 H_LONG_BUSY_10MS 0xfc
+ktap_result "busy registration: waited out, logged in, data intact"
 
 # Three busy answers to the first sends: the init request.
 reload_busy "busy init request" 1 3 0
