@@ -557,7 +557,9 @@ static void hvs_purge(struct hvs_host *hvs, int result)
  * Send the IU the caller built in the management slot under @tag and
  * wait for the answer, copied to mgmt_resp. Under mgmt_mutex. @counted:
  * takes a credit (everything after the login). -ENODATA: answered with
- * an IU length of 0.
+ * an IU length of 0. -ENOTCONN: the queue is not up (closed by a failed
+ * probe or a removal, or being reset), so nothing is sent: the partner
+ * would answer into a queue that is gone.
  */
 static int hvs_mgmt_exec(struct hvs_host *hvs, u64 tag, u8 format,
 			 unsigned int len, bool counted, unsigned int secs)
@@ -565,6 +567,8 @@ static int hvs_mgmt_exec(struct hvs_host *hvs, u64 tag, u8 format,
 	struct hvs_slot *slot = &hvs->mgmt;
 	long status;
 
+	if (!hvk_crq_is_up(&hvs->crq))
+		return -ENOTCONN;
 	spin_lock_irq(&hvs->lock);
 	if (counted && !hvs_take_credit(hvs, slot, 0)) {
 		spin_unlock_irq(&hvs->lock);
