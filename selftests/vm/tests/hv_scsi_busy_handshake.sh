@@ -38,9 +38,8 @@ if ! hvs_load; then
 	ktap_finish
 fi
 A=$(hvs_disk 0 0 0)
-head -c $MIB /dev/urandom >/tmp/bh.data
-WANT=$(sha_of /tmp/bh.data)
-hvk-dio write "$A" $((40 * MIB)) $MIB 65536 </tmp/bh.data || expect_bad "write to $A"
+hvs_write_random "$A" $((40 * MIB)) $MIB 65536 || expect_bad "write to $A"
+WANT=$HVS_SHA
 ktap_result "loaded, data written"
 
 dev_busy() {
@@ -57,7 +56,7 @@ answers() {
 # with H_BUSY (or STATUS) armed on the adapter's H_SEND_CRQ (or OPCODE);
 # the disk must come back with the data and the partner's answers.
 reload_busy() {
-	local b0 got before
+	local b0 before
 	before=$(answers)
 	rmmod hv_scsi || expect_bad "$1: rmmod hv_scsi"
 	b0=$(dev_busy)
@@ -73,8 +72,7 @@ reload_busy() {
 	[ "$(cat "$HVK_FAULT/injected")" -ge 1 ] || expect_bad "$1: nothing injected"
 	hvk_fault_off
 	A=$(hvs_disk 0 0 0)
-	got=$(hvk-dio read "$A" $((40 * MIB)) $MIB 65536 | sha256sum | cut -d' ' -f1)
-	expect_eq "$1: data read back" "$WANT" "$got"
+	expect_eq "$1: data read back" "$WANT" "$(hvs_read_sha "$A" $((40 * MIB)) $MIB 65536)"
 	expect_eq "$1: the partner's answers" "$before" "$(answers)"
 }
 

@@ -34,9 +34,8 @@ if ! hvs_load; then
 	ktap_finish
 fi
 A=$(hvs_disk 0 0 0)
-head -c $MIB /dev/urandom >/tmp/msi.data
-WANT=$(sha_of /tmp/msi.data)
-hvk-dio write "$A" $((48 * MIB)) $MIB 65536 </tmp/msi.data || expect_bad "write to $A"
+hvs_write_random "$A" $((48 * MIB)) $MIB 65536 || expect_bad "write to $A"
+WANT=$HVS_SHA
 
 # The refusal lines so far: the device says it once, whatever came before.
 refusals() {
@@ -73,8 +72,7 @@ fi
 if IRQ=$(aff_irq "$HVS_UNIT"); then
 	i0=$(aff_counts "$IRQ" | tr ' ' '\n' | awk '{ s += $1 } END { print s + 0 }')
 	A=$(hvs_disk 0 0 0)
-	got=$(hvk-dio read "$A" $((48 * MIB)) $MIB 65536 | sha256sum | cut -d' ' -f1)
-	expect_eq "data read back" "$WANT" "$got"
+	expect_eq "data read back" "$WANT" "$(hvs_read_sha "$A" $((48 * MIB)) $MIB 65536)"
 	i1=$(aff_counts "$IRQ" | tr ' ' '\n' | awk '{ s += $1 } END { print s + 0 }')
 	ktap_diag "irq $IRQ: $((i1 - i0)) interrupts for 1 MiB read"
 	[ "$i1" -gt "$i0" ] || expect_bad "irq $IRQ took no interrupt during the read"
