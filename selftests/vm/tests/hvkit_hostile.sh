@@ -115,13 +115,24 @@ scsi_traffic() {
 	done
 }
 
-if hvs_load; then
+# The load, like hv_net's up, may meet a refusal it does not retry (an
+# SRP login that failed with -EIO: the probe gives up): a user would load it
+# again, so the test does, a few times (seed 2 of make fuzz-peer left
+# hv_scsi without traffic for its 120 s).
+SCSI_UP=0
+for try in 1 2 3 4 5; do
+	if hvs_load; then
+		SCSI_UP=1
+		ktap_diag "hv_scsi: $(hvs_disks | wc -l) disk(s) (attempt $try)"
+		break
+	fi
+	ktap_diag "hv_scsi load, attempt $try: $HVS_ERR (the peer may refuse it)"
+	unload hv_scsi
+done
+if [ "$SCSI_UP" = 1 ]; then
 	for q in /sys/class/scsi_host/host"$(hvs_host)"/device/target*/*/timeout; do
 		[ -w "$q" ] && echo 5 >"$q"
 	done
-	ktap_diag "hv_scsi: $(hvs_disks | wc -l) disk(s)"
-else
-	ktap_diag "hv_scsi did not come up: $HVS_ERR (the peer may refuse it)"
 fi
 if hvk_loaded hv_scsi; then
 	drive hv_scsi scsi_traffic
