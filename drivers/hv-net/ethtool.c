@@ -29,6 +29,7 @@ static const char hvn_stat_names[HVN_NR_STATS][ETH_GSTRING_LEN] = {
 	[HVN_RX_REPOSTS] = "rx_buffers_posted",
 	[HVN_RX_ADD_HCALLS] = "rx_add_hcalls",
 	[HVN_RX_ADD_ERRORS] = "rx_add_errors",
+	[HVN_RX_ADD_BUSY] = "rx_add_busy",
 	[HVN_TX_BUSY] = "tx_busy_retries",
 	[HVN_TX_BUSY_DROPPED] = "tx_busy_dropped",
 	[HVN_TX_DROPPED] = "tx_hv_dropped",

@@ -34,6 +34,7 @@ enum hvn_stat {
 	HVN_RX_REPOSTS,		/* buffers handed back to the hypervisor */
 	HVN_RX_ADD_HCALLS,
 	HVN_RX_ADD_ERRORS,
+	HVN_RX_ADD_BUSY,	/* buffer add answered busy, retried later */
 	HVN_TX_BUSY,		/* send answered busy, retried */
 	HVN_TX_BUSY_DROPPED,	/* still busy after the last retry */
 	HVN_TX_DROPPED,		/* hypervisor said H_DROPPED */
@@ -91,6 +92,9 @@ struct hvn {
 	u32 nr_refill;
 	u32 nr_buffers;
 	unsigned int add_failures;	/* consecutive */
+	struct hvk_busy add_busy;	/* the busy answers of one refill */
+	bool add_busy_active;
+	unsigned long add_retry_at;	/* jiffies: not before, while busy */
 	bool multi_add;		/* H_ADD_LOGICAL_LAN_BUFFERS works */
 	struct delayed_work refill_work;
 

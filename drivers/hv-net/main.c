@@ -181,6 +181,7 @@ static void hvn_free_classes(struct hvn *n)
 	kfree(n->refill);
 	n->refill = NULL;
 	n->nr_refill = 0;
+	n->add_busy_active = false;
 }
 
 /* A long-lived buffer l-lan cannot address is worth one line in the log. */
@@ -291,6 +292,42 @@ static long hvn_post(struct hvn *n, unsigned int nr)
 }
 
 /*
+ * A busy answer asks to be called again later, so it is no refusal: the
+ * refill work posts again after the wait the busy policy gives for it,
+ * without a log line and without a step toward a reset. Only a hypervisor
+ * still busy when the policy's budget is spent is reported, and that
+ * answer then counts as a refusal. PowerVM documents no busy answer for
+ * buffer adds; a hypervisor that gives one is served all the same.
+ */
+static bool hvn_refill_later_if_busy(struct hvn *n, unsigned int nr,
+				     long status)
+{
+	unsigned int opcode = nr > 1 ? HVK_H_ADD_LOGICAL_LAN_BUFFERS :
+				       HVK_H_ADD_LOGICAL_LAN_BUFFER;
+	enum hvk_busy_action act;
+	unsigned long wait;
+	u32 hint_us;
+
+	if (!hvk_busy_hint_us(status, &hint_us))
+		return false;
+	if (!n->add_busy_active) {
+		hvk_busy_init(&n->add_busy, HVK_BUSY_SLEEPING, 0, 0);
+		n->add_busy_active = true;
+	}
+	act = hvk_busy_next(&n->add_busy, status, 0);
+	if (act != HVK_BUSY_RETRY) {
+		hvk_busy_report(n->hdev, opcode, &n->add_busy);
+		n->add_busy_active = false;
+		return false;
+	}
+	hvn_count(n, HVN_RX_ADD_BUSY);
+	wait = usecs_to_jiffies(n->add_busy.wait_us) ?: 1;
+	n->add_retry_at = jiffies + wait;
+	schedule_delayed_work(&n->refill_work, wait);
+	return true;
+}
+
+/*
  * Hand every waiting buffer back. Called from NAPI (or before NAPI runs).
  * A failure leaves the rest waiting; the refill work retries later, so a
  * hypervisor that refuses buffers for a while stalls receive only for that
@@ -300,6 +337,15 @@ static void hvn_refill(struct hvn *n)
 {
 	long status;
 
+	/*
+	 * Polls in the meantime leave a busy hypervisor its wait. The work
+	 * may have been due sooner for another reason: it comes back.
+	 */
+	if (n->add_busy_active && time_before(jiffies, n->add_retry_at)) {
+		schedule_delayed_work(&n->refill_work,
+				      n->add_retry_at - jiffies);
+		return;
+	}
 	while (n->nr_refill) {
 		unsigned int nr = 1;
 
@@ -308,8 +354,11 @@ static void hvn_refill(struct hvn *n)
 		status = hvn_post(n, nr);
 		if (status == HVK_H_SUCCESS) {
 			n->add_failures = 0;
+			n->add_busy_active = false;
 			continue;
 		}
+		if (hvn_refill_later_if_busy(n, nr, status))
+			return;
 		if (nr > 1 && status == HVK_H_FUNCTION) {
 			netdev_info(n->ndev, "H_ADD_LOGICAL_LAN_BUFFERS not implemented, posting one buffer per call\n");
 			n->multi_add = false;

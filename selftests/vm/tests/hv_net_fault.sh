@@ -4,7 +4,8 @@
 #
 # hv_net against a misbehaving hypervisor, through hv_vio's debugfs fault
 # injection (filtered on one opcode and the l-lan's unit address): busy and
-# failing sends, refused receive buffers, and registration answered with
+# failing sends, refused receive buffers, busy buffer adds (waited out,
+# no refusal), and registration answered with
 # H_RESOURCE (left over from firmware or kexec), busy (waited out: the
 # hostile peer found the up refused for one H_LONG_BUSY_10MS) or
 # H_PARAMETER, and an
@@ -16,7 +17,7 @@
 . /lib/hvkit/ktap.sh
 . /lib/hvkit/net.sh
 
-ktap_plan 9
+ktap_plan 10
 
 # fault_on STATUS OPCODE INTERVAL TIMES [NTH]
 fault_on() {
@@ -96,6 +97,35 @@ rm -f /tmp/f.in /tmp/f.out
 send_check "after buffer faults"
 expect_eq "all buffers posted again" "$FULL" "$(posted)"
 ktap_result "refused receive buffers: counted, retried, receive recovers"
+
+# Busy answers to buffer adds, more in a row than the refusals that make
+# a reset: each is waited out by the busy policy, none is a refusal. The
+# hostile peer's runs showed them logged as refusals, and a hypervisor
+# busy for long enough had reset the device.
+a0=$(hvn_stat "$IF" rx_add_errors)
+u0=$(hvn_stat "$IF" rx_add_busy)
+r0=$(hvn_stat "$IF" resets)
+fault_on H_LONG_BUSY_1MS "$ADD_OP" 1 100
+dmesg_mark
+head -c 2097152 /dev/urandom >/tmp/f.out
+tcp_to_host /tmp/f.out >/dev/null &
+tp=$!
+tcp_from_host 2097152 5 /tmp/f.in >/tmp/f.ann
+wait $tp
+inj=$(cat "$HVK_FAULT/injected")
+hvk_fault_off
+sleep 1
+ktap_diag "injected $inj H_LONG_BUSY_1MS on buffer add ($ADD_OP): rx_add_busy $u0 -> $(hvn_stat "$IF" rx_add_busy), rx_add_errors $a0 -> $(hvn_stat "$IF" rx_add_errors), resets $r0 -> $(hvn_stat "$IF" resets)"
+[ "$inj" -gt 64 ] || expect_bad "only $inj busy answers injected, not more than the 64 refusals that reset"
+expect_eq "busy buffer adds counted in rx_add_busy" "$inj" "$(($(hvn_stat "$IF" rx_add_busy) - u0))"
+expect_eq "rx_add_errors (busy is no refusal)" "$a0" "$(hvn_stat "$IF" rx_add_errors)"
+expect_eq "resets" "$r0" "$(hvn_stat "$IF" resets)"
+expect_eq "lines for a busy buffer add" 0 "$(dmesg_since | grep -c "cannot post a receive buffer")"
+ann=$(cat /tmp/f.ann)
+expect_eq "2 MiB from the host while buffer adds were busy" "${ann#* }" "$(sha_file /tmp/f.in)"
+rm -f /tmp/f.in /tmp/f.out
+expect_eq "all buffers posted again" "$FULL" "$(posted)"
+ktap_result "busy buffer adds: waited out, not refusals, receive recovers"
 
 g0=$(hvn_stat "$IF" register_retries)
 ip link set "$IF" down
