@@ -35,6 +35,28 @@ posted() {
 	ethtool -g "$IF" | awk '/^Current/ { c = 1 } c && /^RX:/ { print $2; exit }'
 }
 
+# both_ways_under_faults : 2 MiB to the host while 2 MiB come from it,
+# with the faults set up before; then the faults are turned off and their
+# count left in FAULTS_INJECTED. expect_received WHAT checks what came in.
+both_ways_under_faults() {
+	local tp
+	head -c 2097152 /dev/urandom >/tmp/f.out
+	tcp_to_host /tmp/f.out >/dev/null &
+	tp=$!
+	tcp_from_host 2097152 5 /tmp/f.in >/tmp/f.ann
+	wait $tp
+	FAULTS_INJECTED=$(cat "$HVK_FAULT/injected")
+	hvk_fault_off
+	sleep 1
+}
+
+expect_received() {
+	local ann
+	ann=$(cat /tmp/f.ann)
+	expect_eq "$1" "${ann#* }" "$(sha_file /tmp/f.in)"
+	rm -f /tmp/f.in /tmp/f.out /tmp/f.ann
+}
+
 expect_ok "interface up" hvn_setup
 IF=$(hvn_iface)
 expect_exists "fault injection" "$HVK_FAULT/status"
@@ -80,20 +102,12 @@ ktap_result "failed sends are counted and TCP recovers"
 a0=$(hvn_stat "$IF" rx_add_errors)
 r0=$(hvn_stat "$IF" resets)
 fault_on H_RESOURCE "$ADD_OP" 1 150
-head -c 2097152 /dev/urandom >/tmp/f.out
-tcp_to_host /tmp/f.out >/dev/null &
-tp=$!
-tcp_from_host 2097152 5 /tmp/f.in >/tmp/f.ann
-wait $tp
-inj=$(cat "$HVK_FAULT/injected")
-hvk_fault_off
-sleep 1
+both_ways_under_faults
+inj=$FAULTS_INJECTED
 a1=$(hvn_stat "$IF" rx_add_errors)
 ktap_diag "injected $inj H_RESOURCE on buffer add ($ADD_OP): rx_add_errors $a0 -> $a1, resets $r0 -> $(hvn_stat "$IF" resets)"
 expect_eq "refused buffer posts counted" "$inj" "$((a1 - a0))"
-ann=$(cat /tmp/f.ann)
-expect_eq "2 MiB from the host while buffers were refused" "${ann#* }" "$(sha_file /tmp/f.in)"
-rm -f /tmp/f.in /tmp/f.out
+expect_received "2 MiB from the host while buffers were refused"
 send_check "after buffer faults"
 expect_eq "all buffers posted again" "$FULL" "$(posted)"
 ktap_result "refused receive buffers: counted, retried, receive recovers"
@@ -107,23 +121,15 @@ u0=$(hvn_stat "$IF" rx_add_busy)
 r0=$(hvn_stat "$IF" resets)
 fault_on H_LONG_BUSY_1MS "$ADD_OP" 1 100
 dmesg_mark
-head -c 2097152 /dev/urandom >/tmp/f.out
-tcp_to_host /tmp/f.out >/dev/null &
-tp=$!
-tcp_from_host 2097152 5 /tmp/f.in >/tmp/f.ann
-wait $tp
-inj=$(cat "$HVK_FAULT/injected")
-hvk_fault_off
-sleep 1
+both_ways_under_faults
+inj=$FAULTS_INJECTED
 ktap_diag "injected $inj H_LONG_BUSY_1MS on buffer add ($ADD_OP): rx_add_busy $u0 -> $(hvn_stat "$IF" rx_add_busy), rx_add_errors $a0 -> $(hvn_stat "$IF" rx_add_errors), resets $r0 -> $(hvn_stat "$IF" resets)"
 [ "$inj" -gt 64 ] || expect_bad "only $inj busy answers injected, not more than the 64 refusals that reset"
 expect_eq "busy buffer adds counted in rx_add_busy" "$inj" "$(($(hvn_stat "$IF" rx_add_busy) - u0))"
 expect_eq "rx_add_errors (busy is no refusal)" "$a0" "$(hvn_stat "$IF" rx_add_errors)"
 expect_eq "resets" "$r0" "$(hvn_stat "$IF" resets)"
 expect_eq "lines for a busy buffer add" 0 "$(dmesg_since | grep -c "cannot post a receive buffer")"
-ann=$(cat /tmp/f.ann)
-expect_eq "2 MiB from the host while buffer adds were busy" "${ann#* }" "$(sha_file /tmp/f.in)"
-rm -f /tmp/f.in /tmp/f.out
+expect_received "2 MiB from the host while buffer adds were busy"
 expect_eq "all buffers posted again" "$FULL" "$(posted)"
 ktap_result "busy buffer adds: waited out, not refusals, receive recovers"
 
