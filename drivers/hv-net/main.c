@@ -306,20 +306,19 @@ static bool hvn_refill_later_if_busy(struct hvn *n, unsigned int nr,
 				       HVK_H_ADD_LOGICAL_LAN_BUFFER;
 	enum hvk_busy_action act;
 	unsigned long wait;
-	u32 hint_us;
 
-	if (!hvk_busy_hint_us(status, &hint_us))
-		return false;
-	if (!n->add_busy_active) {
+	/* The policy tells a busy answer from the rest: one place decides. */
+	if (!n->add_busy_active)
 		hvk_busy_init(&n->add_busy, HVK_BUSY_SLEEPING, 0, 0);
-		n->add_busy_active = true;
-	}
 	act = hvk_busy_next(&n->add_busy, status, 0);
-	if (act != HVK_BUSY_RETRY) {
+	if (act == HVK_BUSY_DONE)
+		return false;
+	if (act == HVK_BUSY_GIVE_UP) {
 		hvk_busy_report(n->hdev, opcode, &n->add_busy);
 		n->add_busy_active = false;
 		return false;
 	}
+	n->add_busy_active = true;
 	hvn_count(n, HVN_RX_ADD_BUSY);
 	wait = usecs_to_jiffies(n->add_busy.wait_us) ?: 1;
 	n->add_retry_at = jiffies + wait;
