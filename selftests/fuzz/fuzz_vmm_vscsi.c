@@ -31,6 +31,13 @@
  * of at most 256 bytes), the counters never went back, and never more
  * commands queued than the login's credit. At the end, what is still
  * queued is dropped and freed.
+ *
+ * The entries are checked as the adapter wrote them: a guest may put an
+ * IU or a data buffer over its own queue, and the adapter then writes
+ * an answer over entries it posted earlier in the same record. Every
+ * touch of guest memory goes through hvm_mem_ptr(), which this target
+ * wraps (-Wl,--wrap): the entries posted since the last touch are
+ * checked before the adapter gets its pointer.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -61,9 +68,12 @@ struct world {
 	struct hvm_guest_mem mem;
 	u8 ram[RAM_SIZE];
 	unsigned int taken;	/* the guest's next slot */
+	u64 checked;		/* entries before this offset are checked */
+	bool checking;		/* off while a queue op registers anew */
 };
 
 static int disk_fd = -1;
+static struct world *world;
 
 static long hcall(struct world *w, u32 opcode, u64 a0, u64 a1, u64 a2)
 {
@@ -177,14 +187,14 @@ static void build(struct world *w, const u8 *p)
 	}
 }
 
-/* Every entry posted since slot @from is one a client can take. */
-static void check_posted(struct world *w, u64 from)
+/* Every entry posted since the last check is one a client can take. */
+static void check_posted(struct world *w)
 {
 	u64 off;
 
-	if (!w->vs.crq.registered)
+	if (!w->checking || !w->vs.crq.registered)
 		return;
-	for (off = from; off != w->vs.crq.next; off = (off + 16) % w->vs.crq.bytes) {
+	for (off = w->checked; off != w->vs.crq.next; off = (off + 16) % w->vs.crq.bytes) {
 		const u8 *e = gp(w, w->vs.crq.queue) + off;
 		struct hvk_crq_msg m;
 		enum hvk_crq_kind k = hvk_crq_decode(e, &m);
@@ -195,6 +205,18 @@ static void check_posted(struct world *w, u64 from)
 			    m.iu_len <= HVK_SRP_IU_MAX),
 			   "posted entry %02x %02x, IU %u bytes", e[0], e[1], m.iu_len);
 	}
+	w->checked = off;
+}
+
+void *__real_hvm_mem_ptr(const struct hvm_guest_mem *m, u64 gpa, u64 len);
+void *__wrap_hvm_mem_ptr(const struct hvm_guest_mem *m, u64 gpa, u64 len);
+
+/* The adapter is about to touch guest memory: check what it posted first. */
+void *__wrap_hvm_mem_ptr(const struct hvm_guest_mem *m, u64 gpa, u64 len)
+{
+	if (world)
+		check_posted(world);
+	return __real_hvm_mem_ptr(m, gpa, len);
 }
 
 static void setup(struct world *w)
@@ -225,10 +247,13 @@ static void run(struct world *w, const uint8_t *data, size_t size)
 
 	while (off < size) {
 		u8 op = data[off++], rec[16] = { 0 };
-		u64 from = w->vs.crq.next, dropped = w->vs.dropped_ius, cmds = w->vs.commands;
+		u64 dropped = w->vs.dropped_ius, cmds = w->vs.commands;
 		size_t n;
 
 		fuzz_context("record at %zu, op %u", off - 1, op);
+		/* A queue op may register the queue anew (next back to 0). */
+		w->checked = w->vs.crq.next;
+		w->checking = op % 4 != 3 || !(op & 12);
 		switch (op % 4) {
 		case 0:
 			if (size - off < 3)
@@ -270,9 +295,7 @@ static void run(struct world *w, const uint8_t *data, size_t size)
 				hvm_vscsi_set_mads(&w->vs, HVM_VSCSI_MADS_POWERVM);
 			break;
 		}
-		/* A queue op may have registered the queue anew (next back to 0). */
-		if (op % 4 != 3 || !(op & 12))
-			check_posted(w, from);
+		check_posted(w);
 		FUZZ_CHECK(w->vs.outstanding <= HVM_VSCSI_CREDIT, "%u queued",
 			   w->vs.outstanding);
 		FUZZ_CHECK(w->vs.dropped_ius >= dropped && w->vs.commands >= cmds, "counters");
@@ -286,7 +309,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct world w;
 
 	setup(&w);
+	world = &w;
 	run(&w, data, size);
+	world = NULL;
 	hvm_vscsi_stop(&w.vs);
 	FUZZ_CHECK(!w.vs.outstanding, "%u credits held after the stop", w.vs.outstanding);
 	return 0;
