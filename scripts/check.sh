@@ -285,7 +285,9 @@ lane_finish b
 
 # why_failed LOG: the lines that say why a step failed: each failed KTAP
 # case with the last few diagnostics written since the case before it
-# (expect_* checks write theirs there), and timeouts, stalls and errors.
+# (expect_* checks write theirs there), timeouts, stalls and errors, and
+# a fuzz target's failure (selftests/fuzz/run.sh): its "!!!" line, the
+# broken invariant or the sanitizer's error, and where the input is.
 why_failed() {
 	awk '
 	/^[[:space:]]*ok / { n = 0; next }
@@ -295,7 +297,8 @@ why_failed() {
 		print; n = 0; next
 	}
 	/^[[:space:]]*# / { diag[n % 6] = $0; n++; next }
-	/TIMEOUT|timed out|FAILED|[Ee]rror:|stalled/ { print }
+	/TIMEOUT|timed out|FAILED|[Ee]rror:|ERROR: |stalled/ { print; next }
+	/^!!! |==hvkit-fuzz==|^    .*artifacts\// { print }
 	' "$1" 2>/dev/null
 }
 
